@@ -1,0 +1,1 @@
+"""Detection: the offline Presidio engine, Norwegian recognizers and column classification."""

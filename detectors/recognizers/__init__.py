@@ -1,0 +1,1 @@
+"""One recognizer per file; each is registered as a `kartlegg.detectors` entry point."""

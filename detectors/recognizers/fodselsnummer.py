@@ -1,0 +1,41 @@
+"""Fødselsnummer, D-nummer, H-nummer, FH-nummer and synthetic test numbers (Tenor, SyntPop)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.checksums import fnr_info, only_digits
+from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.shape import Shape
+
+
+class FodselsnummerRecognizer(KartleggPatternRecognizer):
+    """Norwegian national identity numbers, validated with both check digits and the date.
+
+    Every valid fødselsnummer also passes the kontonummer check; the engine decides between the
+    two with context, so one value is never reported as both.
+    """
+
+    ENTITY = "NO_FODSELSNUMMER"
+    PATTERNS = [
+        Pattern("fnr (DDMMYY IIIKK)", r"(?<![\w.,+-])\d{6}[ -]\d{5}(?![\w]|[.,-]\d)", 0.9),
+        Pattern("fnr (11 digits)", r"(?<![\w.,+-])\d{11}(?![\w]|[.,-]\d)", 0.8),
+    ]
+    CONTEXT = [
+        "fødselsnummer", "fodselsnummer", "foedselsnummer", "fødselsnr", "fodselsnr", "fnr",
+        "personnummer", "personnr", "pnr", "persnr", "d-nummer", "dnummer", "dnr", "h-nummer",
+        "personident", "ident", "folkeregister", "national", "ssn", "nin",
+    ]
+    EVIDENCE = "checksum-validated (K1, K2, date)"
+
+    def is_valid(self, text: str) -> bool:
+        return fnr_info(only_digits(text)) is not None
+
+    def accepts(self, shape: Shape) -> bool:
+        return shape.digits >= 11
+
+    def annotate(self, text, result) -> None:
+        info = fnr_info(only_digits(text))
+        if info is not None:
+            result.recognition_metadata["kind"] = info.kind
+            result.recognition_metadata["synthetic"] = info.synthetic

@@ -1,0 +1,33 @@
+"""A value's cheap outline, so the fast path only runs recognizers that could match it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+_DEL_DIGITS = str.maketrans("", "", "0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    length: int
+    digits: int
+    letters: bool
+    upper: bool
+    has_at: bool
+    has_colon: bool
+    has_dot: bool
+
+    @classmethod
+    def of(cls, text: str) -> "Shape":
+        n = len(text)
+        digits = n - len(text.translate(_DEL_DIGITS))
+        letters = digits < n and not text.isdigit() and any(c.isalpha() for c in text)
+        return cls(
+            length=n,
+            digits=digits,
+            letters=letters,
+            upper=letters and text != text.lower(),
+            has_at="@" in text,
+            has_colon=":" in text,
+            has_dot="." in text,
+        )

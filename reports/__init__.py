@@ -1,0 +1,1 @@
+"""Report writers and the JSON Schema of kartlegg's reports."""

@@ -1,0 +1,20 @@
+import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_state(tmp_path_factory):
+    """Keys and caches in temp dirs: tests never touch the user's installation key."""
+    mp = pytest.MonkeyPatch()
+    home = tmp_path_factory.mktemp("kartlegg-home")
+    mp.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(home / "fingerprint.key"))
+    mp.setenv("KARTLEGG_CACHE_DIR", str(home / "cache"))
+    mp.delenv("KARTLEGG_SPACY_MODEL", raising=False)
+    yield
+    mp.undo()
+
+
+@pytest.fixture(scope="session")
+def engine(_isolated_state):
+    from detectors.engine import Engine
+
+    return Engine()

@@ -1,0 +1,82 @@
+import pytest
+
+from detectors.checksums import fnr_info, gs1_valid, iban_valid, kontonummer_valid, orgnr_valid
+
+# (number, kind, synthetic) from ../shared/reference/norwegian-identifiers.md
+VALID_FNR = [
+    ("01817012309", "fodselsnummer", "tenor"),
+    ("41817012483", "d_nummer", "tenor"),
+    ("41814061033", "d_nummer", "tenor"),
+    ("30108299939", "fodselsnummer", None),  # valid only under the 2032 K1 rule
+    ("01417012326", "h_nummer", None),
+    ("81212121223", "fh_nummer", None),
+    ("01667012372", "fodselsnummer", "syntpop"),
+    ("41017012337", "d_nummer", None),
+    ("15108695088", "fodselsnummer", None),
+    ("01017012343", "fodselsnummer", None),
+    ("29020030052", "fodselsnummer", None),  # 29.02: accepted like Skatteetaten's validator
+]
+
+INVALID_FNR = [
+    "01817012308",  # K2 off by one
+    "01817012319",  # K1 off by one
+    "00000000000",
+    "20231224123",  # a timestamp: month 23
+    "12345678903",  # valid kontonummer, month 34
+    "86011117947",  # valid kontonummer starting with 8: FH only under the old K1 rule
+    "3010829993",  # 10 digits
+    "301082999390",  # 12 digits
+    "3010829993a",
+    "31048012345",  # 31 April
+]
+
+
+@pytest.mark.parametrize("number,kind,synthetic", VALID_FNR)
+def test_valid_fnr(number, kind, synthetic):
+    info = fnr_info(number)
+    assert info is not None and info.kind == kind and info.synthetic == synthetic
+
+
+@pytest.mark.parametrize("number", INVALID_FNR)
+def test_invalid_fnr(number):
+    assert fnr_info(number) is None
+
+
+def test_2032_rule_only_for_fnr_and_dnr():
+    assert fnr_info("30108299939").new_rule
+    assert not fnr_info("15108695088").new_rule
+
+
+def test_every_valid_fnr_passes_kontonummer():
+    # the collision the engine must settle: K2 is the kontonummer check
+    for number, _, _ in VALID_FNR:
+        assert kontonummer_valid(number)
+
+
+@pytest.mark.parametrize(
+    "number,valid",
+    [("86011117947", True), ("12345678903", True), ("15031234562", True), ("12345678904", False),
+     ("00000000000", False), ("00001234567", False), ("1234567", False)],
+)
+def test_kontonummer(number, valid):
+    assert kontonummer_valid(number) is valid
+
+
+@pytest.mark.parametrize(
+    "number,valid",
+    [("707057500000000001", True), ("707057500999999997", True), ("707057500123456785", True),
+     ("707057500012345678", False), ("7359992891237028", True), ("7359992891237027", False)],
+)
+def test_gs1(number, valid):
+    assert gs1_valid(number) is valid
+
+
+@pytest.mark.parametrize("number,valid", [("988077917", True), ("988077918", False), ("123456785", False)])
+def test_orgnr(number, valid):
+    # 123456785 passes mod 11 but Enhetsregisteret issues only 8xx/9xx numbers
+    assert orgnr_valid(number) is valid
+
+
+@pytest.mark.parametrize("number,valid", [("NO9386011117947", True), ("NO9286011117947", False)])
+def test_iban(number, valid):
+    assert iban_valid(number) is valid

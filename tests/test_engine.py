@@ -1,0 +1,133 @@
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from detectors.engine import Detection, resolve_overlaps
+
+
+def kinds(found):
+    return [(d.entity_type, d.text) for d in found]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Ring meg på 41234567 i morgen", [("NO_PHONE_NUMBER", "41234567")]),
+        ("Ordre 41234567 er sendt", []),  # a bare 8-digit number needs context
+        ("tlf: +47 412 34 567", [("NO_PHONE_NUMBER", "+47 412 34 567")]),
+        ("fnr: 01817012309", [("NO_FODSELSNUMMER", "01817012309")]),
+        ("Kontonummer 01817012309 for utbetaling", [("NO_BANK_ACCOUNT", "01817012309")]),
+        ("Betal til 1234.56.78903", [("NO_BANK_ACCOUNT", "1234.56.78903")]),
+        ("Sjekk 12345678903 i morgen", []),  # valid kontonummer, but bare and without context
+        ("Målepunkt 707057500000000001 er flyttet", [("NO_METER_ID", "707057500000000001")]),
+        ("Anlegg 735999289123702800 i Sverige", []),  # Swedish GSRN
+        ("send til kari.nordmann@example.no", [("EMAIL_ADDRESS", "kari.nordmann@example.no")]),
+        ("IBAN NO93 8601 1117 947", [("IBAN_CODE", "NO93 8601 1117 947")]),
+        ("os.system('ls'); app.service.ma er oppe", []),  # URL fragments are not findings
+        ("2024-05-01 10:12:33 ordre 20231224123 ferdig", []),  # dates and timestamps are not either
+    ],
+)
+def test_text(engine, text, expected):
+    assert kinds(engine.analyze_text(text)) == expected
+
+
+def test_one_value_is_never_two_entities(engine):
+    for text in ["01817012309", "fnr 01817012309", "kontonr 01817012309"]:
+        found = engine.analyze_text(text, threshold=0)
+        spans = [(d.start, d.end) for d in found]
+        assert len(spans) == len(set(spans)) == 1, found
+
+
+def test_synthetic_numbers_are_marked(engine):
+    (d,) = engine.analyze_text("fnr 01817012309")
+    assert d.synthetic == "tenor" and d.metadata["kind"] == "fodselsnummer"
+    (d,) = engine.analyze_text("fnr 15108695088")
+    assert d.synthetic is None
+
+
+SHORT_VALUES = [
+    ("01817012309", ["fnr"]), ("01817012309", ["kontonr"]), ("01817012309", []), ("018170 12309", []),
+    ("41234567", ["tlf"]), ("41234567", []), ("tlf 41234567", []), ("+47 412 34 567", []),
+    ("1234.56.78903", []), ("12345678903", ["konto"]), ("707057500000000001", []),
+    ("7359992891237028", ["maalernr"]), ("kari@example.no", []), ("10.20.30.40", ["ip"]),
+    ("NO9386011117947", []), ("4111 1111 1111 1111", []), ("988077917", ["orgnr"]),
+    ("Kari Nordmann", ["navn"]), ("Nordmann, Kari", []), ("Storgata 12B, 0150 OSLO", []),
+    ("Kari", ["fornavn"]), ("ordre 20231224123", []), ("abc", []), ("1.2.3", []),
+]
+
+
+@pytest.mark.parametrize("value,context", SHORT_VALUES)
+def test_fast_path_agrees_with_the_full_engine(engine, value, context):
+    def key(found):
+        return sorted((d.entity_type, d.start, d.end, round(d.score, 2)) for d in found)
+
+    (fast,) = engine.analyze_values([value], context=context)
+    assert key(fast) == key(engine.analyze_text(value, threshold=0, context=context))
+
+
+def test_values_are_deduplicated_and_none_is_empty(engine):
+    out = engine.analyze_values(["kari@example.no", None, "kari@example.no", ""])
+    assert out[0] is out[2] and out[1] == [] and out[3] == []
+
+
+def _d(entity, start, end, score, context=None):
+    return Detection(entity, start, end, score, "x" * (end - start), "r", context)
+
+
+def test_overlaps_prefer_context_then_score_then_length():
+    fnr, acct = _d("NO_FODSELSNUMMER", 0, 11, 0.8), _d("NO_BANK_ACCOUNT", 0, 11, 0.55, "konto")
+    assert resolve_overlaps([fnr, acct]) == [acct]
+    assert resolve_overlaps([fnr, _d("NO_BANK_ACCOUNT", 0, 11, 0.2)]) == [fnr]
+    person, address = _d("PERSON", 0, 12, 0.85), _d("NO_ADDRESS", 0, 19, 0.6)
+    assert resolve_overlaps([person, address]) == [address]
+    apart = [_d("PERSON", 0, 5, 0.85), _d("NO_PHONE_NUMBER", 6, 14, 0.6)]
+    assert resolve_overlaps(apart) == apart
+
+
+GUARD = textwrap.dedent(
+    """
+    import socket
+
+    class NetworkUsed(Exception):
+        pass
+
+    def deny(*args, **kwargs):
+        raise NetworkUsed(f"network use: {args[:2]}")
+
+    socket.socket.connect = deny
+    socket.socket.connect_ex = deny
+    socket.create_connection = deny
+    socket.getaddrinfo = deny
+
+    from detectors.engine import Engine
+    engine = Engine()
+    found = engine.analyze_text(
+        "Send til kari.nordmann@example.no eller ola@firma.co.uk, se https://example.com/x?a=1 "
+        "og ring 412 34 567. fnr 01817012309"
+    )
+    assert {d.entity_type for d in found} >= {"EMAIL_ADDRESS", "NO_FODSELSNUMMER"}, found
+    print("ANALYSED", len(found))
+    try:
+        socket.create_connection(("127.0.0.1", 9))
+    except NetworkUsed:
+        print("GUARD-ACTIVE")
+    """
+)
+
+
+def test_building_and_analysing_opens_no_network_connection(tmp_path):
+    env = dict(os.environ)
+    env.update(
+        HOME=str(tmp_path),  # no tldextract or spaCy caches from earlier runs
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        KARTLEGG_CACHE_DIR=str(tmp_path / "kartlegg"),
+        KARTLEGG_FINGERPRINT_KEY_FILE=str(tmp_path / "key"),
+    )
+    env.pop("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", None)
+    proc = subprocess.run([sys.executable, "-c", GUARD], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "ANALYSED" in proc.stdout and "GUARD-ACTIVE" in proc.stdout
+    assert "NetworkUsed" not in proc.stderr and "Traceback" not in proc.stderr
