@@ -110,7 +110,7 @@ class Engine:
             registry=reg,
             nlp_engine=nlp_engine,
             supported_languages=[LANGUAGE],
-            context_aware_enhancer=LemmaContextAwareEnhancer(
+            context_aware_enhancer=ContextEnhancer(
                 context_similarity_factor=CONTEXT_FACTOR,
                 min_score_with_context_similarity=CONTEXT_FLOOR,
                 context_prefix_count=6,
@@ -211,13 +211,36 @@ class Engine:
         return resolve_overlaps(detections) if resolve else detections
 
 
+SHORT_CONTEXT_WORD = 5
+
+
+def context_matches(word: str, token: str) -> bool:
+    """Does a context word support a nearby token?
+
+    Norwegian compounds need substring matching (`telefon` in `kundetelefon`), but a short word
+    as a substring fires everywhere (`ring` in `levering`, `org` in `morgen`): short words must
+    start the token (`tlf` in `tlfnr`, `ip` in `ipadresse`).
+    """
+    word, token = word.lower(), token.lower().strip(".:;,()")
+    return word in token if len(word) >= SHORT_CONTEXT_WORD else token.startswith(word)
+
+
 def _context_word(recognizer, context: list[str]) -> str | None:
-    # The same substring rule as Presidio's LemmaContextAwareEnhancer.
     for word in recognizer.context or ():
-        w = word.lower()
-        if any(w in token for token in context):
+        if any(context_matches(word, token) for token in context):
             return word
     return None
+
+
+class ContextEnhancer(LemmaContextAwareEnhancer):
+    """Presidio's lemma enhancer with kartlegg's matching rule (see `context_matches`)."""
+
+    @staticmethod
+    def _find_supportive_word_in_context(context_list, recognizer_context_list, matching_mode="substring"):
+        for word in recognizer_context_list or ():
+            if any(context_matches(word, token) for token in context_list or ()):
+                return word
+        return ""
 
 
 def _to_detection(text: str, result: RecognizerResult, context_word: str | None = None) -> Detection:

@@ -1,0 +1,37 @@
+"""Kontonummer: Norwegian bank account numbers (11 digits, mod 11)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from detectors.checksums import kontonummer_valid, only_digits
+from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.shape import Shape
+
+
+class BankAccountRecognizer(KartleggPatternRecognizer):
+    """Account numbers as banks print them (1234.56.78903, 1234 56 78903) or bare.
+
+    About 9% of random 11-digit numbers pass the check, and every fødselsnummer does, so a bare
+    number needs a context word; the engine settles fødselsnummer against kontonummer.
+    """
+
+    ENTITY = "NO_BANK_ACCOUNT"
+    PATTERNS = [
+        Pattern("kontonummer (1234.56.78903)", r"(?<![\w.,+-])\d{4}\.\d{2}\.\d{5}(?![\w]|[.,-]\d)", 0.7),
+        Pattern(
+            "kontonummer (1234 56 78903)",
+            r"(?<![\w.,+-]|\d[ -])\d{4}([ -])\d{2}\1\d{5}(?![\w]|[ .,-]\d)",
+            0.6,
+        ),
+        Pattern("kontonummer (11 digits)", r"(?<![\w.,+-])\d{11}(?![\w]|[.,-]\d)", 0.2),
+    ]
+    # "konto" is also inside "kontor"; rare next to an 11-digit number.
+    CONTEXT = ["kontonummer", "kontonr", "konto", "kto", "betal", "bank", "account", "giro"]
+    EVIDENCE = "checksum-validated (mod 11)"
+
+    def is_valid(self, text: str) -> bool:
+        return kontonummer_valid(only_digits(text))
+
+    def accepts(self, shape: Shape) -> bool:
+        return shape.digits >= 11

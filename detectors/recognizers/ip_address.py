@@ -1,0 +1,79 @@
+"""IP addresses: Presidio's recognizer, in Norwegian, with the noise of code and logs removed."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from presidio_analyzer import Pattern
+from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIpRecognizer
+
+from detectors.recognizers.base import LANGUAGE
+from detectors.shape import Shape
+
+_PRESIDIO = {p.name: p for p in PresidioIpRecognizer.PATTERNS}
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"  # no leading zeros: ipaddress rejects them anyway
+
+
+def _presidio(name: str) -> Pattern:
+    return Pattern(name, _PRESIDIO[name].regex, _PRESIDIO[name].score)
+
+
+def _looks_like_ipv6(address: str) -> bool:
+    """Rule out what code and logs write with colons that Python still parses as IPv6.
+
+    C++/Ruby scopes (a::b, dead::beef) have no digit; Python slices (1::2, ::2) are tiny;
+    eight 2-digit groups are a byte dump (WWN, fingerprint), not an address.
+    """
+    address = address.split("/")[0].split("%")[0]
+    if address == "::1":
+        return True
+    groups = [g for g in address.split(":") if g]
+    if not any(c.isdigit() for c in address):
+        return False
+    if "::" in address:
+        return sum(map(len, groups)) >= 4
+    return not all(len(g) == 2 for g in groups)
+
+
+class IpRecognizer(PresidioIpRecognizer):
+    """IPv4 and IPv6 addresses, validated with Python's ipaddress module.
+
+    Changes to Presidio's: IPv4 is not taken out of a longer dotted run (1.2.3.4.5, OIDs),
+    the bare "::" pattern is dropped, and colon noise from code is ruled out (see above).
+    A 4-part version string (1.2.3.4) remains indistinguishable from an address.
+    """
+
+    ENTITY = "IP_ADDRESS"
+    PATTERNS = [
+        _presidio("IPv4_mapped"),
+        _presidio("IPv4_embedded"),
+        Pattern("IPv4", rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?\d))?(?![\w]|\.\d)", 0.6),
+        _presidio("IPv6"),
+    ]
+    CONTEXT = [
+        "ip", "ipadresse", "ip-adresse", "ipv4", "ipv6", "klient", "client", "remote", "addr",
+        "host",
+    ]
+    EVIDENCE = "valid IP address"
+
+    def __init__(self, supported_language: str = LANGUAGE, **kwargs):
+        kwargs.setdefault("patterns", self.PATTERNS)
+        kwargs.setdefault("context", self.CONTEXT)
+        kwargs.setdefault("name", type(self).__name__)
+        super().__init__(supported_language=supported_language, **kwargs)
+
+    def invalidate_result(self, pattern_text: str) -> bool:
+        if super().invalidate_result(pattern_text):
+            return True
+        return ":" in pattern_text and "." not in pattern_text and not _looks_like_ipv6(pattern_text)
+
+    def accepts(self, shape: Shape) -> bool:
+        return (shape.has_dot and shape.digits >= 4) or shape.has_colon
+
+    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            ip = ipaddress.ip_interface(text[result.start : result.end]).ip
+            result.recognition_metadata["ip_version"] = ip.version
+            result.recognition_metadata["private"] = ip.is_private
+        return results

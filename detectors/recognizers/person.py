@@ -1,0 +1,249 @@
+"""Person names from a gazetteer of Norwegian first names and surnames, without an NER model."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib.resources import files
+
+import regex
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from detectors.recognizers.base import LANGUAGE
+from detectors.shape import Shape
+
+FULL_NAME = 0.85  # known first name + known surname
+INVERTED = 0.8  # "Nordmann, Kari"
+UNKNOWN_SURNAME = 0.6  # known first name + a capitalised word the gazetteer does not know
+AMBIGUOUS_UNKNOWN = 0.45  # "Per Kvæstad" or "Tom Liste": context decides
+FIRST_NAME_ONLY = 0.35  # the whole value is one first name: evidence for a fornavn column
+SURNAME_ONLY = 0.2
+
+MAX_TOKENS = 4
+
+# Given names that are also everyday words ("Per i dag", "Liv og helse", "Tom liste"): a
+# capitalised word after them is not enough on its own; a known name is.
+AMBIGUOUS = frozenset(
+    """per dag liv even are line else tone odd finn stein live tale vilje andre august tom siv
+    bo jo sol storm ulf brede sanne gun bent kalle don rose mark will may endre""".split()
+)
+# A name followed by one of these is part of an address ("Kari Bergs gate 5"), which the
+# address recognizer reports.
+STREET_WORDS = frozenset(
+    """gate gata gaten gt vei veien vn veg vegen allé alle plass plassen sti stien terrasse
+    brygge brygga kai kaia torg torget""".split()
+)
+# A surname the gazetteer does not know, fused with a street suffix, is a street: "Storgata".
+STREET_SUFFIXES = ("gate", "gata", "gaten", "veien", "vegen", "plassen", "allé", "torget", "brygga")
+# Organisation forms, sector words and log/product vocabulary that turn capitalised words
+# into a company, a system or a log line rather than a person.
+NOT_NAME_WORDS = frozenset(
+    """as asa sf kf iks ans da ba sa nuf hf rhf ab gmbh ltd inc llc
+    energi nett elnett kraft bank sparebank forsikring kommune fylkeskommune gruppen group
+    holding eiendom transport consulting service services solutions systems software teknologi
+    technologies media invest capital partners senter sentrum stasjon skole barnehage sykehus
+    error info warn warning debug trace fatal exception thread main server client desk windows
+    linux azure microsoft google amazon oracle java python null true false http https api
+    starting stopping started stopped request response connection timeout""".split()
+)
+
+_TOKEN = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
+_SPACE = regex.compile(r"[ \t]+")
+_COMMA = regex.compile(r"[ \t]*,[ \t]*")
+
+
+@functools.cache
+def gazetteer(name: str) -> frozenset[str]:
+    """One list from detectors/data, lower-cased; read once per process."""
+    text = (files("detectors") / "data" / name).read_text(encoding="utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+
+    @property
+    def low(self) -> str:
+        return self.text.lower()
+
+    @property
+    def parts(self) -> list[str]:
+        return regex.split(r"['’-]", self.low)
+
+    @property
+    def upper(self) -> bool:
+        return len(self.text) > 1 and self.text.isupper()
+
+    @property
+    def capitalised(self) -> bool:
+        """Title case in every part ("Anne-Lise", "Ødegård") or all capitals ("NORDMANN")."""
+        parts = regex.split(r"['’-]", self.text)
+        return self.upper or all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
+
+
+class PersonRecognizer(EntityRecognizer):
+    """Names as Norwegian data holds them: "Kari Nordmann", "NORDMANN, KARI", "Per Olav Hansen".
+
+    A name starts with a known first name. Capitalisation does the rest: a capitalised word
+    the gazetteer does not know may be a rare surname, a lower-case word never is. Everything
+    that only looks like a name — companies, places, streets, log lines — is turned away by
+    word lists rather than by a model, so the result is the same on every machine.
+    """
+
+    ENTITY = "PERSON"
+    CONTEXT = [
+        "navn", "fornavn", "mellomnavn", "etternavn", "fulltnavn", "kundenavn", "kunde",
+        "kontaktperson", "kontakt", "ansatt", "person", "innehaver", "mottaker", "saksbehandler",
+        "name", "firstname", "lastname", "surname", "customer", "contact", "employee",
+    ]
+    EVIDENCE = "name gazetteer"
+
+    def __init__(self, supported_language: str = LANGUAGE, name: str | None = None):
+        self.first_names: frozenset[str] = frozenset()
+        self.surnames: frozenset[str] = frozenset()
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            name=name or type(self).__name__,
+            supported_language=supported_language,
+            context=list(self.CONTEXT),
+        )
+
+    def load(self) -> None:
+        self.first_names = gazetteer("first_names_no.txt")
+        self.surnames = gazetteer("surnames_no.txt")
+
+    def accepts(self, shape: Shape) -> bool:
+        return shape.letters
+
+    def annotate(self, text: str, result: RecognizerResult) -> None:
+        """Nothing to add: a name has no kind."""
+
+    # -- matching ------------------------------------------------------------------------------
+    def analyze(self, text, entities=None, nlp_artifacts=None):
+        if entities and self.ENTITY not in entities:
+            return []
+        tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        if len(tokens) == 1 and tokens[0].text == text.strip():
+            return self._single(tokens[0])
+        results = []
+        i = 0
+        while i < len(tokens):
+            found = self._inverted(text, tokens, i) or self._forward(text, tokens, i)
+            if found is None:
+                i += 1
+                continue
+            end, score, rule = found
+            results.append(self._result(tokens[i].start, tokens[end].end, score, rule))
+            i = end + 1
+        return results
+
+    def _single(self, token: _Token):
+        if not token.capitalised:
+            return []
+        if self._is(token, self.first_names):
+            return [self._result(token.start, token.end, FIRST_NAME_ONLY, "single first name")]
+        if self._is(token, self.surnames):
+            return [self._result(token.start, token.end, SURNAME_ONLY, "single surname")]
+        return []
+
+    def _forward(self, text, tokens, i):
+        """First name(s), then surname(s): "Per Olav Hansen", "Kari Berg Nordmann"."""
+        first = tokens[i]
+        if not self._is(first, self.first_names) or not self._plain(first):
+            return None
+        end, in_surnames = i, False
+        while end + 1 < len(tokens) and end - i + 1 < MAX_TOKENS:
+            nxt = tokens[end + 1]
+            if not self._adjacent(text, tokens[end], nxt) or not self._plain(nxt):
+                break
+            if self._is(nxt, self.surnames):
+                in_surnames = True
+            elif in_surnames or not self._is(nxt, self.first_names):
+                break
+            end += 1
+        if in_surnames:
+            score, rule = FULL_NAME, "first name + surname"
+        elif self._unknown_surname_at(text, tokens, end):
+            ambiguous = end == i and first.low in AMBIGUOUS
+            score = AMBIGUOUS_UNKNOWN if ambiguous else UNKNOWN_SURNAME
+            end, rule = end + 1, "first name + unknown surname"
+        elif end > i:
+            score, rule = UNKNOWN_SURNAME, "first names"
+        else:
+            return None
+        if self._followed_by_blocker(text, tokens, end):
+            return None
+        return end, score, rule
+
+    def _inverted(self, text, tokens, i):
+        """Surname, first name(s): "Nordmann, Kari", "HANSEN, PER OLAV"."""
+        if i + 1 >= len(tokens):
+            return None
+        surname, first = tokens[i], tokens[i + 1]
+        if not (self._is(surname, self.surnames) and self._plain(surname)):
+            return None
+        if not _COMMA.fullmatch(text, surname.end, first.start):
+            return None
+        if not (self._is(first, self.first_names) and self._plain(first)):
+            return None
+        end = i + 1
+        while end + 1 < len(tokens) and end - i + 1 < MAX_TOKENS:
+            nxt = tokens[end + 1]
+            if not (self._adjacent(text, tokens[end], nxt) and self._is(nxt, self.first_names) and self._plain(nxt)):
+                break
+            end += 1
+        if self._followed_by_blocker(text, tokens, end):
+            return None
+        return end, INVERTED, "surname, first name"
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _is(self, token: _Token, names: frozenset[str]) -> bool:
+        return token.low in names or all(p in names for p in token.parts)
+
+    @staticmethod
+    def _plain(token: _Token) -> bool:
+        return token.capitalised and token.low not in NOT_NAME_WORDS
+
+    @staticmethod
+    def _adjacent(text: str, a: _Token, b: _Token) -> bool:
+        return _SPACE.fullmatch(text, a.end, b.start) is not None
+
+    def _unknown_surname_at(self, text: str, tokens: list[_Token], end: int) -> bool:
+        """Is the word after tokens[end] capitalised like a surname the gazetteer lacks?"""
+        if end + 1 >= len(tokens) or not self._adjacent(text, tokens[end], tokens[end + 1]):
+            return False
+        token = tokens[end + 1]
+        if not self._plain(token) or len(token.text) < 3 or token.low in STREET_WORDS:
+            return False
+        if token.upper and not tokens[end].upper:  # "Kari NAV", "Ola API": an acronym
+            return False
+        return not token.low.endswith(STREET_SUFFIXES)
+
+    @staticmethod
+    def _followed_by_blocker(text: str, tokens: list[_Token], end: int) -> bool:
+        if end + 1 >= len(tokens) or not PersonRecognizer._adjacent(text, tokens[end], tokens[end + 1]):
+            return False
+        word = tokens[end + 1].low
+        return word in STREET_WORDS or word in NOT_NAME_WORDS
+
+    def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=self.name,
+            original_score=score,
+            pattern_name=rule,
+            textual_explanation=f"{self.EVIDENCE}: {rule}",
+        )
+        return RecognizerResult(
+            entity_type=self.ENTITY,
+            start=start,
+            end=end,
+            score=score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )

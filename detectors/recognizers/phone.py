@@ -1,0 +1,77 @@
+"""Norwegian phone numbers (8 digits, +47), judged by Nkom's numbering plan."""
+
+from __future__ import annotations
+
+import phonenumbers
+from presidio_analyzer import Pattern
+
+from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.shape import Shape
+
+# Not part of a longer number, a decimal, or the national part of a +47 number.
+_BEFORE = r"(?<![\w.,+-]|\d[ .-])"
+_AFTER = r"(?![\w]|[ .,-]\d)"
+
+
+def _nkom_kind(national: str) -> str | None:
+    """The range's use in Nkom's plan: mobile, fixed, or None when not a subscriber's number.
+
+    phonenumbers lags Nkom (42/43/44/49 are "unallocated" there), so it only parses. 0xxxx,
+    1xx and 8xx are short or service numbers; 58/59 are machine-to-machine, not people.
+    """
+    if len(national) != 8 or not national.isdigit() or len(set(national)) == 1:
+        return None  # repeated digits are placeholders (99999999), not subscribers
+    if national[0] in "49":
+        return "mobile"
+    if national[0] in "2367" or "50" <= national[:2] <= "57":
+        return "fixed"
+    return None
+
+
+class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
+    """Norwegian phone numbers in the forms people and systems write them.
+
+    Most 8-digit numbers are dialable, so a bare one scores low and counts only with a context
+    word or a column of mostly phone numbers; +47 and the spaced forms are convincing alone.
+    """
+
+    ENTITY = "NO_PHONE_NUMBER"
+    PATTERNS = [
+        Pattern(
+            "phone (+47 / 0047)",
+            r"(?<![\w.,+-])(?:\+47|0047|\(\+47\)|\(0047\))[ .-]?\d(?:[ .-]?\d){7}" + _AFTER,
+            0.75,
+        ),
+        Pattern("phone (ddd dd ddd)", _BEFORE + r"\d{3}([ -])\d{2}\1\d{3}" + _AFTER, 0.6),
+        Pattern("phone (dd dd dd dd)", _BEFORE + r"\d{2}([ -])\d{2}\1\d{2}\1\d{2}" + _AFTER, 0.55),
+        Pattern("phone (8 digits)", _BEFORE + r"\d{8}" + _AFTER, 0.3),
+    ]
+    # No "ring" alone would be nicer (it is inside every -ering word: levering, endring), but
+    # "ring meg på …" is how people ask to be called.
+    CONTEXT = [
+        "telefon", "tlf", "mobil", "mob", "phone", "tel", "msisdn", "sms", "ring", "kontakt",
+        "vipps",
+    ]
+    EVIDENCE = "valid Norwegian number range (Nkom)"
+
+    @staticmethod
+    def _national(text: str) -> str | None:
+        try:
+            number = phonenumbers.parse(text, "NO")
+        except phonenumbers.NumberParseException:
+            return None
+        if number.country_code != 47 or not phonenumbers.is_possible_number(number):
+            return None
+        return str(number.national_number)
+
+    def is_valid(self, text: str) -> bool:
+        national = self._national(text)
+        return national is not None and _nkom_kind(national) is not None
+
+    def accepts(self, shape: Shape) -> bool:
+        return shape.digits >= 8
+
+    def annotate(self, text, result) -> None:
+        national = self._national(text)
+        if national is not None:
+            result.recognition_metadata["phone_type"] = _nkom_kind(national)

@@ -1,0 +1,57 @@
+import pytest
+
+from detectors.recognizers.ip_address import IpRecognizer
+from detectors.shape import Shape
+
+rec = IpRecognizer()
+
+VALID = [
+    ("10.0.0.1", "10.0.0.1", 4),
+    ("192.168.1.20", "192.168.1.20", 4),
+    ("Klient 203.0.113.7 logget inn.", "203.0.113.7", 4),
+    ("remote_addr=198.51.100.23;", "198.51.100.23", 4),
+    ("nett 10.0.0.0/24", "10.0.0.0/24", 4),
+    ("2001:db8::1", "2001:db8::1", 6),
+    ("fe80::1ff:fe23:4567:890a", "fe80::1ff:fe23:4567:890a", 6),
+    ("::1", "::1", 6),
+    ("[2001:db8::1]:443", "2001:db8::1", 6),
+    ("2001:0db8:0000:0000:0000:ff00:0042:8329", "2001:0db8:0000:0000:0000:ff00:0042:8329", 6),
+    ("::ffff:192.0.2.1", "::ffff:192.0.2.1", 6),
+    ("Tilkobling fra 2001:db8:85a3::8a2e:370:7334 avvist", "2001:db8:85a3::8a2e:370:7334", 6),
+]
+
+
+def found(text):
+    results = rec.analyze(text, [rec.ENTITY])
+    assert all(r.entity_type == "IP_ADDRESS" for r in results)
+    return [(text[r.start : r.end], r.score, r.recognition_metadata.get("ip_version")) for r in results]
+
+
+@pytest.mark.parametrize("text,match,version", VALID)
+def test_finds(text, match, version):
+    assert found(text) == [(match, 0.6, version)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "std::vector<int> v;", "::", "a::b", "A::B", "dead::beef", "x = a :: b",  # code
+        "items[1::2]", "rows[::2]", "s[::-1]",  # Python slices
+        "12:34:56", "2024-01-02T10:11:12", "kl. 10:11:12.5",  # times
+        "00:1A:2B:3C:4D:5E", "00-1a-2b-3c-4d-5e", "de:ad:be:ef:00:11:22:33",  # MAC, WWN
+        "1.2.3", "versjon 2.2.366", "1.2.3.4.5", "1.3.6.1.4.1.311",  # versions, OIDs
+        "256.1.1.1", "01.02.03.04", "1.000.000.000", "12.06.2024",
+    ],
+)
+def test_near_misses(text):
+    assert found(text) == []
+
+
+def test_supports_norwegian_and_context_words(in_text):
+    assert rec.supported_language == "nb"
+    assert in_text(rec, "IP-adresse: 10.0.0.1") == [("10.0.0.1", 0.95)]
+
+
+@pytest.mark.parametrize("text", [v[0] for v in VALID])
+def test_accepts_every_valid_value(text):
+    assert rec.accepts(Shape.of(text))
