@@ -57,7 +57,7 @@ READING = "METER_READING"
 ENTITY_TYPES = (FNR, PHONE, METER_ID, METER_SERIAL, BANK, IBAN, ORGNR, PERSON, ADDRESS, EMAIL, IP, CARD)
 
 NONE: frozenset[str] = frozenset()
-SIZES = {"small": (1, 40, 240), "full": (4, 150, 1200)}  # table sets, values per column, text items
+SIZES = {"small": (2, 40, 400), "full": (4, 150, 1200)}  # table sets, values per column, text items
 
 # Column-name spellings seen in customer systems; each use takes the next spelling.
 NAMES = {
@@ -80,6 +80,7 @@ NAMES = {
     "postnr": ["postnr", "postnummer", "zip", "POSTNR", "zip_code"],
     "poststed": ["poststed", "city", "Poststed", "POSTSTED"],
     READING: ["forbruk_kwh", "kwh", "maaleverdi", "timeforbruk", "consumption"],
+    "kid": ["kid", "betaling_kid", "KID_nr", "kidnummer", "kid_ref"],
     "neutral": ["ref", "verdi", "col7", "data", "felt1", "attr3", "value", "c12", "info", "felt_2", "x1"],
 }
 
@@ -166,6 +167,8 @@ def chance_matches(value: object) -> frozenset[str]:
         found.add(FNR)
     if re.fullmatch(r"\d{18}", s) and s.startswith("7070575") and gs1_valid(s):
         found.add(METER_ID)
+    if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", s) and all(int(p) <= 255 for p in s.split(".")):
+        found.add(IP)  # a four-part version number such as 6.1.0.22
     if re.fullmatch(r"[\d -]{13,23}", s) and 13 <= len(digits) <= 19 and digits[0] in "123456" and luhn_valid(digits):
         found.add(CARD)
     return frozenset(found)
@@ -510,10 +513,13 @@ class CorpusBuilder:
         g = self.g
         self.column(t, g.spelling(IBAN), "varchar(34)", self.cells(lambda: Cell(g.iban_text(), frozenset({IBAN}))), {IBAN})
         self.column(t, g.spelling(CARD), "varchar(19)", self.cells(lambda: Cell(g.card_text(), frozenset({CARD}))), {CARD})
-        for kind in ("mod10", "mod11"):
-            length = self.rnd.choice([6, 7, 9, 11, 13, 15, 16, 19, 25])
-            self.column(t, self.rnd.choice(["kid", "KID_nr", "kidnummer", "betaling_kid"]), "varchar(25)",
-                        self.cells(lambda: Cell(self.kid(length, kind))), hard_negative=True)
+        # One biller uses one KID length. An 11-digit MOD11 KID is always a valid kontonummer
+        # (the same weights), so that one is in every payments table.
+        lengths = [6, 7, 9, 11, 13, 15, 16, 19, 25]
+        for i, (kind, length) in enumerate((("mod11", 11), ("mod10", self.rnd.choice(lengths)),
+                                            (self.rnd.choice(["mod10", "mod11"]), self.rnd.choice(lengths)))):
+            name = g.spelling("kid") if i == 0 else self.rnd.choice(NAMES["kid"])
+            self.column(t, name, "varchar(25)", self.cells(lambda: Cell(self.kid(length, kind))), hard_negative=True)
         self.column(t, self.rnd.choice(["belop", "amount", "total_nok"]), "numeric(10,2)",
                     self.cells(lambda: Cell(Decimal(f"{self.rnd.uniform(10, 50000):.2f}"))), hard_negative=True)
         self.column(t, self.rnd.choice(["pris", "price"]), "varchar(20)", self.cells(lambda: Cell(self.price())),
@@ -547,6 +553,8 @@ class CorpusBuilder:
                     self.cells(lambda: Cell(self.hexhash())), hard_negative=True)
         self.column(t, self.rnd.choice(["sku", "produktkode", "artikkelnr"]), "varchar(20)",
                     self.cells(lambda: Cell(self.product_code())), hard_negative=True)
+        self.column(t, self.rnd.choice(["filnavn", "filename", "vedlegg"]), "varchar(200)",
+                    self.cells(lambda: Cell(self.filename())), hard_negative=True)
         self.column(t, self.rnd.choice(["antall", "count", "qty"]), "integer",
                     self.cells(lambda: Cell(self.rnd.randint(0, 5000))), hard_negative=True)
         form = self.rnd.choice(["iso", "no", "int"])
@@ -602,6 +610,9 @@ class CorpusBuilder:
     # -- hard-negative values -------------------------------------------------------------------------
     def sequential(self, digits: int) -> list[Cell]:
         start = self.rnd.randint(10 ** (digits - 1), 10**digits - self.n - 1)
+        if digits == 8 and self.rnd.random() < 0.5:
+            # Ids that run through the mobile ranges: every value is a valid mobile number.
+            start = self.rnd.choice([4, 9]) * 10**7 + self.rnd.randint(0, 10**7 - self.n - 1)
         return [Cell(start + i) for i in range(self.n)]
 
     def kid(self, length: int, kind: str) -> str:
@@ -633,8 +644,9 @@ class CorpusBuilder:
 
     def price(self) -> str:
         amount = self.rnd.uniform(5, 30000)
+        big = self.rnd.randint(10**6, 10**8)
         return self.rnd.choice([f"{amount:.2f}", f"{amount:,.2f}".replace(",", " ").replace(".", ","),
-                                f"kr {int(amount)},-", str(int(amount))])
+                                f"kr {int(amount)},-", str(int(amount)), f"{big:,}".replace(",", " ")])
 
     def uuid(self) -> str:
         return str(uuid.UUID(int=self.rnd.getrandbits(128), version=4))
@@ -645,6 +657,10 @@ class CorpusBuilder:
 
     def product_code(self) -> str:
         return self.rnd.choice(["SKU-{}-NO", "ART{}", "P-{}", "NO-EL-{}"]).format(self.rnd.randint(100, 999999))
+
+    def filename(self) -> str:
+        return self.rnd.choice(["kunde_export_{}.csv", "faktura_{}.pdf", "IMG_{}.jpg", "rapport-{}.xlsx",
+                                "backup_{}.tar.gz"]).format(self.compact_timestamp()[:8])
 
     def hostname(self) -> str:
         return self.rnd.choice(["app{:02d}.prod.internal", "db-{:02d}.example.no", "k8s-node-{}.cluster.local",
@@ -720,7 +736,7 @@ class CorpusBuilder:
             "count": lambda: str(r.randint(10, 250000)),
             "bytes": lambda: str(r.randint(100, 10**9)),
             "host": self.hostname,
-            "version": lambda: r.choice(VERSIONS),
+            "version": lambda: r.choice(TEXT_VERSIONS),
             "sha": self.hexhash,
             "hex": lambda: f"{r.getrandbits(32):08x}",
             "kid": lambda: self.kid(r.choice([7, 9, 11, 13, 15]), r.choice(["mod10", "mod11"])),
@@ -772,6 +788,9 @@ PRODUCTS = ["Strøm Fastpris 12 mnd", "Spotpris Plus", "Fjernvarme Basis", "Nett
             "Varmepumpe Service", "Strøm Innkjøpspris", "Elbillader Hjem", "Smart Styring", "Bedrift Spot"]
 VERSIONS = ["1.2.3", "10.0.19041.1", "2.14.1", "v3.2.1-beta", "5.15.0-91-generic", "4.19.2", "2024.1.0",
             "1.0.0-rc.2", "3.11.7", "0.9.12", "6.1.0.22", "12.4.1.3"]
+# In running text a four-part version (6.1.0.22) is an IP address by any reading of the value
+# alone; columns keep them (the column must not be called), text does not.
+TEXT_VERSIONS = [v for v in VERSIONS if not chance_matches(v)]
 
 # Free-text templates. {phone_any}, {konto_any} and {serial} may be written bare, so they always
 # follow a context word; {phone} and {konto} are written in a form that is convincing alone.
@@ -834,6 +853,14 @@ NAME_SENTENCES = [
     "Overført fra {name} til {name2} etter skilsmisse.",
     "Montør {first} var på stedet og byttet måleren.",
     "Klage fra {name} om feil i avregningen for januar.",
+    "Referat: {name} la fram forslaget, {name2} var uenig.",
+    "Dødsbo etter {name}, kontakt advokat for videre behandling.",
+    "{name} og {name2} er oppført som eiere av boligen.",
+    "Beskjed til {name}: måleren byttes neste uke.",
+    "Kunden heter {name} og bor i {place}.",
+    "Oppfølging: {name} venter fortsatt på kreditnota.",
+    "Samboer {name} har fullmakt til å endre avtalen.",
+    "Vedlagt er brev fra {name_rev} datert 3. mars.",
 ]
 NEGATIVE_SENTENCES = [
     "Møtet i {place} ble flyttet til {place2} på grunn av været.",

@@ -152,6 +152,7 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 def evaluate_text(corpus: Corpus, engine: Engine, report: Report) -> None:
     names_found = names_total = person_hits = person_fp = 0
     name_free = name_free_flagged = 0
+    by_form: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # form -> [found, planted]
     for item in corpus.texts:
         detections = [d for d in engine.analyze_text(item.text, threshold=DEFAULT_THRESHOLD) if d.entity_type in ENTITY_TYPES]
         for start, end, entity in item.spans:
@@ -175,7 +176,11 @@ def evaluate_text(corpus: Corpus, engine: Engine, report: Report) -> None:
         gold_names = [(s, t) for s, t, e in item.spans if e == PERSON]
         persons = [d for d in detections if d.entity_type == PERSON]
         names_total += len(gold_names)
-        names_found += sum(any(_overlaps((d.start, d.end), g) for d in persons) for g in gold_names)
+        for g in gold_names:
+            found = any(_overlaps((d.start, d.end), g) for d in persons)
+            names_found += found
+            by_form[_name_form(item.text[g[0]:g[1]])][0] += found
+            by_form[_name_form(item.text[g[0]:g[1]])][1] += 1
         right = sum(any(_overlaps((d.start, d.end), g) for g in gold_names) for d in persons)
         person_hits += right
         person_fp += len(persons) - right
@@ -188,7 +193,16 @@ def evaluate_text(corpus: Corpus, engine: Engine, report: Report) -> None:
         "precision": person_hits / (person_hits + person_fp) if person_hits + person_fp else 1.0,
         "name_free_sentences": name_free,
         "fp_rate": name_free_flagged / name_free if name_free else 0.0,
+        "by_form": dict(sorted(by_form.items())),
     }
+
+
+def _name_form(name: str) -> str:
+    if "," in name:
+        return "Etternavn, Fornavn"
+    if name.isupper():
+        return "ALL CAPS"
+    return "first name only" if " " not in name else "Fornavn (Mellomnavn) Etternavn"
 
 
 def evaluate_columns(corpus: Corpus, engine: Engine, report: Report) -> None:
@@ -300,6 +314,8 @@ def render(report: Report) -> str:
         "", "## Names in Norwegian sentences", "",
         "| planted names | recall | precision | name-free sentences | share flagged |", "|---|---|---|---|---|",
         f"| {p['names']} | {p['recall']:.3f} | {p['precision']:.3f} | {p['name_free_sentences']} | {p['fp_rate']:.3f} |",
+        "", "| written form | planted | found | recall |", "|---|---|---|---|",
+        *(f"| {form} | {n} | {found} | {found / n:.3f} |" for form, (found, n) in p["by_form"].items()),
         "", "## Calibration of column confidence", "",
         "| confidence | findings | correct | share correct |", "|---|---|---|---|",
     ]
@@ -315,9 +331,13 @@ def render(report: Report) -> str:
         key = (e["level"], e["kind"], e["entity"])
         shown[key] += 1
         if shown[key] <= MAX_ERRORS_SHOWN:
-            where = e.get("column") or repr(e.get("text"))
-            what = e.get("value") or repr(e.get("span")) or ""
-            out.append(f"- {e['level']} {e['kind']} {e['entity']}: {what} in {where} -> got {e['got']}")
+            if e["level"] == "column":
+                what = f"column {e['column']} ({e['declared_type']}, e.g. {', '.join(e['sample'][:2])})"
+            elif e["level"] == "value":
+                what = f"{e['value']} in {e['column']}"
+            else:
+                what = f"{e['span']!r} in {e['text']!r}"
+            out.append(f"- {e['level']} {e['kind']} {e['entity']}: {what} -> got {e['got']}")
     hidden = {k: n - MAX_ERRORS_SHOWN for k, n in shown.items() if n > MAX_ERRORS_SHOWN}
     if hidden:
         out.append("- (not shown: " + ", ".join(f"{n} more {' '.join(k)}" for k, n in sorted(hidden.items())) + ")")

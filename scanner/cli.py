@@ -126,5 +126,87 @@ def detectors(as_json):
         )
 
 
+def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+
+
+@cli.command()
+@click.argument("urls", nargs=-1, required=True, metavar="URL...")
+@click.option("-o", "--output", default="report.jsonl", show_default=True, help="Report file; - for stdout.")
+@click.option("--format", "report_format", default="jsonl", show_default=True, help="Report writer plugin.")
+@click.option("--include", multiple=True, metavar="GLOB", help="Only schema.table[.column] matching (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip schema.table[.column] matching (repeatable).")
+@click.option("--sample-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per table.")
+@click.option("--views", is_flag=True, help="Sample views too.")
+@click.option("--max-connections", type=click.IntRange(1, 64), default=1, show_default=True, help="Per source.")
+@click.option("--statement-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds.")
+@click.option("--value-cap", type=click.IntRange(16), default=4096, show_default=True, help="Characters kept of one value.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True)
+@click.option("--detector", "-d", multiple=True, metavar="NAME", help="Only these detectors.")
+@click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
+              help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
+def scan(urls, output, report_format, include, exclude, sample_size, views, max_connections, statement_timeout,
+         value_cap, min_confidence, detector, fail_on):
+    """Scan databases (and, with later crawlers, stores and logs) for personal data.
+
+    \b
+    URL schemes: postgresql://, mysql+pymysql://, mariadb+pymysql://, sqlite:///,
+    mssql+pyodbc://, oracle+oracledb://
+    \b
+    Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
+    2 bad usage or configuration; 3 some sources or locations could not be scanned.
+    """
+    from rich.console import Console
+
+    from scanner import pipeline, plugins
+    from scanner.console import print_summary, progress_for
+    from scanner.settings import ScanSettings
+    from scanner.sources import Source
+
+    settings = ScanSettings(
+        sample_size=sample_size, include=_csv(include), exclude=_csv(exclude), views=views,
+        max_connections=max_connections, statement_timeout=statement_timeout, value_cap=value_cap,
+        min_confidence=min_confidence, detectors=_csv(detector),
+    )
+    try:
+        writer_cls = plugins.load(report_format, plugins.REPORTS)
+    except plugins.PluginError as exc:
+        raise click.UsageError(str(exc)) from None
+    engine = _engine(settings.detectors, None)
+    console = Console(stderr=True)
+    try:
+        writer = writer_cls(output)
+    except OSError as exc:
+        raise click.UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
+    try:
+        outcome = pipeline.scan(
+            [Source(u) for u in urls], settings, [writer], engine=engine, progress=progress_for(console),
+            fail_on=set(_csv((fail_on,))) if fail_on else set(),
+        )
+    finally:
+        writer.close()
+    print_summary(console if output == "-" else Console(), outcome, output)
+    sys.exit(outcome.exit_code)
+
+
+@cli.command("plugins")
+@click.option("--json", "as_json", is_flag=True)
+def list_plugins(as_json):
+    """Crawlers, detectors and report writers that are installed."""
+    from detectors.registry import GROUP as DETECTORS
+    from scanner.plugins import CRAWLERS, REPORTS, group
+
+    rows = []
+    for kind, name in (("crawler", CRAWLERS), ("detector", DETECTORS), ("report", REPORTS)):
+        for ep_name, ep in group(name).items():
+            dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+            rows.append({"kind": kind, "name": ep_name, "target": ep.value, "distribution": dist})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for r in rows:
+        click.echo(f"{r['kind']:<9} {r['name']:<24} {r['target']:<60} {r['distribution']}")
+
+
 def main() -> None:
     cli(prog_name="kartlegg")

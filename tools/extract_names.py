@@ -72,16 +72,18 @@ NOT_NAMES = """
     svare rike høy høye takle stabæk rosenborg
 """.split()
 
-# Place names that appear among the entries; farm names that are real surnames
-# (Sandnes, Grimstad, Halden) stay in the surname list.
+# Countries and cities found among the entries: not names in either list.
 PLACES = """
-    norge norway norwegian noreg danmark danmarks denmark sverige sweden island grønland
-    kina sibir berlin wien london
-    oslo bergen trondheim stavanger drammen kristiansand tromsø fredrikstad sarpsborg
-    lillehammer lillestrøm tønsberg gjøvik bodø ålesund sandvika skien porsgrunn larvik
-    hamar kongsberg steinkjer drøbak holmestrand lillesand
-    østfold akershus buskerud vestfold telemark agder rogaland hordaland vestland
-    nordland troms finnmark innlandet viken trøndelag sentrum
+    norge norway norwegian noreg danmark danmarks denmark sverige sweden kina sibir berlin wien
+    london oslo bergen trondheim stavanger drammen kristiansand tromsø fredrikstad sarpsborg
+    lillehammer lillestrøm tønsberg gjøvik bodø ålesund sandvika skien porsgrunn larvik hamar
+    kongsberg steinkjer drøbak holmestrand lillesand
+""".split()
+# Regions and districts: not first names, but also farm names and so real surnames
+# ("Viken", "Nordland", "Grønland"), like the towns Sandnes, Grimstad and Halden.
+REGIONS = """
+    østfold akershus buskerud vestfold telemark agder rogaland hordaland vestland nordland
+    troms finnmark innlandet viken trøndelag sentrum grønland island
 """.split()
 
 MONTHS_AND_DAYS = """
@@ -93,11 +95,12 @@ MONTHS_AND_DAYS = """
 # "August" and "May" are common Norwegian given names and are kept; the recognizer treats them
 # as ambiguous.
 
-DROP = frozenset(NOT_NAMES) | frozenset(PLACES) | frozenset(MONTHS_AND_DAYS)
+NEVER_NAMES = frozenset(NOT_NAMES) | frozenset(PLACES) | frozenset(MONTHS_AND_DAYS)
+NOT_FIRST_NAMES = NEVER_NAMES | frozenset(REGIONS)
 VOWELS = set("aeiouyæøåäöüéèáàóòúíâêîôûë")
 
 
-def is_name(entry: str) -> bool:
+def is_name(entry: str, drop: frozenset[str]) -> bool:
     """One plausible name token: Latin letters, a vowel, more than one letter, not a word."""
     low = entry.lower()
     return (
@@ -105,7 +108,7 @@ def is_name(entry: str) -> bool:
         and entry.isalpha()
         and all("LATIN" in unicodedata.name(c, "") for c in entry)
         and bool(VOWELS & set(low))
-        and low not in DROP
+        and low not in drop
     )
 
 
@@ -131,8 +134,8 @@ class Gazetteer:
     a name the dataset ranks in both Norwegian lists is kept where its rank is better.
     """
 
-    def __init__(self, rank: dict[str, int], other_rank: dict[str, int]):
-        self.rank, self.other_rank = rank, other_rank
+    def __init__(self, rank: dict[str, int], other_rank: dict[str, int], drop: frozenset[str]):
+        self.rank, self.other_rank, self.drop = rank, other_rank, drop
         self.names: dict[str, str] = {}
         self.counts: dict[str, int] = {}
 
@@ -142,7 +145,7 @@ class Gazetteer:
             low = name.lower()
             if check_other and self.other_rank.get(low, UNRANKED) < self.rank.get(low, UNRANKED):
                 continue
-            if is_name(name):
+            if is_name(name, self.drop):
                 self.names.setdefault(low, name)
         self.counts[label] = len(self.names) - before
 
@@ -168,7 +171,7 @@ def main() -> int:
             first_rank[name] = min(rank, first_rank.get(name, UNRANKED))
     surname_rank = ranks(ranked_surnames)
 
-    first = Gazetteer(first_rank, surname_rank)
+    first = Gazetteer(first_rank, surname_rank, NOT_FIRST_NAMES)
     first.add("dataset (NO)", (n for n in ranked_first if " " not in n and "-" not in n))
     first.add("parts of NO double names", (p for n in ranked_first for p in n.replace("-", " ").split()))
     for country in NEIGHBOURS:
@@ -176,7 +179,7 @@ def main() -> int:
         first.add(f"top names {country}", interleave(top))
     first.add("extra (SSB)", EXTRA_FIRST, check_other=False)
 
-    last = Gazetteer(surname_rank, first_rank)
+    last = Gazetteer(surname_rank, first_rank, NEVER_NAMES)
     last.add("dataset (NO)", ranked_surnames)
     last.add("extra (SSB)", EXTRA_SURNAMES, check_other=False)
 

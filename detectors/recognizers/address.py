@@ -20,7 +20,10 @@ _STRONG = _words(
     brygge kaia kaien torget torg ringen svingen tunet kroken stredet smauet"""
 )
 _WEAK = _words("bakken bakke lia lien haugen åsen hagen jordet løkka løkken berget toppen kollen lunden myra enga")
-_SEPARATE = _words("gate gata gaten vei veien veg vegen allé alle plass plassen sti stien bakke bakken terrasse brygge brygga kai kaia torg torget")
+_SEPARATE = _words(
+    """gate gata gaten vei veien veg vegen allé alle plass plassen sti stien bakke bakken terrasse
+    brygge brygga kai kaia torg torget"""
+)
 _QUALIFIER = _words("nedre øvre gamle nye store lille søndre nordre østre vestre ytre indre sankt")
 # Words ending in -plass that name a spot, not a street: "Parkeringsplass 12".
 _NOT_STREET = r"(?!(?i:parkerings|arbeids|sitte|leke|camping|lager|stå|p-)plass)"
@@ -62,6 +65,9 @@ _NOT_POSTSTED = _words(
     september oktober november desember mandag tirsdag onsdag torsdag fredag lørdag søndag"""
 )
 _POSTAL_ALONE = rf"{_POSTNR}[ \t]+(?!(?i:{_NOT_POSTSTED}){_END})"
+_UPPER_POSTSTED = r"\p{Lu}{2,}(?:(?:[ -]|[ ]I[ ])\p{Lu}{2,})?" + _END
+_MIXED_POSTSTED = r"\p{Lu}\p{Ll}+(?:(?:-|[ ]i[ ])\p{Lu}\p{Ll}+)?" + _END
+_POSTBOKS = r"(?i:postboks|pb\.|p\.?[ ]?o\.?[ ]?box)[ ]\d{1,5}(?:[ ]\p{Lu}\p{Ll}+)?"  # "Postboks 123 Sentrum"
 
 
 class AddressRecognizer(KartleggPatternRecognizer):
@@ -74,18 +80,12 @@ class AddressRecognizer(KartleggPatternRecognizer):
     ENTITY = "NO_ADDRESS"
     PATTERNS = [
         Pattern("street + number + postnummer", rf"{_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
-        Pattern("street + number + postnummer (weak suffix)", rf"{_WEAK_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
-        Pattern(
-            "postboks + postnummer",
-            rf"(?i:postboks|pb\.|p\.?[ ]?o\.?[ ]?box)[ ]\d{{1,5}}(?:[ ]\p{{Lu}}\p{{Ll}}+)?,?[ \t]+{_POSTAL}",
-            0.9,
-        ),
+        Pattern("weak street + number + postnummer", rf"{_WEAK_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
+        Pattern("postboks + postnummer", rf"{_POSTBOKS},?[ \t]+{_POSTAL}", 0.9),
         Pattern("street + number", rf"{_STREET}[ ]{_NUMBER}", 0.6),
-        Pattern("street + number (weak suffix)", rf"{_WEAK_STREET}[ ]{_NUMBER}", 0.45),
-        Pattern("postnummer + POSTSTED", rf"{_POSTAL_ALONE}\p{{Lu}}{{2,}}(?:(?:[ -]|[ ]I[ ])\p{{Lu}}{{2,}})?{_END}", 0.45),
-        Pattern(
-            "postnummer + Poststed", rf"{_POSTAL_ALONE}\p{{Lu}}\p{{Ll}}+(?:(?:-|[ ]i[ ])\p{{Lu}}\p{{Ll}}+)?{_END}", 0.35
-        ),
+        Pattern("weak street + number", rf"{_WEAK_STREET}[ ]{_NUMBER}", 0.45),
+        Pattern("postnummer + POSTSTED", _POSTAL_ALONE + _UPPER_POSTSTED, 0.45),
+        Pattern("postnummer + Poststed", _POSTAL_ALONE + _MIXED_POSTSTED, 0.35),
     ]
     CONTEXT = [
         "adresse", "gateadresse", "postadresse", "bostedsadresse", "leveringsadresse", "gatenavn",

@@ -1,0 +1,58 @@
+"""What a person at a terminal sees: a progress bar while scanning, a summary at the end."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from scanner.pipeline import Progress as NoProgress
+
+
+class BarProgress(NoProgress):
+    """tables done/total and the current table, on stderr; only when stderr is a terminal."""
+
+    def __init__(self, console: Console):
+        self._bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}"), console=console, transient=True,
+        )
+        self._task = None
+        self._bar.start()
+
+    def source_started(self, source, units):
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(source.name, total=units, current="")
+
+    def unit_done(self, unit):
+        self._bar.update(self._task, advance=1, current=unit.location.dotted())
+
+    def close(self):
+        self._bar.stop()
+
+
+def progress_for(console: Console) -> NoProgress:
+    return BarProgress(console) if console.is_terminal else NoProgress()
+
+
+def print_summary(console: Console, outcome, report_target: str | None) -> None:
+    locations = outcome.personal_locations
+    if locations:
+        table = Table(title="Personal data found", show_lines=False, header_style="bold")
+        for col in ("source", "location", "entity type", "category", "conf.", "hits"):
+            table.add_column(col, justify="right" if col in ("conf.", "hits") else "left")
+        for r in sorted(locations, key=lambda r: (r["source"]["name"], r["location"]["uri"], -r["confidence"])):
+            loc = r["location"]
+            where = ".".join(p for p in (loc["container"], loc["dataset"], loc["field"]) if p)
+            table.add_row(r["source"]["name"], where, r["entity_type"], r["category"],
+                          f"{r['confidence']:.2f}", f"{r['hits']}/{r['sampled']}")
+        console.print(table)
+    s = outcome.summary
+    loc = s["locations"]
+    console.print(
+        f"{s['findings']} finding(s) in {loc['scanned']} location(s) scanned; "
+        f"{loc['skipped']} skipped, {loc['failed']} failed; "
+        f"{s['sources']['failed']}/{s['sources']['total']} source(s) could not be scanned."
+        + (f" Report: {report_target}" if report_target and report_target != "-" else "")
+    )

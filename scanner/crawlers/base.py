@@ -1,0 +1,128 @@
+"""The crawler protocol: discover units of work, then sample each one.
+
+A unit of work (one table, one object group, one log dataset) is a plain, picklable and
+JSON-able value, so it can be sampled in another process or on another machine by a crawler
+rebuilt there from the same Source.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import ClassVar
+from urllib.parse import quote
+
+from scanner.settings import ScanSettings
+from scanner.sources import Source
+
+
+@dataclass(frozen=True)
+class Location:
+    container: str | None  # schema, bucket, root directory, host or log group
+    dataset: str  # table, key pattern, relative path or stream
+    field: str | None = None  # column, JSON path or parsed log field
+
+    def with_field(self, name: str | None) -> "Location":
+        return Location(self.container, self.dataset, name)
+
+    def dotted(self) -> str:
+        return ".".join(p for p in (self.container, self.dataset, self.field) if p)
+
+    def uri(self, source: Source) -> str:
+        parts = [p for p in (self.container, self.dataset) if p is not None]
+        path = "/".join(quote(p, safe="") for p in parts)
+        frag = f"#{quote(self.field, safe='.[]')}" if self.field else ""
+        return f"{source.masked_url.rstrip('/')}/{path}{frag}"
+
+    def to_dict(self, source: Source) -> dict:
+        return {**asdict(self), "uri": self.uri(source)}
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    source: str  # the Source's name
+    crawler: str
+    location: Location
+    row_estimate: int | None = None
+    meta: dict = field(default_factory=dict, hash=False, compare=False)  # crawler-specific, JSON-able
+
+
+@dataclass
+class FieldSample:
+    name: str
+    declared_type: str | None
+    values: list  # raw sampled values: kept in memory, never written out
+    nullable: bool | None = None
+    comment: str | None = None
+
+
+@dataclass
+class DatasetSample:
+    unit: WorkUnit
+    fields: list[FieldSample]
+    rows_sampled: int
+    method: str  # how the rows were chosen, for the report
+    skipped_fields: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A location discovery found but will not sample, with the reason."""
+
+    location: Location
+    reason: str
+
+
+class Crawler(ABC):
+    NAME: ClassVar[str]
+    SCHEMES: ClassVar[tuple[str, ...]]
+
+    def __init__(self, source: Source, settings: ScanSettings):
+        self.source = source
+        self.settings = settings
+
+    @classmethod
+    def handles(cls, url: str) -> bool:
+        from scanner.sources import scheme_of
+
+        return scheme_of(url) in cls.SCHEMES
+
+    @abstractmethod
+    def discover(self) -> Iterator[WorkUnit | Skip]:
+        """Every location in the source, as units to sample or skips with a reason."""
+
+    @abstractmethod
+    def sample(self, unit: WorkUnit) -> DatasetSample:
+        """Read a bounded sample of one unit. Raise on failure: the pipeline records it."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+    def selected(self, location: Location) -> bool:
+        """--include / --exclude globs on container.dataset[.field]."""
+        return selected(location.dotted(), self.settings.include, self.settings.exclude)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def selected(dotted: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    # A table is included when a pattern names it or one of its columns (`kunde.fnr`).
+    inc = not include or any(
+        fnmatch.fnmatchcase(dotted, p) or fnmatch.fnmatchcase(dotted, p.rsplit(".", 1)[0]) for p in include
+    )
+    return inc and not any(fnmatch.fnmatchcase(dotted, p) for p in exclude)
+
+
+def field_selected(location: Location, name: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """Column patterns (`schema.table.column`) narrow only the tables they name."""
+    dotted, table = location.with_field(name).dotted(), location.dotted()
+    column_patterns = [p for p in include if p.count(".") >= 2 and fnmatch.fnmatchcase(table, p.rsplit(".", 1)[0])]
+    if column_patterns and not any(fnmatch.fnmatchcase(dotted, p) for p in column_patterns):
+        return False
+    return not any(fnmatch.fnmatchcase(dotted, p) for p in exclude)

@@ -1,0 +1,178 @@
+"""Databases through SQLAlchemy: PostgreSQL, MySQL/MariaDB, SQLite, SQL Server, Oracle.
+
+Connections are read-only, time-limited and few (`max_connections` per source); discovery reads
+the catalog only, and each table is sampled with its engine's cheapest method.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from scanner.crawlers import sql_dialects as dialects
+from scanner.crawlers import sql_values as values
+from scanner.crawlers.base import Crawler, DatasetSample, FieldSample, Location, Skip, WorkUnit, field_selected
+
+INTEGER_TYPES = (sa.types.Integer,)
+
+
+def read_only_url(url: str) -> sa.URL:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        # mode=ro: the file is opened read-only by SQLite itself, not just by convention.
+        path = parsed.database
+        return parsed.set(database=f"file:{path}?mode=ro", query={**parsed.query, "uri": "true"})
+    return parsed
+
+
+def connect_args(url: sa.URL, settings) -> dict:
+    backend = url.get_backend_name()
+    timeout = int(settings.connect_timeout)
+    if backend == "postgresql":
+        return {"connect_timeout": timeout, "application_name": "kartlegg"}
+    if backend in ("mysql", "mariadb"):
+        return {"connect_timeout": timeout, "read_timeout": int(settings.statement_timeout) + 5}
+    if backend == "sqlite":
+        return {"timeout": settings.lock_timeout}
+    if backend == "mssql":
+        return {"timeout": timeout}
+    return {}
+
+
+class SqlCrawler(Crawler):
+    NAME = "sql"
+    SCHEMES = (
+        "postgresql", "postgresql+psycopg2", "postgresql+psycopg", "postgres",
+        "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
+        "mssql", "mssql+pyodbc", "mssql+pymssql", "oracle", "oracle+oracledb",
+    )
+
+    def __init__(self, source, settings):
+        super().__init__(source, settings)
+        self._engine: sa.Engine | None = None
+
+    @property
+    def engine(self) -> sa.Engine:
+        if self._engine is None:
+            url = read_only_url(self.source.url.replace("postgres://", "postgresql://", 1))
+            self._engine = sa.create_engine(
+                url,
+                connect_args=connect_args(url, self.settings),
+                poolclass=sa.pool.QueuePool,
+                pool_size=self.settings.max_connections,  # the per-source connection limit
+                max_overflow=0,
+                pool_timeout=self.settings.statement_timeout * 2,
+                pool_pre_ping=True,
+                hide_parameters=True,  # error messages must not carry sampled values
+            )
+            dialects.make_read_only(self._engine, self.settings)
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    # -- discovery ------------------------------------------------------------------------------
+    def discover(self) -> Iterator[WorkUnit | Skip]:
+        with self.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            dialect = conn.dialect.name
+            default_schema = inspector.default_schema_name
+            schemas = [s for s in inspector.get_schema_names() if not dialects.is_system_schema(s)]
+            for schema in schemas:
+                try:
+                    estimates = dialects.row_estimates(conn, schema)
+                except sa.exc.DBAPIError:
+                    conn.rollback()
+                    estimates = {}
+                names = [(n, "table") for n in inspector.get_table_names(schema=schema)]
+                views = [(n, "view") for n in inspector.get_view_names(schema=schema)]
+                for name, kind in names + views:
+                    location = Location(schema, name)
+                    if not self.selected(location):
+                        continue
+                    if kind == "view" and not self.settings.views:
+                        yield Skip(location, "view (use --views to sample views)")
+                        continue
+                    yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates)
+
+    def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates) -> WorkUnit | Skip:
+        location = Location(schema, name)
+        try:
+            columns = inspector.get_columns(name, schema=schema)
+            pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
+        except sa.exc.SQLAlchemyError as exc:
+            conn.rollback()
+            return Skip(location, f"cannot read the table's definition: {type(exc).__name__}")
+        cols = []
+        for c in columns:
+            kind_ = values.kind_of(c["type"])
+            cols.append(
+                {
+                    "name": c["name"],
+                    "type": values.type_name(c["type"]),
+                    "kind": kind_,
+                    "nullable": c.get("nullable"),
+                    "comment": c.get("comment"),
+                    "integer": isinstance(c["type"], INTEGER_TYPES),
+                }
+            )
+        key = pk[0] if len(pk) == 1 and any(c["name"] == pk[0] and c["integer"] for c in cols) else None
+        if dialect == "sqlite" and key is None:
+            key = "rowid"
+        estimate = estimates.get(name)
+        return WorkUnit(
+            source=self.source.name,
+            crawler=self.NAME,
+            location=location,
+            row_estimate=estimate,
+            meta={"columns": cols, "key": key, "kind": kind, "schema_is_default": schema == default_schema},
+        )
+
+    # -- sampling ----------------------------------------------------------------------------------
+    def sample(self, unit: WorkUnit) -> DatasetSample:
+        cols = unit.meta["columns"]
+        schema, name = unit.location.container, unit.location.dataset
+        wanted = [c for c in cols if c["kind"] not in (values.BINARY, values.PASSED_OVER)
+                  and self.selected_field(unit.location, c["name"])]
+        skipped = [(c["name"], f"binary column ({c['type']})") for c in cols if c["kind"] == values.BINARY]
+        if not wanted:
+            return DatasetSample(unit, [], 0, "no readable columns", skipped)
+        table = sa.table(name, *[sa.column(c["name"]) for c in wanted], schema=schema)
+        n = self.settings.sample_size
+        key = unit.meta.get("key")
+        with self.engine.connect() as conn:
+            dialect = conn.dialect.name
+            estimate = unit.row_estimate
+            if dialect == "sqlite":
+                estimate = dialects.sqlite_max_rowid(conn, sa.table(name, schema=schema))
+            key_range = None
+            if key and dialect in ("mysql", "mariadb", "sqlite") and (estimate or 0) > dialects.SMALL_FACTOR * n:
+                key_col = sa.literal_column("rowid") if key == "rowid" else sa.column(key)
+                key_table = sa.table(name, schema=schema)
+                low, high = conn.execute(sa.select(sa.func.min(key_col), sa.func.max(key_col)).select_from(key_table)).one()
+                key_range = (low, high) if low is not None else None
+                if key == "rowid":
+                    table = sa.table(name, *[sa.column(c["name"]) for c in wanted], sa.column("rowid"), schema=schema)
+            statements, method = dialects.plan(
+                dialect, table, [c["name"] for c in wanted], estimate, n, key=key, key_range=key_range,
+                seed=self.settings.seed,
+            )
+            rows = []
+            for stmt in statements:
+                rows.extend(conn.execute(stmt).all())
+                if len(rows) >= n:
+                    break
+            rows = rows[:n]
+        fields = []
+        for i, c in enumerate(wanted):
+            column_values = [row[i] for row in rows]
+            for field_name, vals in values.expand(c["name"], c["kind"], column_values, self.settings.value_cap).items():
+                fields.append(FieldSample(field_name, c["type"], vals, c["nullable"], c["comment"]))
+        return DatasetSample(unit, fields, len(rows), method, skipped)
+
+    def selected_field(self, location: Location, column: str) -> bool:
+        return field_selected(location, column, self.settings.include, self.settings.exclude)

@@ -1,0 +1,213 @@
+"""What differs between database engines: read-only sessions, catalog row estimates, sampling.
+
+Every sampling statement is a SQLAlchemy construct with quoted identifiers, so a table named
+`x"; drop table y; --` is sampled, not executed.
+"""
+
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import TableSample
+
+SYSTEM_SCHEMAS = {
+    "information_schema", "pg_catalog", "pg_toast", "mysql", "performance_schema", "sys",
+    "INFORMATION_SCHEMA", "guest", "db_owner", "db_accessadmin", "db_securityadmin", "db_ddladmin",
+    "db_backupoperator", "db_datareader", "db_datawriter", "db_denydatareader", "db_denydatawriter",
+    "SYS", "SYSTEM", "OUTLN", "XDB", "CTXSYS", "MDSYS", "ORDSYS", "DBSNMP", "APPQOSSYS", "AUDSYS",
+    "GSMADMIN_INTERNAL", "LBACSYS", "OJVMSYS", "WMSYS", "DVSYS", "ORDDATA", "OLAPSYS",
+}
+WINDOWS = 8  # random windows per table when sampling by key ranges
+SMALL_FACTOR = 5  # tables up to this many times the sample size are read with a plain LIMIT
+READ_PREFIXES = ("select", "with", "show", "set", "pragma", "explain", "describe", "begin", "rollback")
+
+
+class WriteAttempt(RuntimeError):
+    """A statement that is not a read reached the connection: refused before it is sent."""
+
+
+def is_system_schema(name: str | None) -> bool:
+    return name is not None and (name in SYSTEM_SCHEMAS or name.startswith(("pg_temp_", "pg_toast_temp_")))
+
+
+# -- read-only, time-limited sessions ----------------------------------------------------------
+def session_statements(dialect: str, settings) -> list[str]:
+    st_ms, lock_ms = int(settings.statement_timeout * 1000), int(settings.lock_timeout * 1000)
+    if dialect == "postgresql":
+        return [
+            "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+            f"SET statement_timeout = {st_ms}",
+            f"SET lock_timeout = {lock_ms}",
+            f"SET idle_in_transaction_session_timeout = {st_ms * 2}",
+        ]
+    if dialect in ("mysql", "mariadb"):
+        return [
+            "SET SESSION TRANSACTION READ ONLY",
+            f"SET SESSION lock_wait_timeout = {max(1, lock_ms // 1000)}",
+            f"SET SESSION innodb_lock_wait_timeout = {max(1, lock_ms // 1000)}",
+        ]
+    if dialect == "sqlite":
+        return ["PRAGMA query_only = ON", f"PRAGMA busy_timeout = {lock_ms}"]
+    if dialect == "mssql":
+        return [f"SET LOCK_TIMEOUT {lock_ms}", "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"]
+    return []
+
+
+def _mysql_statement_timeout(cursor, settings) -> None:
+    # MariaDB and MySQL name the per-statement limit differently; try both, keep whichever works.
+    for stmt in (
+        f"SET SESSION max_statement_time = {settings.statement_timeout:g}",
+        f"SET SESSION max_execution_time = {int(settings.statement_timeout * 1000)}",
+    ):
+        try:
+            cursor.execute(stmt)
+            return
+        except Exception:
+            continue
+
+
+def make_read_only(engine: sa.Engine, settings) -> None:
+    """Make every connection of `engine` read-only and time-limited, and refuse writes."""
+    dialect = engine.dialect.name
+    statements = session_statements(dialect, settings)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        if dialect == "oracle":
+            dbapi_connection.call_timeout = int(settings.statement_timeout * 1000)
+        if dialect == "mssql":
+            dbapi_connection.timeout = int(settings.statement_timeout)
+        cursor = dbapi_connection.cursor()
+        try:
+            for stmt in statements:
+                cursor.execute(stmt)
+            if dialect in ("mysql", "mariadb"):
+                _mysql_statement_timeout(cursor, settings)
+        finally:
+            cursor.close()
+        if dialect == "postgresql":
+            dbapi_connection.commit()
+
+    if dialect == "oracle":
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn):
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+
+    @event.listens_for(engine, "before_cursor_execute", retval=True)
+    def _only_reads(conn, cursor, statement, parameters, context, executemany):
+        head = statement.lstrip().split(None, 1)[0].lower() if statement.strip() else ""
+        if head not in READ_PREFIXES:
+            raise WriteAttempt(f"kartlegg only reads; refused a {head.upper()!r} statement")
+        return statement, parameters
+
+
+# -- row estimates from the catalog (never count(*)) ---------------------------------------------
+def row_estimates(conn: sa.Connection, schema: str | None) -> dict[str, int]:
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        q = sa.text(
+            "SELECT c.relname, c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = :s AND c.relkind IN ('r', 'p', 'm', 'v', 'f')"
+        )
+        rows = conn.execute(q, {"s": schema or "public"})
+    elif dialect in ("mysql", "mariadb"):
+        q = sa.text(
+            "SELECT table_name, table_rows FROM information_schema.tables "
+            "WHERE table_schema = COALESCE(:s, DATABASE())"
+        )
+        rows = conn.execute(q, {"s": schema})
+    elif dialect == "mssql":
+        q = sa.text(
+            "SELECT t.name, SUM(p.row_count) FROM sys.dm_db_partition_stats p JOIN sys.tables t "
+            "ON t.object_id = p.object_id JOIN sys.schemas s ON s.schema_id = t.schema_id "
+            "WHERE p.index_id IN (0, 1) AND s.name = COALESCE(:s, SCHEMA_NAME()) GROUP BY t.name"
+        )
+        rows = conn.execute(q, {"s": schema})
+    elif dialect == "oracle":
+        q = sa.text("SELECT table_name, num_rows FROM all_tables WHERE owner = COALESCE(:s, USER)")
+        rows = conn.execute(q, {"s": schema})
+    else:
+        return {}
+    # -1 (PostgreSQL, never analysed) and NULL mean unknown.
+    return {name: int(n) for name, n in rows if n is not None and int(n) >= 0}
+
+
+def sqlite_max_rowid(conn: sa.Connection, table: sa.TableClause) -> int | None:
+    """SQLite has no catalog estimate; max(rowid) is an index lookup and bounds the count."""
+    try:
+        return conn.execute(sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(table)).scalar()
+    except sa.exc.DBAPIError:  # WITHOUT ROWID tables
+        return None
+
+
+# -- sampling ---------------------------------------------------------------------------------------
+@compiles(TableSample, "mssql")
+def _mssql_tablesample(element, compiler, **kw):
+    percent = compiler.process(list(element._get_method().clauses)[0], **kw)
+    kw["asfrom"] = True
+    return f"{compiler.visit_alias(element, **kw)} TABLESAMPLE SYSTEM ({percent} PERCENT)"
+
+
+@compiles(TableSample, "oracle")
+def _oracle_tablesample(element, compiler, **kw):
+    percent = compiler.process(list(element._get_method().clauses)[0], **kw)
+    kw["asfrom"] = True
+    table = compiler.process(element.element, **kw)
+    alias = compiler.preparer.format_alias(element, element.name)
+    return f"{table} SAMPLE BLOCK ({percent}) {alias}"
+
+
+def sample_percent(estimate: int, n: int) -> float:
+    """Block-sampling percentage expected to yield about 3n rows (blocks are uneven)."""
+    return round(min(100.0, max(0.0001, 300.0 * n / max(estimate, 1))), 4)
+
+
+def block_sample(table: sa.TableClause, columns: list[str], estimate: int, n: int, seed: int | None) -> sa.Select:
+    """PostgreSQL/SQL Server/Oracle: a block sample, whose cost follows the sample, not the table."""
+    repeatable = sa.literal_column(str(int(seed))) if seed is not None else None
+    sampled = sa.tablesample(table, sa.func.system(sample_percent(estimate, n)), name="s", seed=repeatable)
+    return sa.select(*[sampled.c[c] for c in columns]).limit(n)
+
+
+def head(table: sa.TableClause, columns: list[str], n: int) -> sa.Select:
+    return sa.select(*[table.c[c] for c in columns]).limit(n)
+
+
+def key_windows(
+    table: sa.TableClause, columns: list[str], key: str, low: int, high: int, n: int, rnd: random.Random
+) -> list[sa.Select]:
+    """MySQL/MariaDB/SQLite: a few windows starting at random points of an integer key.
+
+    Each window is an index range scan, so the cost follows the sample size, not the table.
+    """
+    per = max(1, -(-n // WINDOWS))
+    starts = sorted(rnd.randint(low, high) for _ in range(WINDOWS)) if high > low else [low]
+    key_col = table.c[key]
+    return [
+        sa.select(*[table.c[c] for c in columns]).where(key_col >= start).order_by(key_col).limit(per)
+        for start in starts
+    ]
+
+
+def plan(
+    dialect: str, table: sa.TableClause, columns: list[str], estimate: int | None, n: int,
+    key: str | None = None, key_range: tuple[int, int] | None = None, seed: int = 0,
+) -> tuple[list[sa.Select], str]:
+    """The statements that sample about n rows, and a description for the report."""
+    small = estimate is None or estimate <= SMALL_FACTOR * n
+    if dialect in ("postgresql", "mssql", "oracle") and not small:
+        method = {"postgresql": "TABLESAMPLE SYSTEM", "mssql": "TABLESAMPLE SYSTEM", "oracle": "SAMPLE BLOCK"}
+        return (
+            [block_sample(table, columns, estimate, n, seed if dialect == "postgresql" else None)],
+            f"{method[dialect]} ({sample_percent(estimate, n)}%)",
+        )
+    if key and key_range and key_range[0] is not None and not small:
+        low, high = key_range
+        return key_windows(table, columns, key, low, high, n, random.Random(seed)), (
+            f"{WINDOWS} random key ranges on {key}"
+        )
+    return [head(table, columns, n)], f"first {n} rows" + ("" if small else " (no sampling key)")

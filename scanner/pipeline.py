@@ -1,0 +1,194 @@
+"""The scan pipeline: sources → crawlers → samples → column classification → report records.
+
+`examine` turns one sampled unit into records and needs nothing but the sample, an engine and
+the settings, so it can run wherever the unit was sampled.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from detectors import categories
+from detectors.column import classify_column
+from detectors.engine import Engine
+from detectors.evidence import Fingerprinter
+from reports import records
+from scanner import __version__
+from scanner.crawlers.base import DatasetSample, Skip, WorkUnit
+from scanner.plugins import crawler_for
+from scanner.redact import describe_error
+from scanner.settings import ScanSettings
+from scanner.sources import Source
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+
+@dataclass
+class Outcome:
+    scan_id: str
+    exit_code: int
+    summary: dict
+    personal_locations: list[dict] = field(default_factory=list)
+
+
+class Progress:
+    """What the console shows; the default shows nothing."""
+
+    def source_started(self, source: Source, units: int) -> None: ...
+    def unit_done(self, unit: WorkUnit) -> None: ...
+    def close(self) -> None: ...
+
+
+def examine(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
+            fingerprint: Callable[[str, str], str], scan_id: str, duration_ms: int) -> list[dict]:
+    unit = sample.unit
+    src = source.describe()
+    out = [records.dataset(scan_id, src, unit.location.to_dict(source), sample.rows_sampled, unit.row_estimate,
+                           len(sample.fields), sample.method, duration_ms)]
+    for name, reason in sample.skipped_fields:
+        out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
+    names = [f.name for f in sample.fields]
+    for f in sample.fields:
+        result = classify_column(f.name, f.declared_type, f.values, engine,
+                                 neighbours=[n for n in names if n != f.name], fingerprint=fingerprint)
+        for verdict in result.findings(settings.min_confidence):
+            out.append(records.finding(scan_id, src, unit.location.with_field(f.name).to_dict(source), verdict,
+                                       f.declared_type, unit.row_estimate,
+                                       categories.info(verdict.entity_type).personal))
+    return out
+
+
+def bounded_map(pool, fn, items, ahead: int):
+    """pool.map in order, but at most `ahead` results waiting: samples are large."""
+    pending = deque()
+    for item in items:
+        pending.append(pool.submit(fn, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def fails_on(record: dict, fail_on: set[str]) -> bool:
+    """--fail-on-findings: 'any' personal finding, or findings in the named categories/entity types."""
+    if record["record"] != "finding" or not fail_on:
+        return False
+    if "any" in fail_on:
+        return record["personal"]
+    return record["category"] in fail_on or record["entity_type"] in fail_on
+
+
+def scan(
+    sources: Iterable[Source],
+    settings: ScanSettings,
+    writers: list,
+    engine: Engine | None = None,
+    progress: Progress | None = None,
+    fail_on: set[str] = frozenset(),
+) -> Outcome:
+    sources = list(sources)
+    progress = progress or Progress()
+    started, t0 = records.now(), time.monotonic()
+    scan_id = str(uuid.uuid4())
+    engine = engine or Engine(detectors=list(settings.detectors) or None)
+    fingerprint = Fingerprinter()
+    counts = Counter()
+    by_category = Counter()
+    personal_locations: list[dict] = []
+    failed_sources: list[str] = []
+    matched_fail = False
+
+    def emit(record: dict) -> None:
+        nonlocal matched_fail
+        for w in writers:
+            w.write(record)
+        kind = record["record"]
+        if kind == "finding":
+            counts["findings"] += 1
+            by_category[record["category"]] += 1
+            if record["personal"]:
+                personal_locations.append(record)
+            matched_fail = matched_fail or fails_on(record, fail_on)
+        elif kind == "dataset":
+            counts["scanned"] += 1
+        elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
+            counts["skipped"] += 1
+        elif kind == "error":
+            counts["failed"] += 1
+
+    resolved = []
+    for source in sources:
+        try:
+            name, cls = crawler_for(source.url, source.crawler or None)
+        except Exception as exc:
+            resolved.append((source, None, exc))
+            continue
+        resolved.append((Source(source.url, source.name, name, source.options), cls, None))
+
+    emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
+                        [s.describe() for s, _, _ in resolved], settings.to_dict(), engine.describe()))
+
+    for source, cls, problem in resolved:
+        src = source.describe()
+        if problem is not None:
+            emit(records.error(scan_id, src, None, describe_error(problem, source.secrets)))
+            failed_sources.append(source.name)
+            continue
+        with cls(source, settings) as crawler:
+            try:
+                found = list(crawler.discover())
+            except Exception as exc:
+                emit(records.error(scan_id, src, None, describe_error(exc, source.secrets)))
+                failed_sources.append(source.name)
+                continue
+            units = [u for u in found if isinstance(u, WorkUnit)]
+            for skip in (u for u in found if isinstance(u, Skip)):
+                emit(records.skipped(scan_id, src, skip.location.to_dict(source), skip.reason))
+            progress.source_started(source, len(units))
+
+            def sample(unit: WorkUnit):
+                t = time.monotonic()
+                try:
+                    return unit, crawler.sample(unit), None, int((time.monotonic() - t) * 1000)
+                except Exception as exc:
+                    return unit, None, exc, int((time.monotonic() - t) * 1000)
+
+            # Sampling waits on the database, so up to max_connections tables are read at once;
+            # detection stays in this thread.
+            with ThreadPoolExecutor(max_workers=settings.max_connections) as pool:
+                for unit, result, exc, ms in bounded_map(pool, sample, units, 2 * settings.max_connections):
+                    if exc is not None:
+                        emit(records.error(scan_id, src, unit.location.to_dict(source),
+                                           describe_error(exc, source.secrets)))
+                    else:
+                        try:
+                            for record in examine(result, source, engine, settings, fingerprint, scan_id, ms):
+                                emit(record)
+                        except Exception as exc:  # a detector bug loses one table, not the scan
+                            emit(records.error(scan_id, src, unit.location.to_dict(source),
+                                               describe_error(exc, source.secrets)))
+                    progress.unit_done(unit)
+    progress.close()
+
+    if failed_sources or counts["failed"]:
+        exit_code = EXIT_INCOMPLETE
+    elif matched_fail:
+        exit_code = EXIT_FINDINGS
+    else:
+        exit_code = EXIT_OK
+    summary = {
+        "findings": counts["findings"],
+        "by_category": dict(sorted(by_category.items())),
+        "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"]},
+        "sources": {"total": len(sources), "failed": len(failed_sources)},
+    }
+    emit(records.summary(scan_id, records.now(), time.monotonic() - t0, summary, exit_code))
+    return Outcome(scan_id, exit_code, summary, personal_locations)

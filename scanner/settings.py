@@ -1,0 +1,26 @@
+"""Scan settings: everything that changes what a scan looks at or reports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    sample_size: int = 1000  # rows per table
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    views: bool = False
+    max_connections: int = 1  # per source
+    statement_timeout: float = 30.0  # seconds
+    lock_timeout: float = 5.0
+    connect_timeout: float = 10.0
+    value_cap: int = 4096  # characters kept of one long text value
+    min_confidence: float = 0.5
+    seed: int = 20261124  # sampling is repeatable, so two scans compare like with like
+    detectors: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["include"], d["exclude"], d["detectors"] = list(self.include), list(self.exclude), list(self.detectors)
+        return d

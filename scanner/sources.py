@@ -1,0 +1,69 @@
+"""Sources to scan, and their URLs with secrets masked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+
+_PASSWORD = "***"
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***; safe for reports, logs and errors."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return re.sub(r"//([^:/@]*):[^@/]*@", rf"//\1:{_PASSWORD}@", url)
+    if parts.password is None:
+        return url
+    userinfo = f"{parts.username or ''}:{_PASSWORD}@"
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit((parts.scheme, userinfo + host, parts.path, parts.query, parts.fragment))
+
+
+def scheme_of(url: str) -> str:
+    if "://" not in url:
+        return "file" if url.startswith(("/", ".", "~")) else ""
+    return url.split("://", 1)[0].lower()
+
+
+def default_name(url: str) -> str:
+    """A readable source name: host/database for servers, the file name for files."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if parts.hostname:
+        return f"{parts.hostname}/{path}" if path else parts.hostname
+    return path.rsplit("/", 1)[-1] or url
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str  # may carry a password: never print it, use `masked_url`
+    name: str = ""
+    crawler: str = ""
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self):
+        if not self.name:
+            object.__setattr__(self, "name", default_name(self.url))
+
+    @property
+    def masked_url(self) -> str:
+        return mask_url(self.url)
+
+    @property
+    def scheme(self) -> str:
+        return scheme_of(self.url)
+
+    @property
+    def secrets(self) -> list[str]:
+        """Strings that must never appear in output (scrubbed from error messages)."""
+        try:
+            password = urlsplit(self.url).password
+        except ValueError:
+            return []
+        return [password] if password else []
+
+    def describe(self) -> dict:
+        return {"name": self.name, "type": self.crawler, "uri": self.masked_url}
