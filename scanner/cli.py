@@ -170,6 +170,7 @@ def scan(urls, output, report_format, include, exclude, sample_size, views, max_
     )
     try:
         writer_cls = plugins.load(report_format, plugins.REPORTS)
+        sources = [Source(u, crawler=plugins.crawler_for(u)[0]) for u in urls]
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
     engine = _engine(settings.detectors, None)
@@ -180,7 +181,7 @@ def scan(urls, output, report_format, include, exclude, sample_size, views, max_
         raise click.UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
     try:
         outcome = pipeline.scan(
-            [Source(u) for u in urls], settings, [writer], engine=engine, progress=progress_for(console),
+            sources, settings, [writer], engine=engine, progress=progress_for(console),
             fail_on=set(_csv((fail_on,))) if fail_on else set(),
         )
     finally:

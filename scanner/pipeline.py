@@ -19,7 +19,7 @@ from detectors.engine import Engine
 from detectors.evidence import Fingerprinter
 from reports import records
 from scanner import __version__
-from scanner.crawlers.base import DatasetSample, Skip, WorkUnit
+from scanner.crawlers.base import DatasetSample, Failed, Skip, WorkUnit
 from scanner.plugins import crawler_for
 from scanner.redact import describe_error
 from scanner.settings import ScanSettings
@@ -152,6 +152,9 @@ def scan(
             units = [u for u in found if isinstance(u, WorkUnit)]
             for skip in (u for u in found if isinstance(u, Skip)):
                 emit(records.skipped(scan_id, src, skip.location.to_dict(source), skip.reason))
+            for failed in (u for u in found if isinstance(u, Failed)):
+                emit(records.error(scan_id, src, failed.location.to_dict(source),
+                                   describe_error(failed.error, source.secrets)))
             progress.source_started(source, len(units))
 
             def sample(unit: WorkUnit):

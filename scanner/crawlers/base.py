@@ -75,6 +75,14 @@ class Skip:
     reason: str
 
 
+@dataclass(frozen=True)
+class Failed:
+    """A location discovery found but could not read (its definition, its permissions)."""
+
+    location: Location
+    error: BaseException
+
+
 class Crawler(ABC):
     NAME: ClassVar[str]
     SCHEMES: ClassVar[tuple[str, ...]]
@@ -90,8 +98,8 @@ class Crawler(ABC):
         return scheme_of(url) in cls.SCHEMES
 
     @abstractmethod
-    def discover(self) -> Iterator[WorkUnit | Skip]:
-        """Every location in the source, as units to sample or skips with a reason."""
+    def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
+        """Every location in the source: units to sample, skips with a reason, or failures."""
 
     @abstractmethod
     def sample(self, unit: WorkUnit) -> DatasetSample:

@@ -13,7 +13,9 @@ from sqlalchemy.engine import make_url
 
 from scanner.crawlers import sql_dialects as dialects
 from scanner.crawlers import sql_values as values
-from scanner.crawlers.base import Crawler, DatasetSample, FieldSample, Location, Skip, WorkUnit, field_selected
+from scanner.crawlers.base import (
+    Crawler, DatasetSample, Failed, FieldSample, Location, Skip, WorkUnit, field_selected,
+)
 
 INTEGER_TYPES = (sa.types.Integer,)
 
@@ -76,7 +78,7 @@ class SqlCrawler(Crawler):
             self._engine = None
 
     # -- discovery ------------------------------------------------------------------------------
-    def discover(self) -> Iterator[WorkUnit | Skip]:
+    def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
         with self.engine.connect() as conn:
             inspector = sa.inspect(conn)
             dialect = conn.dialect.name
@@ -99,14 +101,14 @@ class SqlCrawler(Crawler):
                         continue
                     yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates)
 
-    def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates) -> WorkUnit | Skip:
+    def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates) -> WorkUnit | Failed:
         location = Location(schema, name)
         try:
             columns = inspector.get_columns(name, schema=schema)
             pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
         except sa.exc.SQLAlchemyError as exc:
             conn.rollback()
-            return Skip(location, f"cannot read the table's definition: {type(exc).__name__}")
+            return Failed(location, exc)
         cols = []
         for c in columns:
             kind_ = values.kind_of(c["type"])

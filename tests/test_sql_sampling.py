@@ -1,0 +1,85 @@
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
+
+from scanner.crawlers import sql_dialects as d
+from scanner.crawlers.sql import read_only_url
+from scanner.settings import ScanSettings
+
+EVIL = 'x"; drop table y; --'
+DIALECTS = {"postgresql": postgresql, "mysql": mysql, "sqlite": sqlite, "mssql": mssql, "oracle": oracle}
+QUOTED = {
+    "postgresql": '"x""; drop table y; --"',
+    "oracle": '"x""; drop table y; --"',
+    "sqlite": '"x""; drop table y; --"',
+    "mysql": '`x"; drop table y; --`',
+    "mssql": '[x"; drop table y; --]',
+}
+
+
+def compiled(stmt, dialect):
+    return str(stmt.compile(dialect=DIALECTS[dialect].dialect(), compile_kwargs={"literal_binds": True}))
+
+
+@pytest.mark.parametrize("dialect", list(DIALECTS))
+@pytest.mark.parametrize("estimate", [None, 100, 10**7])
+def test_sampling_sql_compiles_with_quoted_identifiers(dialect, estimate):
+    table = sa.table(EVIL, sa.column("id"), sa.column("fnr"), schema="kunde")
+    statements, method = d.plan(dialect, table, ["id", "fnr"], estimate, 1000, key="id", key_range=(1, 10**7), seed=7)
+    assert statements and method
+    for stmt in statements:
+        sql = compiled(stmt, dialect)
+        assert QUOTED[dialect] in sql
+        assert sql.replace(QUOTED[dialect], "").count("drop table") == 0
+        assert "random" not in sql.lower()  # never ORDER BY random()
+
+
+@pytest.mark.parametrize(
+    "dialect,expected",
+    [("postgresql", "TABLESAMPLE system(0.03) REPEATABLE (7)"), ("mssql", "TABLESAMPLE SYSTEM (0.03 PERCENT)"),
+     ("oracle", "SAMPLE BLOCK (0.03)")],
+)
+def test_large_tables_use_block_sampling(dialect, expected):
+    table = sa.table("maaleverdi", sa.column("kwh"))
+    (stmt,), method = d.plan(dialect, table, ["kwh"], 10**7, 1000, seed=7)
+    assert expected in compiled(stmt, dialect)
+
+
+@pytest.mark.parametrize("dialect", ["mysql", "sqlite"])
+def test_large_tables_use_key_windows(dialect):
+    table = sa.table("maaleverdi", sa.column("id"), sa.column("kwh"))
+    statements, method = d.plan(dialect, table, ["id", "kwh"], 10**7, 1000, key="id", key_range=(1, 10**7), seed=7)
+    assert len(statements) == d.WINDOWS and "key ranges" in method
+    assert all("WHERE maaleverdi.id >=" in compiled(s, dialect) for s in statements)
+
+
+def test_the_sample_percentage_shrinks_with_the_table():
+    assert d.sample_percent(10**6, 1000) > d.sample_percent(10**8, 1000)
+    assert d.sample_percent(100, 1000) == 100.0
+
+
+@pytest.mark.parametrize("dialect", ["postgresql", "mysql", "sqlite", "mssql"])
+def test_every_session_is_read_only_and_time_limited(dialect):
+    statements = " ".join(d.session_statements(dialect, ScanSettings(statement_timeout=12, lock_timeout=3)))
+    assert ("READ ONLY" in statements) or ("query_only" in statements) or ("LOCK_TIMEOUT" in statements)
+    assert "3" in statements
+
+
+def test_sqlite_is_opened_read_only():
+    url = read_only_url("sqlite:////data/kunder.db")
+    assert url.database == "file:/data/kunder.db?mode=ro" and url.query["uri"] == "true"
+
+
+@pytest.mark.parametrize("statement", ["INSERT INTO t VALUES (1)", "update t set x = 1", "DELETE FROM t",
+                                       "CREATE TABLE z (x int)", "drop table t", "  alter table t add y int"])
+def test_writes_are_refused_before_they_reach_the_database(tmp_path, statement):
+    path = tmp_path / "w.db"
+    setup = sa.create_engine(f"sqlite:///{path}")
+    with setup.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x int)")
+    engine = sa.create_engine(read_only_url(f"sqlite:///{path}"))
+    d.make_read_only(engine, ScanSettings())
+    with engine.connect() as conn:
+        with pytest.raises(d.WriteAttempt):
+            conn.exec_driver_sql(statement)
+        assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
