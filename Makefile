@@ -21,6 +21,7 @@ demo: $(STAMP)
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt
 
 test: $(STAMP)
+	tools/ensure-services
 	$(VENV)/bin/pytest -q
 
 quality: $(STAMP)

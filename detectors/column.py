@@ -39,6 +39,9 @@ MAX_EXAMPLES = 3
 # Pairs where one value legitimately passes both checks: the column gets the more specific.
 EXCLUSIVE = (("NO_FODSELSNUMMER", "NO_BANK_ACCOUNT"), ("CREDIT_CARD", "NO_METER_SERIAL"))
 
+_NUMERIC_TYPE = re.compile(r"int|numeric|decimal|number|money", re.I)
+_DIGIT_IDENTIFIERS = {"NO_FODSELSNUMMER", "NO_PHONE_NUMBER", "NO_BANK_ACCOUNT", "NO_ORGANIZATION_NUMBER",
+                      "NO_METER_ID", "NO_METER_SERIAL", "CREDIT_CARD"}
 _POSTAL = re.compile(r"^\d{4}$")
 _PLACE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 _NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
@@ -126,7 +129,6 @@ def _variants(text: str) -> list[str]:
 class _Tally:
     hits: int = 0
     strong: int = 0
-    whole: int = 0
     context: int = 0
     score_sum: float = 0.0
     synthetic: int = 0
@@ -146,6 +148,9 @@ def classify_column(
     """Classify one field. `neighbours` are the other field names of the same table."""
     texts = [t for t in (_as_text(v) for v in values) if t is not None]
     n = len(texts)
+    numeric = bool(declared_type and _NUMERIC_TYPE.search(declared_type)) or (
+        n > 0 and all(isinstance(v, (int, Decimal)) for v in values if v is not None)
+    )
     name_hint = vocabulary.hint(name)
     context = vocabulary.context_words(name)
     free_text = n > 0 and sum(map(is_free_text, texts)) * 2 > n
@@ -169,7 +174,6 @@ def classify_column(
             t.score_sum += d.score
             t.strong += base >= STRONG_FORM - 1e-9
             t.context += d.context_word is not None
-            t.whole += (d.end - d.start) >= 0.8 * len(variants[1 if padded else 0].strip())
             t.synthetic += bool(d.synthetic)
             t.mobile += d.metadata.get("phone_type") == "mobile"
             t.padded += padded
@@ -184,6 +188,8 @@ def classify_column(
         verdict.synthetic = t.synthetic
         if t.padded:
             verdict.reasons.append(f"{t.padded} value(s) matched after restoring a leading zero lost to numeric storage")
+        elif numeric and verdict.matched and entity in _DIGIT_IDENTIFIERS:
+            verdict.reasons.append(f"stored as a number ({declared_type}): no formatting to go by")
         verdict.examples = [mask(entity, e) for e in t.examples]
         if fingerprint is not None:
             verdict.fingerprints = [fingerprint(entity, e) for e in t.examples]

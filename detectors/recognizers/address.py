@@ -98,12 +98,5 @@ class AddressRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.letters and shape.digits >= 1
 
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone:
-        # report only the strongest, longest reading.
-        kept = []
-        for r in sorted(results, key=lambda r: (-r.score, r.start - r.end)):
-            if not any(k.start <= r.start and r.end <= k.end for k in kept):
-                kept.append(r)
-        return sorted(kept, key=lambda r: r.start)
+    # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone: the
+    # base class's select() keeps only the strongest, longest reading.

@@ -64,5 +64,5 @@ class CreditCardRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.digits >= 13
 
-    def annotate(self, text, result) -> None:
-        result.recognition_metadata["issuer"] = _issuer(only_digits(text))
+    def annotate(self, text, metadata) -> None:
+        metadata["issuer"] = _issuer(only_digits(text))

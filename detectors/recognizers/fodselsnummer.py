@@ -34,8 +34,8 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.digits >= 11
 
-    def annotate(self, text, result) -> None:
+    def annotate(self, text, metadata) -> None:
         info = fnr_info(only_digits(text))
         if info is not None:
-            result.recognition_metadata["kind"] = info.kind
-            result.recognition_metadata["synthetic"] = info.synthetic
+            metadata["kind"] = info.kind
+            metadata["synthetic"] = info.synthetic

@@ -36,5 +36,5 @@ class IbanRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.letters and shape.digits >= 2 and shape.length >= 15
 
-    def annotate(self, text, result) -> None:
-        result.recognition_metadata["country"] = text[:2].upper()
+    def annotate(self, text, metadata) -> None:
+        metadata["country"] = text[:2].upper()

@@ -7,7 +7,7 @@ import ipaddress
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIpRecognizer
 
-from detectors.recognizers.base import LANGUAGE
+from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.shape import Shape
 
 _PRESIDIO = {p.name: p for p in PresidioIpRecognizer.PATTERNS}
@@ -35,10 +35,10 @@ def _looks_like_ipv6(address: str) -> bool:
     return not all(len(g) == 2 for g in groups)
 
 
-class IpRecognizer(PresidioIpRecognizer):
+class IpRecognizer(KartleggPatternRecognizer):
     """IPv4 and IPv6 addresses, validated with Python's ipaddress module.
 
-    Changes to Presidio's: IPv4 is not taken out of a longer dotted run (1.2.3.4.5, OIDs),
+    Presidio's patterns, changed: IPv4 is not taken out of a longer dotted run (1.2.3.4.5, OIDs),
     the bare "::" pattern is dropped, and colon noise from code is ruled out (see above).
     A 4-part version string (1.2.3.4) remains indistinguishable from an address.
     """
@@ -56,24 +56,17 @@ class IpRecognizer(PresidioIpRecognizer):
     ]
     EVIDENCE = "valid IP address"
 
-    def __init__(self, supported_language: str = LANGUAGE, **kwargs):
-        kwargs.setdefault("patterns", self.PATTERNS)
-        kwargs.setdefault("context", self.CONTEXT)
-        kwargs.setdefault("name", type(self).__name__)
-        super().__init__(supported_language=supported_language, **kwargs)
-
-    def invalidate_result(self, pattern_text: str) -> bool:
-        if super().invalidate_result(pattern_text):
-            return True
-        return ":" in pattern_text and "." not in pattern_text and not _looks_like_ipv6(pattern_text)
+    def is_valid(self, text: str) -> bool:
+        try:
+            ipaddress.ip_interface(text)
+        except ValueError:
+            return False
+        return not (":" in text and "." not in text and not _looks_like_ipv6(text))
 
     def accepts(self, shape: Shape) -> bool:
         return (shape.has_dot and shape.digits >= 4) or shape.has_colon
 
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
-        for result in results:
-            ip = ipaddress.ip_interface(text[result.start : result.end]).ip
-            result.recognition_metadata["ip_version"] = ip.version
-            result.recognition_metadata["private"] = ip.is_private
-        return results
+    def annotate(self, text, metadata) -> None:
+        ip = ipaddress.ip_interface(text).ip
+        metadata["ip_version"] = ip.version
+        metadata["private"] = ip.is_private

@@ -118,8 +118,6 @@ class PersonRecognizer(EntityRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.letters
 
-    def annotate(self, text: str, result: RecognizerResult) -> None:
-        """Nothing to add: a name has no kind."""
 
     # -- matching ------------------------------------------------------------------------------
     def analyze(self, text, entities=None, nlp_artifacts=None):

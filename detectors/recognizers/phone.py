@@ -71,7 +71,7 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.digits >= 8
 
-    def annotate(self, text, result) -> None:
+    def annotate(self, text, metadata) -> None:
         national = self._national(text)
         if national is not None:
-            result.recognition_metadata["phone_type"] = _nkom_kind(national)
+            metadata["phone_type"] = _nkom_kind(national)
