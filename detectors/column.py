@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from detectors import categories, vocabulary
 from detectors.engine import CONTEXT_FACTOR, DEFAULT_THRESHOLD, Detection, Engine, is_free_text
+from detectors.checksums import only_digits
 from detectors.evidence import mask
 
 # Share of random values of the matching shape that pass each check by chance (measured for
@@ -32,7 +33,9 @@ CHANCE = {
     "PERSON": 0.2,
 }
 STRONG_FORM = 0.5  # a detection's score without context: the written form alone is convincing
+UNMISTAKABLE = 0.85  # forms that hold even against a column name saying "not personal"
 STRONG_MIN_RATIO = 0.3
+SPREAD = 100  # weak numeric matches must spread over the number space, not count up from one id
 HINTED_MIN_RATIO = 0.5
 UNHINTED_WEAK_MIN_RATIO = 0.9
 MAX_EXAMPLES = 3
@@ -45,6 +48,7 @@ _DIGIT_IDENTIFIERS = {"NO_FODSELSNUMMER", "NO_PHONE_NUMBER", "NO_BANK_ACCOUNT", 
 _POSTAL = re.compile(r"^\d{4}$")
 _PLACE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 _NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
+_COMPANY = re.compile(r"\b(?:AS|ASA|SA|ANS|DA|BA|KF|IKS|HF|SF|NUF|AB|GmbH|Ltd|Inc|LLC|Oy|ApS)\.?$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
@@ -134,6 +138,8 @@ class _Tally:
     synthetic: int = 0
     mobile: int = 0
     padded: int = 0
+    unmistakable: int = 0
+    numbers: list[int] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
 
 
@@ -173,6 +179,10 @@ def classify_column(
             t.hits += 1
             t.score_sum += d.score
             t.strong += base >= STRONG_FORM - 1e-9
+            t.unmistakable += base >= UNMISTAKABLE - 1e-9
+            digits = only_digits(d.text)
+            if digits and len(t.numbers) < 1000:
+                t.numbers.append(int(digits))
             t.context += d.context_word is not None
             t.synthetic += bool(d.synthetic)
             t.mobile += d.metadata.get("phone_type") == "mobile"
@@ -195,7 +205,7 @@ def classify_column(
             verdict.fingerprints = [fingerprint(entity, e) for e in t.examples]
         verdicts[entity] = verdict
 
-    for entity in name_hint.entities:
+    for entity in name_hint.entities if not name_hint.negative else ():
         if entity not in verdicts or not verdicts[entity].matched:
             shaped = _shape_supported(entity, name, texts, neighbours)
             if shaped is not None:
@@ -205,7 +215,8 @@ def classify_column(
                     entity, categories.category(entity), 0, n, 0.0, 0.3, False,
                     [f"column name ({', '.join(name_hint.keys)}) but no sampled value matches"],
                 )
-    _settle_exclusive(verdicts, name_hint)
+    if not free_text:  # in prose the two entities sit in different rows
+        _settle_exclusive(verdicts, name_hint)
     return ColumnClassification(name, declared_type, n, free_text, verdicts)
 
 
@@ -219,30 +230,38 @@ def _structured_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: 
         reasons[0] += f" ({evidence})"
     if hinted:
         reasons.append(f"column-name vocabulary ({', '.join(name_hint.keys)})")
-    chance = CHANCE.get(entity, 0.0)
     matched = False
     confidence = 0.0
-    # CHANCE is the pass rate of bare digit strings; unambiguous written forms do not occur by chance.
-    if strong_share >= 0.5 and ratio >= STRONG_MIN_RATIO:
+    strong = (t.unmistakable if name_hint.negative and not hinted else t.strong) / t.hits
+    if strong >= 0.5 and ratio >= STRONG_MIN_RATIO:
         matched = True
         confidence = 0.6 + 0.35 * min(1.0, ratio / 0.8) + (0.04 if hinted else 0.0)
         reasons.append("written form is unambiguous")
     elif hinted and ratio >= HINTED_MIN_RATIO:
         matched = True
         confidence = 0.5 + 0.4 * min(1.0, ratio / 0.8)
-    elif not name_hint.negative and ratio >= max(UNHINTED_WEAK_MIN_RATIO, 3 * chance):
-        mobile_ok = entity != "NO_PHONE_NUMBER" or t.mobile / t.hits >= 0.5
-        if mobile_ok:
-            matched = True
-            confidence = 0.55 + 1.5 * (ratio - UNHINTED_WEAK_MIN_RATIO)
-            reasons.append("nearly every sampled value validates, far above chance")
+    elif not name_hint.negative and ratio >= UNHINTED_WEAK_MIN_RATIO and _beats_chance(entity, t, ratio):
+        matched = True
+        confidence = 0.55 + 1.5 * (ratio - UNHINTED_WEAK_MIN_RATIO)
+        reasons.append("nearly every sampled value validates, far above chance, spread like real identifiers")
     if not matched:
         confidence = min(0.45, ratio * 0.5 + (0.1 if hinted else 0.0))
         if name_hint.negative:
             reasons.append(f"column name says otherwise ({', '.join(name_hint.keys)})")
-        elif ratio < 5 * chance or ratio < HINTED_MIN_RATIO:
+        elif ratio < HINTED_MIN_RATIO:
             reasons.append("too few values validate to call the column (chance matches)")
     return EntityVerdict(entity, categories.category(entity), t.hits, n, ratio, min(confidence, 0.99), matched, reasons)
+
+
+def _beats_chance(entity: str, t: _Tally, ratio: float) -> bool:
+    """Weak matches without a column name: far above the chance pass rate, and not a run of ids."""
+    if t.numbers and (max(t.numbers) - min(t.numbers)) < SPREAD * len(t.numbers):
+        return False  # consecutive ids (40000001, 40000002, …) pass checks without being identifiers
+    if entity == "NO_PHONE_NUMBER":
+        # Most random 8-digit numbers are dialable, but only ~22% are mobile; people's numbers
+        # in customer data are mostly mobile.
+        return t.mobile / t.hits >= 0.6
+    return ratio >= 3 * CHANCE.get(entity, 0.0)
 
 
 def _free_text_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
@@ -269,7 +288,7 @@ def _shape_supported(entity, name, texts, neighbours) -> EntityVerdict | None:
         reason, confidence = "column name and 4-digit postnummer values", 0.75
     elif entity == "NO_ADDRESS" and vocabulary.place_key(name) and share(_PLACE) >= 0.8:
         reason, confidence = "column name and place-name values", 0.6
-    elif entity == "PERSON" and share(_NAME_SHAPED) >= 0.8:
+    elif entity == "PERSON" and share(_NAME_SHAPED) >= 0.8 and share(_COMPANY) < 0.2:
         reason, confidence = "column name and name-shaped values", 0.6
     elif entity == "METER_READING" and share(_NUMBER) >= 0.8:
         reason, confidence = "column name and numeric readings", 0.6

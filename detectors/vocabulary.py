@@ -77,6 +77,8 @@ NEGATIVE: tuple[str, ...] = (
     "companyname", "selskapsnavn", "bedriftsnavn", "dbname", "schemaname", "kolonnenavn",
     "columnname", "mailserver", "mailhost", "transaksjonsid", "transactionid", "referanse",
     "reference", "saksnr", "saksnummer", "ticket", "batch", "jobid", "requestid",
+    "leverandor", "leverandornavn", "supplier", "vendor", "firma", "selskap", "bedrift",
+    "organisasjon", "organisasjonsnavn", "produkt", "vare", "varenavn", "kategori",
 )
 
 # Short keys match only as a whole token or after one of these qualifiers (`kundefnr`,
@@ -104,7 +106,14 @@ def tokens(name: str) -> list[str]:
 
 
 def context_words(name: str) -> list[str]:
-    """The column name as context words for recognizers: its tokens and its joined form."""
+    """The column name as context words for recognizers: its tokens and its joined form.
+
+    None for a name that says "not personal" (`betaling_kid`, `ordrenr`): its other words must
+    not lift weak matches (`betaling` would make 11-digit KIDs kontonumre).
+    """
+    h = hint(name)
+    if h.negative and not h.entities:
+        return []
     parts = tokens(name)
     joined = "".join(parts)
     return parts + ([joined] if joined and joined not in parts else [])

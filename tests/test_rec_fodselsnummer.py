@@ -20,6 +20,7 @@ def found(text):
         ("Kunden (f.nr 41017012337) ringte", "41017012337", 0.8),
         ("id=30108299939&x=1", "30108299939", 0.8),
         ("81212121223", "81212121223", 0.8),
+        ("Kari 01817012309 41234567", "01817012309", 0.8),  # space-separated fields
     ],
 )
 def test_finds(text, match, min_score):
@@ -43,6 +44,7 @@ def test_finds(text, match, min_score):
         "3.01817012309",  # decimal
         "01817012309-4",
         "ordre 1234567890123",
+        "3765 517633 53412",  # the tail of a spaced Amex card number
     ],
 )
 def test_near_misses(text):

@@ -44,3 +44,10 @@ def test_names_that_do_not_hint(name, not_entity):
 @pytest.mark.parametrize("name", ["kid", "KID_nr", "ordrenr", "order_id", "fakturanr", "versjon", "uuid", "serienr"])
 def test_negative_names(name):
     assert hint(name).negative
+
+
+@pytest.mark.parametrize("name,words", [("kunde_tlf", ["kunde", "tlf", "kundetlf"]), ("betaling_kid", []), ("ordrenr", [])])
+def test_context_words(name, words):
+    from detectors.vocabulary import context_words
+
+    assert context_words(name) == words

@@ -18,7 +18,8 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
 
     ENTITY = "NO_FODSELSNUMMER"
     PATTERNS = [
-        Pattern("fnr (DDMMYY IIIKK)", r"(?<![\w.,+-])\d{6}[ -]\d{5}(?![\w]|[.,-]\d)", 0.9),
+        # Not the tail of a grouped number (a spaced Amex card: 3765 517633 53412).
+        Pattern("fnr (DDMMYY IIIKK)", r"(?<![\w.,+-])(?<!\b\d{4}[ -])\d{6}[ -]\d{5}(?![\w]|[.,-]\d)", 0.9),
         Pattern("fnr (11 digits)", r"(?<![\w.,+-])\d{11}(?![\w]|[.,-]\d)", 0.8),
     ]
     CONTEXT = [
