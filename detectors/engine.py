@@ -21,7 +21,7 @@ from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
 from detectors import categories, nlp, offline, registry
-from detectors.recognizers.base import LANGUAGE
+from detectors.recognizers.base import LANGUAGE, KartleggPatternRecognizer
 from detectors.shape import Shape
 
 DEFAULT_THRESHOLD = 0.5
@@ -178,6 +178,8 @@ class Engine:
     ) -> list[list[Detection]]:
         """Detections per value (threshold 0: weak matches are evidence for the column)."""
         context = [c.lower() for c in context]
+        # The column's context is the same for every value: match it once per recognizer.
+        column_words = {id(r): _context_word(r, context) for r in self.recognizers}
         cache: dict[str, list[Detection]] = {}
         out: list[list[Detection]] = []
         for value in values:
@@ -187,28 +189,45 @@ class Engine:
             text = value if isinstance(value, str) else str(value)
             found = cache.get(text)
             if found is None:
-                found = self._analyze_value(text, context, resolve)
+                found = self._analyze_value(text, context, column_words, resolve)
                 cache[text] = found
             out.append(found)
         return out
 
-    def _analyze_value(self, text: str, context: list[str], resolve: bool) -> list[Detection]:
+    def _analyze_value(self, text: str, context: list[str], column_words: dict, resolve: bool) -> list[Detection]:
         if not text.strip():
             return []
         if is_free_text(text):
             return self.analyze_text(text, threshold=0, context=context, resolve=resolve)
         shape = Shape.of(text)
-        if shape.letters:
-            # Words inside a short value are context too ("tlf 41234567"), as in the full engine.
-            context = context + _WORDS.findall(text.lower())
+        # Words inside a short value are context too ("tlf 41234567"), as in the full engine.
+        own_words = _WORDS.findall(text.lower()) if shape.letters else ()
         detections = []
         for recognizer in self.recognizers:
-            accepts = getattr(recognizer, "accepts", None)
+            pattern_based = isinstance(recognizer, KartleggPatternRecognizer)
+            accepts = recognizer.could_match if pattern_based else getattr(recognizer, "accepts", None)
             if accepts is not None and not accepts(shape):
                 continue
-            for result in recognizer.analyze(text, recognizer.supported_entities, None):
-                detections.append(_to_detection(text, result, _context_word(recognizer, context)))
+            found = recognizer.find(text) if pattern_based else recognizer.analyze(text, recognizer.supported_entities, None)
+            if not found:
+                continue
+            # Context only matters for a match, so it is looked up only then.
+            word = column_words[id(recognizer)] or (_context_word(recognizer, own_words) if own_words else None)
+            for m in found:
+                if pattern_based:
+                    detections.append(
+                        Detection(recognizer.ENTITY, m.start, m.end, _boost(m.score, word), text[m.start : m.end],
+                                  recognizer.name, word, m.metadata)
+                    )
+                else:
+                    detections.append(_to_detection(text, m, word))
         return resolve_overlaps(detections) if resolve else detections
+
+
+def _boost(score: float, context_word: str | None) -> float:
+    if context_word is None:
+        return score
+    return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
 
 
 SHORT_CONTEXT_WORD = 5
@@ -248,7 +267,7 @@ def _to_detection(text: str, result: RecognizerResult, context_word: str | None 
     score = result.score
     explanation = result.analysis_explanation
     if context_word is not None:
-        score = min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR))
+        score = _boost(score, context_word)
     elif explanation is not None and explanation.supportive_context_word:
         context_word = explanation.supportive_context_word
     extra = {k: v for k, v in meta.items() if k not in (RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, RecognizerResult.RECOGNIZER_NAME_KEY)}

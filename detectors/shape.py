@@ -16,6 +16,7 @@ class Shape:
     has_at: bool
     has_colon: bool
     has_dot: bool
+    pure_digits: bool
 
     @classmethod
     def of(cls, text: str) -> "Shape":
@@ -30,4 +31,5 @@ class Shape:
             has_at="@" in text,
             has_colon=":" in text,
             has_dot="." in text,
+            pure_digits=digits == n and n > 0,
         )

@@ -196,7 +196,7 @@ _DOMAINS = ["example.no", "example.com", "epost.example.no", "kunde.example.net"
 _AGENTS = [
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148",
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4",
     "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
     "MinSide/4.2.1 (Android 14; Pixel 8)",
 ]
@@ -279,7 +279,9 @@ _MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august"
 
 
 class _Estate:
-    """Rows per table; every table draws from its own Random so tables do not shift each other."""
+    """Rows per table; every table draws from its own Random so tables do not shift each other.
+
+    The same seed and row count give the same estate (for a given Faker version)."""
 
     def __init__(self, rows: int, seed: int):
         self.rows, self.seed = rows, seed
@@ -326,12 +328,11 @@ class _Estate:
 
     def rows_faktura(self, rnd):
         for i in range(self.rows):
-            p = self.people[i % self.rows]
             iban = synthetic.iban_no(rnd)
             if rnd.random() < 0.3:
                 iban = " ".join(iban[j:j + 4] for j in range(0, len(iban), 4))
-            k = p.kontonr
-            yield {"fakturanr": 10_000_001 + i, "kunde_id": i % self.rows + 1, "kid": kid(rnd),
+            k = self.people[i].kontonr
+            yield {"fakturanr": 10_000_001 + i, "kunde_id": i + 1, "kid": kid(rnd),
                    "belop": Decimal(f"{rnd.uniform(150, 6000):.2f}"),
                    "forfallsdato": START + dt.timedelta(days=rnd.randint(0, 365)),
                    "kontonr": f"{k[:4]}.{k[4:6]}.{k[6:]}", "iban": iban,
@@ -342,7 +343,7 @@ class _Estate:
             p = self.people[rnd.randrange(self.rows)]
             template = rnd.choice(_PLANTED_NOTES if rnd.random() < 0.5 else _CLEAN_NOTES)
             note = template.format(name=p.name, fnr=p.fnr, tlf=p.tlf, email=p.email, month=rnd.choice(_MONTHS))
-            yield {"henvendelse_id": i + 1, "kunde_id": i % self.rows + 1,
+            yield {"henvendelse_id": i + 1, "kunde_id": i + 1,
                    "opprettet": START + dt.timedelta(minutes=rnd.randint(0, 525600)),
                    "kanal": rnd.choice(["telefon", "chat", "e-post", "skjema"]), "notat": note}
 
@@ -350,7 +351,7 @@ class _Estate:
         numbers = rnd.sample(range(10**10, 10**11), self.rows)  # random 11 digits: fnr and kontonr look-alikes
         products = ["Spotpris", "Fastpris 12 mnd", "Solcellepakke", "Elbillader", "Strømforsikring"]
         for i, number in enumerate(numbers):
-            yield {"ordrenr": number, "kunde_id": i % self.rows + 1, "produkt": rnd.choice(products),
+            yield {"ordrenr": number, "kunde_id": i + 1, "produkt": rnd.choice(products),
                    "serienr": rnd.randint(10**7, 10**8 - 1),  # 8 digits: looks like a phone number
                    "versjon": f"{rnd.randint(1, 5)}.{rnd.randint(0, 20)}.{rnd.randint(0, 30)}",
                    "bestilt": START + dt.timedelta(minutes=rnd.randint(0, 525600))}
@@ -369,14 +370,15 @@ class _Estate:
                 ip = str(ipaddress.IPv4Address((rnd.choice([77, 84, 88, 89, 178, 193]) << 24) | rnd.getrandbits(24)))
             else:
                 ip = str(ipaddress.IPv6Address((0x2A01079C << 96) | rnd.getrandbits(96)))
-            yield {"innlogging_id": i + 1, "kunde_id": i % self.rows + 1, "ip": ip,
-                   "user_agent": rnd.choice(_AGENTS), "tidspunkt": START + dt.timedelta(seconds=rnd.randint(0, 31536000))}
+            yield {"innlogging_id": i + 1, "kunde_id": i + 1, "ip": ip,
+                   "user_agent": rnd.choice(_AGENTS),
+                   "tidspunkt": START + dt.timedelta(seconds=rnd.randint(0, 31536000))}
 
     def rows_hendelse(self, rnd):
         for i in range(self.rows):
             p = self.people[rnd.randrange(self.rows)]
             points = [self.points[rnd.randrange(self.rows)] for _ in range(rnd.randint(1, 3))]
-            payload = {"kunde": {"kundenr": i % self.rows + 1, "telefon": p.tlf, "epost": p.email},
+            payload = {"kunde": {"kundenr": i + 1, "telefon": p.tlf, "epost": p.email},
                        "status": rnd.choice(["mottatt", "behandlet", "feilet"]), "maalepunkter": points}
             yield {"hendelse_id": i + 1, "type": rnd.choice(["flytting", "maalerbytte", "varsel"]),
                    "opprettet": START + dt.timedelta(seconds=rnd.randint(0, 31536000)), "payload": payload}
@@ -387,7 +389,7 @@ class _Estate:
                 name, mime, head = f"faktura_{i + 1}.pdf", "application/pdf", b"%PDF-1.4\n"
             else:
                 name, mime, head = f"maalerbilde_{i + 1}.jpg", "image/jpeg", b"\xff\xd8\xff\xe0"
-            yield {"vedlegg_id": i + 1, "kunde_id": i % self.rows + 1, "filnavn": name, "mimetype": mime,
+            yield {"vedlegg_id": i + 1, "kunde_id": i + 1, "filnavn": name, "mimetype": mime,
                    "innhold": head + rnd.randbytes(rnd.randint(64, 1024))}
 
     def rows_avtale_2024(self, rnd):

@@ -1,3 +1,5 @@
+pytest_plugins = ["servers"]  # throw-away PostgreSQL and MariaDB servers (tests/servers.py)
+
 import pytest
 
 

@@ -65,10 +65,11 @@ class _Server:
     name = "server"
     superuser = ""
     stop_signal = signal.SIGTERM
-    default_database = ""
 
     def __init__(self):
+        _sweep_orphans(self.name)
         self.dir = Path(tempfile.mkdtemp(prefix=f"kartlegg-{self.name}-"))
+        (self.dir / "owner.pid").write_text(str(os.getpid()))
         self.log_path = self.dir / f"{self.name}.log"
         self.password = secrets.token_urlsafe(16)
         self.port = 0
@@ -129,7 +130,8 @@ class _Server:
             except Exception as exc:  # not up yet: any driver error means "try again"
                 last = exc
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name} not ready after {START_TIMEOUT}s: {last}\n{self._stderr_text()[-3000:]}")
+                tail = self._stderr_text()[-3000:]
+                raise RuntimeError(f"{self.name} not ready after {START_TIMEOUT}s: {last}\n{tail}")
             time.sleep(0.05)
 
     def _stderr_text(self) -> str:
@@ -178,7 +180,6 @@ class PostgresServer(_Server):
     name = "postgres"
     superuser = "postgres"
     stop_signal = signal.SIGINT  # postmaster's "fast" shutdown: ends sessions, checkpoints, exits
-    default_database = "postgres"
 
     def _start(self) -> None:
         bindir = _pg_bindir()
@@ -211,7 +212,7 @@ class PostgresServer(_Server):
             "-c", "logging_collector=off",
             "-c", "log_statement=all",
             "-c", "log_line_prefix=%m [%p] %u@%d ",
-        ], lambda: self._connect(self.default_database), **as_postgres)
+        ], lambda: self._connect("postgres"), **as_postgres)
 
     def _connect(self, database: str):
         conn = psycopg2.connect(
@@ -231,7 +232,7 @@ class PostgresServer(_Server):
         try:
             with conn.cursor() as cur:
                 cur.execute(statement, params)
-                return cur.fetchall() if cur.description else None
+                return [tuple(row) for row in cur.fetchall()] if cur.description else None
         finally:
             conn.close()
 
@@ -255,7 +256,8 @@ class PostgresServer(_Server):
 
 # -- MariaDB ----------------------------------------------------------------------------------
 def _mariadb_binaries() -> tuple[str, str]:
-    server = shutil.which("mariadbd") or next((p for p in ("/usr/sbin/mariadbd",) if os.access(p, os.X_OK)), None)
+    # /usr/sbin is often missing from a non-root PATH
+    server = shutil.which("mariadbd") or shutil.which("mariadbd", path="/usr/sbin")
     install = shutil.which("mariadb-install-db")
     if not (server and install):
         raise MissingBinary(
@@ -273,7 +275,6 @@ class MariaDBServer(_Server):
     name = "mariadb"
     superuser = "root"
     stop_signal = signal.SIGTERM  # mariadbd's normal shutdown
-    default_database = ""
 
     def _start(self) -> None:
         server, install = _mariadb_binaries()
@@ -300,7 +301,8 @@ class MariaDBServer(_Server):
         conn = pymysql.connect(unix_socket=str(sock), user="root", password="", autocommit=True)
         try:
             with conn.cursor() as cur:
-                cur.execute("SELECT host FROM mysql.user WHERE user = 'root' AND host IN ('localhost', '127.0.0.1', '::1')")
+                cur.execute("SELECT host FROM mysql.user WHERE user = 'root'"
+                            " AND host IN ('localhost', '127.0.0.1', '::1')")
                 for (host,) in cur.fetchall():
                     cur.execute("ALTER USER 'root'@%s IDENTIFIED BY %s", (host, self.password))
         finally:
@@ -331,7 +333,7 @@ class MariaDBServer(_Server):
         try:
             with conn.cursor() as cur:
                 cur.execute(statement, params)
-                return cur.fetchall() if cur.description else None
+                return [tuple(row) for row in cur.fetchall()] if cur.description else None
         finally:
             conn.close()
 
@@ -351,7 +353,27 @@ def _stop_all() -> None:
         server.stop()
 
 
+def _sweep_orphans(name: str) -> None:
+    """Remove the directories of runs that were killed outright (their servers died with them)."""
+    for path in Path(tempfile.gettempdir()).glob(f"kartlegg-{name}-*"):
+        try:
+            owner = int((path / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if not Path(f"/proc/{owner}").exists():
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _on_sigterm(signum, frame) -> None:
+    # SIGTERM (a CI timeout, `kill`) skips atexit: stop the servers, then die of the signal as before
+    _stop_all()
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def _start_or_fail(cls):
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return cls()
     except MissingBinary as exc:

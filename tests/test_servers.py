@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -27,7 +28,7 @@ def listening_addresses(port: int) -> set[str]:
                 raw = bytes.fromhex(addr)
                 # /proc prints each 32-bit word in host (little-endian) order
                 ip = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
-                found.add(str(__import__("ipaddress").ip_address(ip)))
+                found.add(str(ipaddress.ip_address(ip)))
     return found
 
 
@@ -64,7 +65,8 @@ def test_postgres_readonly_role_cannot_write(postgres_server):
     postgres_server.create_database("readonly_check")
     postgres_server.execute("CREATE SCHEMA kunder", database="readonly_check")
     for table in ("public.t", "kunder.k"):
-        postgres_server.execute(f"CREATE TABLE {table} (x int); INSERT INTO {table} VALUES (1)", database="readonly_check")
+        postgres_server.execute(f"CREATE TABLE {table} (x int); INSERT INTO {table} VALUES (1)",
+                                database="readonly_check")
     postgres_server.create_readonly_role("leser", "lese pass'ord", "readonly_check")
 
     engine = _engine(postgres_server.url("leser", "lese pass'ord", "readonly_check"))
@@ -103,7 +105,7 @@ def test_postgres_stop_leaves_nothing_behind():
 
 def test_missing_postgres_names_the_package(monkeypatch):
     monkeypatch.setattr(servers.glob, "glob", lambda pattern: [])
-    monkeypatch.setattr(servers.shutil, "which", lambda name: None)
+    monkeypatch.setattr(servers.shutil, "which", lambda name, **kwargs: None)
     with pytest.raises(MissingBinary, match="apt-get install postgresql"):
         PostgresServer()
     with pytest.raises(MissingBinary, match="apt-get install mariadb-server"):
@@ -135,7 +137,7 @@ def test_mariadb_readonly_user_cannot_write(mariadb_server):
             conn.execute(sa.text(statement))
             conn.commit()
         assert err.value.orig.args[0] == MYSQL_COMMAND_DENIED, statement
-    assert mariadb_server.execute("SELECT count(*) FROM t", database="readonly_check") == ((1,),)
+    assert mariadb_server.execute("SELECT count(*) FROM t", database="readonly_check") == [(1,)]
 
 
 def test_mariadb_log_records_every_statement(mariadb_server):
@@ -151,7 +153,7 @@ def test_mariadb_log_records_every_statement(mariadb_server):
 def test_mariadb_stop_leaves_nothing_behind():
     with MariaDBServer() as server:
         pid, directory = server.pid, server.dir
-        assert server.execute("SELECT 1") == ((1,),)
+        assert server.execute("SELECT 1") == [(1,)]
         assert pid in processes_in(directory)
         assert server.startup_seconds < 30
     assert not Path(f"/proc/{pid}").exists()

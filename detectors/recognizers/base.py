@@ -12,6 +12,8 @@ from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 from detectors.shape import Shape
 
 LANGUAGE = "nb"
+SHORT_TEXT = 256
+_BACKREF = regex.compile(r"\\[1-9]|\(\?P=")
 
 
 @dataclass(slots=True)
@@ -41,6 +43,12 @@ class KartleggPatternRecognizer(PatternRecognizer):
     # What a match proves, for a finding's reasons.
     EVIDENCE: ClassVar[str] = "checksum-validated"
     FLAGS: ClassVar[int] = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
+    # Lengths a value made only of digits can have and still match (None: any). Most sampled
+    # values are bare numbers, and this test is what keeps them away from the wrong recognizers.
+    DIGIT_LENGTHS: ClassVar[frozenset[int] | None] = None
+    # A regex every match contains, to rule values out with one search. By default all the
+    # patterns joined; patterns with backreferences must name one (joined, groups renumber).
+    PREFILTER: ClassVar[str | None] = None
 
     def __init__(
         self,
@@ -58,6 +66,12 @@ class KartleggPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         self._compiled = [(regex.compile(p.regex, flags=self.FLAGS), p) for p in self.patterns]
+        # Most values match none of the patterns: one search over all of them says so at once.
+        # (Not where a pattern refers back to its own groups: joined, the numbers would shift.)
+        backrefs = any(_BACKREF.search(p.regex) for p in self.patterns)
+        joined = None if backrefs else "|".join(f"(?:{p.regex})" for p in self.patterns)
+        prefilter = self.PREFILTER or joined
+        self._any = regex.compile(prefilter, flags=self.FLAGS) if prefilter else None
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self.is_valid(pattern_text) else False
@@ -69,6 +83,11 @@ class KartleggPatternRecognizer(PatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         """A necessary condition for any match: lets the fast path skip this recognizer."""
         return True
+
+    def could_match(self, shape: Shape) -> bool:
+        if shape.pure_digits and self.DIGIT_LENGTHS is not None and shape.digits not in self.DIGIT_LENGTHS:
+            return False
+        return self.accepts(shape)
 
     def annotate(self, text: str, metadata: dict) -> None:
         """Add what is known about one match (kind, synthetic, …) to its metadata."""
@@ -82,10 +101,14 @@ class KartleggPatternRecognizer(PatternRecognizer):
         return sorted(kept, key=lambda m: (m.start, m.end))
 
     def find(self, text: str) -> list[Match]:
+        short = len(text) <= SHORT_TEXT
+        if short and self._any is not None and self._any.search(text) is None:
+            return []
         matches = []
         for compiled, pattern in self._compiled:
             try:
-                found = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+                # Short values cannot backtrack catastrophically; long ones get Presidio's timeout.
+                found = list(compiled.finditer(text) if short else compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
             except TimeoutError:  # a pathological value must not stall the scan
                 continue
             for m in found:

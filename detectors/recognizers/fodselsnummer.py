@@ -28,6 +28,7 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
         "personident", "ident", "folkeregister", "national", "ssn", "nin",
     ]
     EVIDENCE = "checksum-validated (K1, K2, date)"
+    DIGIT_LENGTHS = frozenset({11})
 
     def is_valid(self, text: str) -> bool:
         return fnr_info(only_digits(text)) is not None

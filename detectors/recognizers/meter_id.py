@@ -23,6 +23,7 @@ class MeterIdRecognizer(KartleggPatternRecognizer):
         "målepunkt", "malepunkt", "maalepunkt", "mpid", "gsrn", "metering", "elhub", "anlegg",
     ]
     EVIDENCE = "GSRN prefix 707057500 and GS1 check digit"
+    DIGIT_LENGTHS = frozenset({18})
 
     def is_valid(self, text: str) -> bool:
         return gs1_valid(text)

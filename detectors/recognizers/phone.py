@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import phonenumbers
 from presidio_analyzer import Pattern
 
@@ -53,8 +55,11 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
         "vipps",
     ]
     EVIDENCE = "valid Norwegian number range (Nkom)"
+    DIGIT_LENGTHS = frozenset({8, 12})  # 41234567, 004741234567
+    PREFILTER = r"\d(?:[ .-]?\d){7}"  # eight digits with at most single separators
 
     @staticmethod
+    @lru_cache(maxsize=4096)  # is_valid and annotate parse the same match
     def _national(text: str) -> str | None:
         try:
             number = phonenumbers.parse(text, "NO")

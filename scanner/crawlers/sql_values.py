@@ -72,8 +72,27 @@ def flatten_json(value, prefix: str, out: dict[str, list], limit: int) -> None:
                 out[path].append(cap(node, limit))
 
 
+def looks_like_json(values: list) -> bool:
+    """Text columns that hold JSON documents (MariaDB's JSON type is LONGTEXT underneath)."""
+    texts = [v for v in values if isinstance(v, str) and v.strip()]
+    if not texts:
+        return False
+    docs = 0
+    for v in texts:
+        v = v.strip()
+        if v[0] in "{[" and v[-1] in "}]":
+            try:
+                json.loads(v)
+                docs += 1
+            except ValueError:
+                pass
+    return docs >= 0.8 * len(texts)
+
+
 def expand(column: str, kind: str, values: list, limit: int) -> dict[str, list]:
     """Sampled values of one column as {field name: values}."""
+    if kind == SCALAR and looks_like_json(values):
+        kind = JSON
     if kind == JSON:
         out: dict[str, list] = defaultdict(list)
         for v in values:
