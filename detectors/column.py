@@ -48,7 +48,9 @@ _DIGIT_IDENTIFIERS = {"NO_FODSELSNUMMER", "NO_PHONE_NUMBER", "NO_BANK_ACCOUNT", 
 _POSTAL = re.compile(r"^\d{4}$")
 _PLACE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
 _NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
-_COMPANY = re.compile(r"\b(?:AS|ASA|SA|ANS|DA|BA|KF|IKS|HF|SF|NUF|AB|GmbH|Ltd|Inc|LLC|Oy|ApS)\.?$")
+_COMPANY = re.compile(r".*\b(?:AS|ASA|SA|ANS|DA|BA|KF|IKS|HF|SF|NUF|AB|GmbH|Ltd|Inc|LLC|Oy|ApS)\.?$")
+# "Næsssvingen 973", "Øvre Bakke 12B", "Storgata 5, 0150 OSLO": words, then a house number.
+_STREET_SHAPED = re.compile(r"^[^\W\d_][^\W\d_'.-]*(?:[ '.-]+[^\W\d_]+)* \d{1,4} ?[A-Za-z]?(?:,.*)?$")
 _NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 
 
@@ -288,6 +290,8 @@ def _shape_supported(entity, name, texts, neighbours) -> EntityVerdict | None:
         reason, confidence = "column name and 4-digit postnummer values", 0.75
     elif entity == "NO_ADDRESS" and vocabulary.place_key(name) and share(_PLACE) >= 0.8:
         reason, confidence = "column name and place-name values", 0.6
+    elif entity == "NO_ADDRESS" and vocabulary.street_key(name) and share(_STREET_SHAPED) >= 0.8:
+        reason, confidence = "column name and street-shaped values (name + house number)", 0.7
     elif entity == "PERSON" and share(_NAME_SHAPED) >= 0.8 and share(_COMPANY) < 0.2:
         reason, confidence = "column name and name-shaped values", 0.6
     elif entity == "METER_READING" and share(_NUMBER) >= 0.8:

@@ -155,3 +155,7 @@ def postal_code_key(name: str) -> bool:
 
 def place_key(name: str) -> bool:
     return any(k in ("poststed", "city", "bosted") for k in hint(name).keys)
+
+
+def street_key(name: str) -> bool:
+    return any("adresse" in k or k in ("street", "address", "addr", "streetaddress") for k in hint(name).keys)

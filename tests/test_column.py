@@ -133,3 +133,15 @@ def test_evidence_is_masked(engine):
     dumped = json.dumps(result.to_dict())
     assert not any(v in dumped for v in values)
     assert result.entities["NO_FODSELSNUMMER"].examples and result.entities["NO_FODSELSNUMMER"].fingerprints == ["fp"] * 3
+
+
+def test_street_addresses_by_name_and_shape(engine):
+    values = ["Næsssvingen 973", "Hanssenekra 536", "Birkelandtoppen 05", "Øvre Bakke 12B", "Sørensenskrenten 7"] * 20
+    assert matched(classify_column("adresse", "varchar", values, engine)) == {"NO_ADDRESS"}
+    assert matched(classify_column("produkt", "varchar", ["Modell 300", "Serie 7", "Type 12B"] * 30, engine)) == set()
+
+
+def test_company_names_in_a_name_column_are_not_people(engine):
+    values = ["Rogaland Strøm AS", "Telemark Nett AS", "Fjord Kraft AS", "Agder Energi ASA"] * 25
+    assert "PERSON" not in matched(classify_column("navn", "varchar", values, engine))
+    assert "PERSON" not in matched(classify_column("leverandornavn", "varchar", values, engine))

@@ -1,0 +1,140 @@
+"""`kartlegg scan` against real PostgreSQL and MariaDB servers seeded with the generated estate.
+
+The scanner connects with an account that can only SELECT; per column, what it reports must
+be exactly what the estate planted (hard negatives included), and the server's own statement
+log must show that it never wrote.
+"""
+
+import json
+import re
+
+import jsonschema
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from scanner.cli import cli
+from scanner.estate import EMPTY_TABLE, EXPECTED, populate
+
+DB, ARCHIVE = "kundesystem", "arkiv"
+ROWS = 300
+VALIDATOR = jsonschema.Draft202012Validator(json.load(open("reports/report.schema.json")))
+WRITE = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE|CREATE|DROP|ALTER|TRUNCATE|GRANT|REVOKE|COPY|CALL|DO)\b", re.I)
+
+
+def scan(url, tmp_path, *args):
+    out = tmp_path / "report.jsonl"
+    result = CliRunner().invoke(cli, ["scan", url, "-o", str(out), *args], catch_exceptions=False)
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        VALIDATOR.validate(line)
+    return result, lines
+
+
+def by_column(lines):
+    found = {}
+    for r in lines:
+        if r["record"] == "finding":
+            found.setdefault((r["location"]["dataset"], r["location"]["field"]), set()).add(r["entity_type"])
+    return found
+
+
+def assert_estate_found(lines, schemas):
+    found = by_column(lines)
+    wrong = {}
+    for column, expected in EXPECTED.items():
+        got = found.get(column, set())
+        if got != set(expected):
+            wrong[column] = {"expected": sorted(expected), "got": sorted(got)}
+    assert not wrong, json.dumps({f"{t}.{c}": v for (t, c), v in wrong.items()}, indent=1, ensure_ascii=False)
+    unexpected = set(found) - set(EXPECTED)
+    assert not unexpected
+    datasets = {(r["location"]["container"], r["location"]["dataset"]): r for r in lines if r["record"] == "dataset"}
+    assert {c for c, _ in datasets} == set(schemas)
+    empty = next(r for (c, d), r in datasets.items() if d == EMPTY_TABLE)
+    assert empty["rows_sampled"] == 0
+    assert all(r["rows_sampled"] == ROWS for (c, d), r in datasets.items() if d != EMPTY_TABLE)
+    skipped = {(r["location"]["dataset"], r["location"]["field"]) for r in lines if r["record"] == "skipped"}
+    assert ("vedlegg", "innhold") in skipped  # binary
+    assert lines[-1]["exit_code"] == 0 and lines[-1]["locations"]["failed"] == 0
+
+
+@pytest.fixture(scope="module")
+def pg(postgres_server):
+    postgres_server.create_database(DB)
+    engine = sa.create_engine(postgres_server.url(database=DB))
+    populate(engine, rows=ROWS, schema=ARCHIVE)
+    engine.dispose()
+    postgres_server.execute("ANALYZE", database=DB)
+    postgres_server.create_readonly_role("leser", "Lese-Passord-1", DB)
+    return postgres_server
+
+
+@pytest.fixture(scope="module")
+def maria(mariadb_server):
+    mariadb_server.create_database(DB)
+    engine = sa.create_engine(mariadb_server.url(database=DB))
+    populate(engine, rows=ROWS, schema=ARCHIVE)
+    engine.dispose()
+    mariadb_server.create_readonly_user("leser", "Lese-Passord-2", DB)
+    mariadb_server.execute(f"GRANT SELECT ON `{ARCHIVE}`.* TO 'leser'@'%'")
+    return mariadb_server
+
+
+def test_postgresql_estate_with_a_select_only_role(pg, tmp_path):
+    url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+    result, lines = scan(url, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert_estate_found(lines, {"public", ARCHIVE})
+    text = json.dumps(lines)
+    assert "Lese-Passord-1" not in text and "Lese-Passord-1" not in result.output
+    # every statement the scanner's role sent, from the server's own log
+    statements = re.findall(r" leser@kundesystem LOG:  statement: (.*)", pg.log_text())
+    assert statements and any(s.startswith("SELECT") for s in statements)
+    writes = [s for s in statements if WRITE.search(s.split("FROM")[0]) and not s.startswith(("SELECT", "SET", "SHOW"))]
+    assert writes == []
+    assert any("TRANSACTION READ ONLY" in s for s in statements)
+
+
+def test_mariadb_estate_with_a_select_only_user(maria, tmp_path):
+    for scheme in ("mysql+pymysql", "mariadb+pymysql"):
+        url = maria.url(user="leser", password="Lese-Passord-2", database=DB, scheme=scheme)
+        result, lines = scan(url, tmp_path)
+        assert result.exit_code == 0, result.output
+        assert_estate_found(lines, {DB, ARCHIVE})
+        assert "Lese-Passord-2" not in json.dumps(lines)
+    log = maria.log_text()
+    ids = set(re.findall(r"(\d+) Connect\s+leser@", log))
+    statements = [m.group(2) for m in re.finditer(r"\s(\d+) Query\s+(.*)", log) if m.group(1) in ids]
+    assert statements and any(s.startswith("SELECT") for s in statements)
+    assert [s for s in statements if not s.upper().startswith(("SELECT", "SET", "SHOW", "ROLLBACK", "COMMIT", "BEGIN"))] == []
+    assert any("TRANSACTION READ ONLY" in s for s in statements)
+
+
+def test_a_table_the_role_cannot_read_becomes_an_error_record(pg, tmp_path):
+    pg.execute("CREATE TABLE hemmelig (id int primary key, fnr text)", database=DB)
+    try:
+        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        result, lines = scan(url, tmp_path, "--include", "public.*")
+        assert result.exit_code == 3
+        errors = [r for r in lines if r["record"] == "error"]
+        assert [e["location"]["dataset"] for e in errors] == ["hemmelig"]
+        assert "permission" in errors[0]["error"]["message"].lower()
+        assert any(r["record"] == "finding" for r in lines)  # the rest was scanned
+    finally:
+        pg.execute("DROP TABLE hemmelig", database=DB)
+
+
+def test_large_postgresql_table_is_block_sampled(pg, tmp_path):
+    pg.execute("CREATE TABLE stor AS SELECT g AS id, md5(g::text) AS verdi FROM generate_series(1, 200000) g",
+               database=DB)
+    pg.execute("ANALYZE stor", database=DB)
+    pg.execute("GRANT SELECT ON stor TO leser", database=DB)
+    try:
+        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        _, lines = scan(url, tmp_path, "--include", "public.stor", "--sample-size", "500")
+        (ds,) = [r for r in lines if r["record"] == "dataset"]
+        assert ds["method"].startswith("TABLESAMPLE SYSTEM") and 0 < ds["rows_sampled"] <= 500
+        assert ds["row_estimate"] == pytest.approx(200000, rel=0.1)
+    finally:
+        pg.execute("DROP TABLE stor", database=DB)
