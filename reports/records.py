@@ -44,9 +44,10 @@ def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: 
 
 
 def dataset(scan_id: str, source: dict, location: dict, rows_sampled: int, row_estimate: int | None,
-            fields: int, method: str, duration_ms: int) -> dict:
+            fields: int, method: str, duration_ms: int, columns: list[dict]) -> dict:
     return {**_base("dataset", scan_id), "source": source, "location": location, "rows_sampled": rows_sampled,
-            "row_estimate": row_estimate, "fields": fields, "method": method, "duration_ms": duration_ms}
+            "row_estimate": row_estimate, "fields": fields, "method": method, "duration_ms": duration_ms,
+            "columns": columns}
 
 
 def skipped(scan_id: str, source: dict, location: dict | None, reason: str) -> dict:

@@ -126,6 +126,19 @@ def detectors(as_json):
         )
 
 
+def _sample_sizes(values: tuple[str, ...]) -> tuple[int, dict[str, int]]:
+    default, per_source = 1000, {}
+    for value in values:
+        name, _, number = value.rpartition("=")
+        if not number.isdigit() or int(number) < 1:
+            raise click.BadParameter(f"{value!r}: expected N or SOURCE=N with N >= 1", param_hint="--sample-size")
+        if name:
+            per_source[name] = int(number)
+        else:
+            default = int(number)
+    return default, per_source
+
+
 def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -136,7 +149,8 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--format", "report_format", default="jsonl", show_default=True, help="Report writer plugin.")
 @click.option("--include", multiple=True, metavar="GLOB", help="Only schema.table[.column] matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB", help="Skip schema.table[.column] matching (repeatable).")
-@click.option("--sample-size", type=click.IntRange(1), default=1000, show_default=True, help="Rows per table.")
+@click.option("--sample-size", "sample_sizes", multiple=True, default=("1000",), show_default=True, metavar="[SOURCE=]N",
+              help="Rows per table; SOURCE=N for one source (by name, see the report header).")
 @click.option("--views", is_flag=True, help="Sample views too.")
 @click.option("--max-connections", type=click.IntRange(1, 64), default=1, show_default=True, help="Per source.")
 @click.option("--statement-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds.")
@@ -145,7 +159,7 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--detector", "-d", multiple=True, metavar="NAME", help="Only these detectors.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
-def scan(urls, output, report_format, include, exclude, sample_size, views, max_connections, statement_timeout,
+def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, statement_timeout,
          value_cap, min_confidence, detector, fail_on):
     """Scan databases (and, with later crawlers, stores and logs) for personal data.
 
@@ -163,6 +177,7 @@ def scan(urls, output, report_format, include, exclude, sample_size, views, max_
     from scanner.settings import ScanSettings
     from scanner.sources import Source
 
+    sample_size, per_source = _sample_sizes(sample_sizes)
     settings = ScanSettings(
         sample_size=sample_size, include=_csv(include), exclude=_csv(exclude), views=views,
         max_connections=max_connections, statement_timeout=statement_timeout, value_cap=value_cap,
@@ -171,6 +186,11 @@ def scan(urls, output, report_format, include, exclude, sample_size, views, max_
     try:
         writer_cls = plugins.load(report_format, plugins.REPORTS)
         sources = [Source(u, crawler=plugins.crawler_for(u)[0]) for u in urls]
+        sources = [Source(s.url, s.name, s.crawler, {"sample_size": per_source[s.name]} if s.name in per_source else {})
+                   for s in sources]
+        unknown = set(per_source) - {s.name for s in sources}
+        if unknown:
+            raise click.BadParameter(f"no source named {', '.join(sorted(unknown))}", param_hint="--sample-size")
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
     engine = _engine(settings.detectors, None)

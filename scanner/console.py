@@ -36,17 +36,28 @@ def progress_for(console: Console) -> NoProgress:
     return BarProgress(console) if console.is_terminal else NoProgress()
 
 
+def wide(console: Console) -> Console:
+    """Off a terminal (a log, a pipe) there is no width to respect: never truncate locations."""
+    return console if console.is_terminal else Console(file=console.file, width=200)
+
+
 def print_summary(console: Console, outcome, report_target: str | None) -> None:
+    console = wide(console)
     locations = outcome.personal_locations
     if locations:
-        table = Table(title="Personal data found", show_lines=False, header_style="bold")
-        for col in ("source", "location", "entity type", "category", "conf.", "hits"):
-            table.add_column(col, justify="right" if col in ("conf.", "hits") else "left")
+        several = len({r["source"]["name"] for r in locations}) > 1
+        table = Table(title="Personal data found", header_style="bold")
+        columns = (["source"] if several else []) + ["location", "entity type", "category", "confidence", "hits"]
+        for col in columns:
+            table.add_column(col, justify="right" if col in ("confidence", "hits") else "left", no_wrap=True)
         for r in sorted(locations, key=lambda r: (r["source"]["name"], r["location"]["uri"], -r["confidence"])):
             loc = r["location"]
             where = ".".join(p for p in (loc["container"], loc["dataset"], loc["field"]) if p)
-            table.add_row(r["source"]["name"], where, r["entity_type"], r["category"],
-                          f"{r['confidence']:.2f}", f"{r['hits']}/{r['sampled']}")
+            hits = f"{r['hits']}/{r['sampled']}" if r["hits"] else "name+shape"
+            row = ([r["source"]["name"]] if several else []) + [
+                where, r["entity_type"], r["category"], f"{r['confidence']:.2f}", hits,
+            ]
+            table.add_row(*row)
         console.print(table)
     s = outcome.summary
     loc = s["locations"]

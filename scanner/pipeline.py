@@ -52,7 +52,7 @@ def examine(sample: DatasetSample, source: Source, engine: Engine, settings: Sca
     unit = sample.unit
     src = source.describe()
     out = [records.dataset(scan_id, src, unit.location.to_dict(source), sample.rows_sampled, unit.row_estimate,
-                           len(sample.fields), sample.method, duration_ms)]
+                           len(sample.fields), sample.method, duration_ms, sample.columns)]
     for name, reason in sample.skipped_fields:
         out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
     names = [f.name for f in sample.fields]

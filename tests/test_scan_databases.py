@@ -138,3 +138,19 @@ def test_large_postgresql_table_is_block_sampled(pg, tmp_path):
         assert ds["row_estimate"] == pytest.approx(200000, rel=0.1)
     finally:
         pg.execute("DROP TABLE stor", database=DB)
+
+
+def test_postgresql_arrays_and_jsonb_become_fields(pg, tmp_path):
+    pg.execute("CREATE TABLE kontakt (id int primary key, telefoner text[], data jsonb)", database=DB)
+    pg.execute(
+        "INSERT INTO kontakt SELECT g, ARRAY['+47 4' || lpad((g * 7919 % 10000000)::text, 7, '0')], "
+        "jsonb_build_object('kunde', jsonb_build_object('epost', 'k' || g || '@example.no')) "
+        "FROM generate_series(1, 200) g", database=DB)
+    pg.execute("GRANT SELECT ON kontakt TO leser", database=DB)
+    try:
+        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        _, lines = scan(url, tmp_path, "--include", "public.kontakt")
+        assert by_column(lines) == {("kontakt", "telefoner[]"): {"NO_PHONE_NUMBER"},
+                                    ("kontakt", "data.kunde.epost"): {"EMAIL_ADDRESS"}}
+    finally:
+        pg.execute("DROP TABLE kontakt", database=DB)

@@ -174,3 +174,15 @@ def test_plugins_lists_every_kind():
     rows = json.loads(result.output)
     kinds = {(r["kind"], r["name"]) for r in rows}
     assert {("crawler", "sql"), ("report", "jsonl"), ("detector", "no_fodselsnummer")} <= kinds
+
+
+def test_sample_size_per_source(db, tmp_path):
+    out = tmp_path / "r.jsonl"
+    result = run(f"sqlite:///{db}", "--include", "main.kunde", "--sample-size", "50", "--sample-size", "kunder.db=120",
+                 "-o", str(out))
+    assert result.exit_code == 0, result.output
+    (ds,) = [r for r in report(out) if r["record"] == "dataset"]
+    assert ds["rows_sampled"] == 120
+    assert {c["name"]: c["type"] for c in ds["columns"]}["bilde"] == "BLOB"
+    assert run(f"sqlite:///{db}", "--sample-size", "nope=3", "-o", str(out)).exit_code == 2
+    assert run(f"sqlite:///{db}", "--sample-size", "x", "-o", str(out)).exit_code == 2

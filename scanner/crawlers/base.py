@@ -65,6 +65,7 @@ class DatasetSample:
     rows_sampled: int
     method: str  # how the rows were chosen, for the report
     skipped_fields: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
+    columns: list[dict] = field(default_factory=list)  # what discovery saw: name, type, nullable, comment
 
 
 @dataclass(frozen=True)

@@ -142,9 +142,9 @@ class SqlCrawler(Crawler):
                   and self.selected_field(unit.location, c["name"])]
         skipped = [(c["name"], f"binary column ({c['type']})") for c in cols if c["kind"] == values.BINARY]
         if not wanted:
-            return DatasetSample(unit, [], 0, "no readable columns", skipped)
+            return DatasetSample(unit, [], 0, "no readable columns", skipped, self._columns(cols))
         table = sa.table(name, *[sa.column(c["name"]) for c in wanted], schema=schema)
-        n = self.settings.sample_size
+        n = int(self.source.options.get("sample_size", self.settings.sample_size))
         key = unit.meta.get("key")
         with self.engine.connect() as conn:
             dialect = conn.dialect.name
@@ -174,7 +174,11 @@ class SqlCrawler(Crawler):
             column_values = [row[i] for row in rows]
             for field_name, vals in values.expand(c["name"], c["kind"], column_values, self.settings.value_cap).items():
                 fields.append(FieldSample(field_name, c["type"], vals, c["nullable"], c["comment"]))
-        return DatasetSample(unit, fields, len(rows), method, skipped)
+        return DatasetSample(unit, fields, len(rows), method, skipped, self._columns(cols))
+
+    @staticmethod
+    def _columns(cols: list[dict]) -> list[dict]:
+        return [{k: c[k] for k in ("name", "type", "nullable", "comment")} for c in cols]
 
     def selected_field(self, location: Location, column: str) -> bool:
         return field_selected(location, column, self.settings.include, self.settings.exclude)
