@@ -66,7 +66,7 @@ def pg(postgres_server):
     populate(engine, rows=ROWS, schema=ARCHIVE)
     engine.dispose()
     postgres_server.execute("ANALYZE", database=DB)
-    postgres_server.create_readonly_role("leser", "Lese-Passord-1", DB)
+    postgres_server.create_readonly_role("skanner", "Lese-Passord-1", DB)
     return postgres_server
 
 
@@ -76,20 +76,20 @@ def maria(mariadb_server):
     engine = sa.create_engine(mariadb_server.url(database=DB))
     populate(engine, rows=ROWS, schema=ARCHIVE)
     engine.dispose()
-    mariadb_server.create_readonly_user("leser", "Lese-Passord-2", DB)
-    mariadb_server.execute(f"GRANT SELECT ON `{ARCHIVE}`.* TO 'leser'@'%'")
+    mariadb_server.create_readonly_user("skanner", "Lese-Passord-2", DB)
+    mariadb_server.execute(f"GRANT SELECT ON `{ARCHIVE}`.* TO 'skanner'@'%'")
     return mariadb_server
 
 
 def test_postgresql_estate_with_a_select_only_role(pg, tmp_path):
-    url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+    url = pg.url(user="skanner", password="Lese-Passord-1", database=DB)
     result, lines = scan(url, tmp_path)
     assert result.exit_code == 0, result.output
     assert_estate_found(lines, {"public", ARCHIVE})
     text = json.dumps(lines)
     assert "Lese-Passord-1" not in text and "Lese-Passord-1" not in result.output
     # every statement the scanner's role sent, from the server's own log
-    statements = re.findall(r" leser@kundesystem LOG:  statement: (.*)", pg.log_text())
+    statements = re.findall(r" skanner@kundesystem LOG:  statement: (.*)", pg.log_text())
     assert statements and any(s.startswith("SELECT") for s in statements)
     writes = [s for s in statements if WRITE.search(s.split("FROM")[0]) and not s.startswith(("SELECT", "SET", "SHOW"))]
     assert writes == []
@@ -98,13 +98,13 @@ def test_postgresql_estate_with_a_select_only_role(pg, tmp_path):
 
 def test_mariadb_estate_with_a_select_only_user(maria, tmp_path):
     for scheme in ("mysql+pymysql", "mariadb+pymysql"):
-        url = maria.url(user="leser", password="Lese-Passord-2", database=DB, scheme=scheme)
+        url = maria.url(user="skanner", password="Lese-Passord-2", database=DB, scheme=scheme)
         result, lines = scan(url, tmp_path)
         assert result.exit_code == 0, result.output
         assert_estate_found(lines, {DB, ARCHIVE})
         assert "Lese-Passord-2" not in json.dumps(lines)
     log = maria.log_text()
-    ids = set(re.findall(r"(\d+) Connect\s+leser@", log))
+    ids = set(re.findall(r"(\d+) Connect\s+skanner@", log))
     statements = [m.group(2) for m in re.finditer(r"\s(\d+) Query\s+(.*)", log) if m.group(1) in ids]
     assert statements and any(s.startswith("SELECT") for s in statements)
     assert [s for s in statements if not s.upper().startswith(("SELECT", "SET", "SHOW", "ROLLBACK", "COMMIT", "BEGIN"))] == []
@@ -114,7 +114,7 @@ def test_mariadb_estate_with_a_select_only_user(maria, tmp_path):
 def test_a_table_the_role_cannot_read_becomes_an_error_record(pg, tmp_path):
     pg.execute("CREATE TABLE hemmelig (id int primary key, fnr text)", database=DB)
     try:
-        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        url = pg.url(user="skanner", password="Lese-Passord-1", database=DB)
         result, lines = scan(url, tmp_path, "--include", "public.*")
         assert result.exit_code == 3
         errors = [r for r in lines if r["record"] == "error"]
@@ -129,9 +129,9 @@ def test_large_postgresql_table_is_block_sampled(pg, tmp_path):
     pg.execute("CREATE TABLE stor AS SELECT g AS id, md5(g::text) AS verdi FROM generate_series(1, 200000) g",
                database=DB)
     pg.execute("ANALYZE stor", database=DB)
-    pg.execute("GRANT SELECT ON stor TO leser", database=DB)
+    pg.execute("GRANT SELECT ON stor TO skanner", database=DB)
     try:
-        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        url = pg.url(user="skanner", password="Lese-Passord-1", database=DB)
         _, lines = scan(url, tmp_path, "--include", "public.stor", "--sample-size", "500")
         (ds,) = [r for r in lines if r["record"] == "dataset"]
         assert ds["method"].startswith("TABLESAMPLE SYSTEM") and 0 < ds["rows_sampled"] <= 500
@@ -146,9 +146,9 @@ def test_postgresql_arrays_and_jsonb_become_fields(pg, tmp_path):
         "INSERT INTO kontakt SELECT g, ARRAY['+47 4' || lpad((g * 7919 % 10000000)::text, 7, '0')], "
         "jsonb_build_object('kunde', jsonb_build_object('epost', 'k' || g || '@example.no')) "
         "FROM generate_series(1, 200) g", database=DB)
-    pg.execute("GRANT SELECT ON kontakt TO leser", database=DB)
+    pg.execute("GRANT SELECT ON kontakt TO skanner", database=DB)
     try:
-        url = pg.url(user="leser", password="Lese-Passord-1", database=DB)
+        url = pg.url(user="skanner", password="Lese-Passord-1", database=DB)
         _, lines = scan(url, tmp_path, "--include", "public.kontakt")
         assert by_column(lines) == {("kontakt", "telefoner[]"): {"NO_PHONE_NUMBER"},
                                     ("kontakt", "data.kunde.epost"): {"EMAIL_ADDRESS"}}
