@@ -31,6 +31,26 @@ def found(text):
         ("Solhaugen 3, 1410 Kolbotn", "Solhaugen 3, 1410 Kolbotn"),
         ("Kunden bor i Kari Bergs gate 5, 0150 Oslo.", "Kari Bergs gate 5, 0150 Oslo"),
         ("Levering til Strandveien 4a i morgen", "Strandveien 4a"),
+        # street names made of landscape words, as most Norwegian street names are
+        ("Aasmoen 70", "Aasmoen 70"),
+        ("Øvre Bakke 126", "Øvre Bakke 126"),
+        ("Jørgensenalléen 72C", "Jørgensenalléen 72C"),
+        ("Hauglandfaret 96", "Hauglandfaret 96"),
+        ("Bakkenhavna 44", "Bakkenhavna 44"),
+        ("Bjørkelia 107A", "Bjørkelia 107A"),
+        ("Anlegget i Bjørkelia 107A har ny måler", "Bjørkelia 107A"),
+        ("Sandviktjernet 22B, 9405 HARSTAD", "Sandviktjernet 22B, 9405 HARSTAD"),
+        ("Send fakturaen til Sandviktjernet 22B, 9405 HARSTAD, att. Tom.", "Sandviktjernet 22B, 9405 HARSTAD"),
+        ("Granåsen 5", "Granåsen 5"),
+        ("Furuneset 12", "Furuneset 12"),
+        ("Kvernhusmyra 8", "Kvernhusmyra 8"),
+        ("Elvesletta 3", "Elvesletta 3"),
+        ("Bjørnekleiva 14", "Bjørnekleiva 14"),
+        ("Solbergtoppen 9", "Solbergtoppen 9"),
+        ("Nordre Kirkegrenda 2", "Nordre Kirkegrenda 2"),
+        ("Haugeringen 67B", "Haugeringen 67B"),
+        # any name, when the postal line in capitals completes the address
+        ("Strandvangen 13, 9405 HARSTAD", "Strandvangen 13, 9405 HARSTAD"),
     ],
 )
 def test_finds(text, match):
@@ -45,7 +65,13 @@ def test_finds(text, match):
     [
         ("Storgata 12, 0150 OSLO", 0.9),
         ("Storgata 12B", 0.6),
-        ("Solhaugen 3", 0.45),  # -haugen is also a surname
+        ("Solhaugen 3", 0.55),  # a place name made of landscape words
+        ("Langmoen 3", 0.45),  # the same, but also a surname
+        ("Langmoen 3B", 0.6),  # a house letter belongs to an address
+        ("Øvre Bakke 126", 0.6),
+        ("Holmenkollen 2024", 0.45),  # a year
+        ("Bjørkelia 107A, 9405 HARSTAD", 0.9),
+        ("Strandvangen 13, 9405 HARSTAD", 0.8),
         ("0150 OSLO", 0.45),
         ("7030 TRONDHEIM", 0.45),
         ("1337 SANDVIKA", 0.45),
@@ -67,6 +93,11 @@ def test_scores(text, score):
         "2024-01-05 12:00:01 WARN disk", "Windows 10", "Python 3", "Kapittel 12", "Side 4", "Rom 3",
         "version 2.3.1", "v1.2.3 Build", "Parkeringsplass 12", "Storgata", "Oslo", "0150 oslo", "Navn 3",
         "Kari Nordmann", "Januar 2024", "12345 OSLO", "ordre 1234567 OSLO",
+        # place names with a number that counts, times, ordinals, results and headings
+        "Vi var i Sandvika 3 ganger i fjor", "Toget til Sandvika 12:30 er innstilt", "Holmenkollen 2024",
+        "Rapporten fra Notodden 4. kvartal", "Ruta Nydalen 45 minutter forsinket", "Vålerenga 3-1 Molde",
+        "Brann 2 – Vålerenga 1", "Prisen i Holmlia steg 12 %", "nye Windows 10",
+        "Kapittel 12, 2023 Oppdatering", "Juli 15", "Haugen 3",
     ],
 )
 def test_hard_negatives(text):

@@ -34,6 +34,27 @@ def found(text):
         ("Kari Xyzqvist", "Kari Xyzqvist"),  # a surname the gazetteer does not know
         ("Anne Marie", "Anne Marie"),
         ("Vennlig hilsen Erik Olsen, kundeservice", "Erik Olsen"),
+        # a first name alone, capitalised where Norwegian capitalises no noun
+        ("Hilsen Martin", "Martin"),
+        ("Takk for hjelpen, Elin!", "Elin"),
+        ("Hei Simen, takk for at du tok kontakt med oss.", "Simen"),
+        ("Ring tilbake til Marit etter klokka 15.", "Marit"),
+        ("Montør Irene var på stedet og byttet måleren.", "Irene"),
+        ("Vi har mottatt din henvendelse, Torill.", "Torill"),
+        ("Mvh Kari", "Kari"),
+        ("Send fakturaen til kontoret, att. Kari.", "Kari"),
+        ("Saksbehandler: Ingrid", "Ingrid"),
+        # people who live in Norway, from the largest immigrant groups' countries of birth
+        ("Fatima Hansen Andreassen", "Fatima Hansen Andreassen"),
+        ("Aisha Bråten", "Aisha Bråten"),
+        ("Agnieszka Nowak", "Agnieszka Nowak"),
+        ("Piotr Kowalski", "Piotr Kowalski"),
+        ("Kontaktperson for anlegget er Aisha Helland Larsen, telefon 22 33 44 55.", "Aisha Helland Larsen"),
+        ("Vi har fått søknad fra Agnieszka i dag.", "Agnieszka"),
+        # "Etternavn, Fornavn" with a surname the gazetteer lacks
+        ("Nowak, Eirik", "Nowak, Eirik"),
+        ("Kvernrud, Siv", "Kvernrud, Siv"),
+        ("Avtalen er signert av Kvernrud, Anne og sendt til arkivet.", "Kvernrud, Anne"),
     ],
 )
 def test_finds(text, match):
@@ -49,6 +70,7 @@ def test_finds(text, match):
         ("Kari Nordmann", 0.85),
         ("Nordmann, Kari", 0.8),
         ("Kari Xyzqvist", 0.6),
+        ("Kvernrud, Siv", 0.6),  # unknown surname, first name
         ("Kari", 0.35),
         ("ANNE-LISE", 0.35),
         ("Nordmann", 0.2),
@@ -57,6 +79,45 @@ def test_finds(text, match):
 def test_scores(text, score):
     assert found(text) == [(text, score)]
     assert rec.accepts(Shape.of(text))
+
+
+@pytest.mark.parametrize(
+    "text,name,score",
+    [
+        ("Takk for hjelpen, Elin!", "Elin", 0.55),
+        ("Ring tilbake til Marit etter klokka 15.", "Marit", 0.55),
+        # the first word of a sentence or a line is capitalised anyway
+        ("Kari ringte i går.", "Kari", 0.3),
+        ("Møtet er avlyst. Kari ringte i går.", "Kari", 0.3),
+        ("Vennlig hilsen\nKari", "Kari", 0.3),
+        # a name that is also a word: a context word has to lift it
+        ("Ring tilbake til Tom etter klokka 15.", "Tom", 0.3),
+        ("Hilsen Per", "Per", 0.3),
+        # ... and at the start of a sentence not even that
+        ("Per i dag har kunden ingen avtale.", "Per", 0.1),
+        ("Kunden bor i Mo i Rana.", "Mo", 0.1),  # two letters: a place, an abbreviation
+        # capitals prove nothing
+        ("HILSEN MARTIN", "MARTIN", 0.3),
+    ],
+)
+def test_lone_first_name_scores(text, name, score):
+    assert found(text) == [(name, score)]
+
+
+def test_a_greeting_before_a_comma_is_not_a_surname():
+    assert found("Hei, Kari") == [("Kari", 0.55)]
+    assert found("Takk, Per!") == [("Per", 0.3)]
+
+
+def test_context_words_lift_a_lone_first_name(engine):
+    def person(text):
+        return [(d.text, d.score) for d in engine.analyze_text(text) if d.entity_type == "PERSON"]
+
+    assert person("Hilsen Per") == [("Per", 0.65)]
+    assert person("Takk for hjelpen, Per!") == [("Per", 0.65)]
+    assert person("Montør Tom var på stedet og byttet måleren.") == [("Tom", 0.65)]
+    assert person("Per i dag har kunden ingen avtale.") == []
+    assert person("Kunden heter Jan Erik Tveit og bor i Mo i Rana.") == [("Jan Erik Tveit", 1.0)]  # "Kunden heter" is context too
 
 
 def test_one_result_per_name():
@@ -84,6 +145,16 @@ def test_one_result_per_name():
         "Microsoft Azure", "Service Desk", "Windows Server",
         # lower case is not a name
         "kari nordmann", "per",
+        # capitalised words in sentences: places, organisations, products, log lines
+        "Møtet i Bergen ble flyttet til Molde på grunn av været.",
+        "Elvia varsler planlagt strømbrudd i Hamar tirsdag formiddag.",
+        "Kunden bestilte Spotpris Plus i mai.", "Vi har fått nye priser fra Nord Pool for uke 48.",
+        "Statistikk fra SSB viser økt forbruk i Vestland i desember.",
+        "Fjordkraft og Tibber har inngått ny avtale om fjernvarme.",
+        "2024-03-01T10:00:00Z INFO Starting Service worker on port 8080",
+        # a name inside an address, a path or an identifier
+        "kontakt: Unni.Berg@Gmail.com", '10.0.0.1 - - [22/Jan/2024:10:29:48 +0100] "GET / HTTP/1.1" 200',
+        "user=Kari status=200", "kari_87 logget inn",
     ],
 )
 def test_hard_negatives(text):

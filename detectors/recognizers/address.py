@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import regex
 from presidio_analyzer import Pattern
+from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
-from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.base import KartleggPatternRecognizer, Match
+from detectors.recognizers.person import gazetteer
 from detectors.shape import Shape
 
 
@@ -14,12 +16,23 @@ def _words(text: str) -> str:
 
 
 # Street names end in one of these, fused ("Storgata") or as a word of their own ("Kari Bergs
-# gate"). The weak ones are also common surnames and farm names ("Haugen", "Nordhagen").
-_STRONG = _words(
-    """gata gaten gate veien vegen vei veg allé plassen plass stien terrassen terrasse brygga
-    brygge kaia kaien torget torg ringen svingen tunet kroken stredet smauet"""
-)
-_WEAK = _words("bakken bakke lia lien haugen åsen hagen jordet løkka løkken berget toppen kollen lunden myra enga")
+# gate"). The strong ones name a street or a built place and nothing else.
+_STRONG_WORDS = """gata gaten gate veien vegen vei veg allé alléen alle alleen plassen plass stien
+    terrassen terrasse brygga brygge bryggen kaia kaien torget torg ringen svingen tunet kroken
+    stredet smauet smuget passasjen promenaden grenda feltet parken"""
+# The rest of Norwegian street names are place names: the definite form of a landscape word
+# (-lia "the hillside", -moen "the sandy plain", -tjernet "the tarn"), as farms, fields and
+# housing estates were named. Farm names are also surnames ("Haugen", "Bakken", "Moen"), so a
+# word the surname list knows is weaker evidence than a compound it does not ("Bjørkelia").
+_TOPONYM_WORDS = """bakken bakke brekka brekke kleiva kleiven lia lien haugen haug åsen hagen
+    jordet løkka løkken løkkene gården garden tunet toppen kollen berget fjellet nabben knausen
+    eggen høgda høgde skrenten spranget hella hellen heia heien skogen lunden holtet lyngen
+    marka myra myrene sletta sletten flata enga engen vollen moen sanden stranda strand
+    gjerdet stykket ekra åkeren roa røa rudet bråten bråtan stubben gropa dalen juvet
+    vika viken bukta neset nesset odden tangen holmen øya øyene sundet havna hamna hamn
+    tjernet tjern vannet elva bekken fossen setra seter sæter stølen faret"""
+_STRONG = _words(_STRONG_WORDS)
+_WEAK = _words(_TOPONYM_WORDS)
 _SEPARATE = _words(
     """gate gata gaten vei veien veg vegen allé alle plass plassen sti stien bakke bakken terrasse
     brygge brygga kai kaia torg torget"""
@@ -28,6 +41,9 @@ _QUALIFIER = _words("nedre øvre gamle nye store lille søndre nordre østre ves
 # Words ending in -plass that name a spot, not a street: "Parkeringsplass 12".
 _NOT_STREET = r"(?!(?i:parkerings|arbeids|sitte|leke|camping|lager|stå|p-)plass)"
 
+# A result, not an address: "Brann 2 – Molde 1".
+_SCORE_DASH = r"[ ]?[–—][ ]?\p{Lu}|[ ]-[ ]\p{Lu}"
+_AFTER_SCORE = r"(?<!\d[ ]?[–—][ ]?|\d[ ]-[ ])"
 _END = r"(?![\p{L}\d])"
 _WORD = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*|\p{Lu}{2,}(?:-\p{Lu}+)*)"
 _ABBREVIATION = r"\p{Lu}\p{Ll}{0,4}\."  # St. Olavs gate, Chr. Michelsens gate
@@ -36,7 +52,7 @@ _PREFIX = rf"(?:(?i:{_QUALIFIER})[ ])?"
 
 
 def _fused(suffixes: str) -> str:
-    return rf"{_PREFIX}{_NOT_STREET}\p{{Lu}}[\p{{L}}-]+?(?i:{suffixes}|gt\.|vn\.){_END}"
+    return rf"{_AFTER_SCORE}{_PREFIX}{_NOT_STREET}\p{{Lu}}[\p{{L}}-]+?(?i:{suffixes}|gt\.|vn\.){_END}"
 
 
 _SEPARATE_STREET = (
@@ -45,8 +61,25 @@ _SEPARATE_STREET = (
 )
 _STREET = rf"(?:{_fused(_STRONG)}|{_SEPARATE_STREET})"
 _WEAK_STREET = _fused(_WEAK)
+# "Øvre Bakke", "Nedre Ullevål", "Lille Grensen": a capitalised qualifier makes a place name a
+# street name.
+_QUALIFIED_STREET = rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?i:{_QUALIFIER})[ ]{_WORD}{_END}"
+# Any capitalised name, for the full form only: "Strandskrenten 13, 9405 HARSTAD".
+_ANY_STREET = rf"(?<![\p{{L}}\d]){_PREFIX}{_WORD}"
 # House number with letter and optional bolignummer: 12, 12B, 4 a, 12-14, 3 H0301.
-_NUMBER = r"\d{1,4}(?:[ ]?[A-Za-z](?![\p{L}\d]))?(?:-\d{1,4})?(?:[ ][HUKLhukl]\d{4})?" + _END
+# A number that counts or measures is no house number: "Sandvika 3 ganger", "Moen 45 minutter".
+_UNITS = _words(
+    """ganger gang km kilometer meter mil minutter minutt min timer time sekunder sek dager dag
+    døgn uker uke måneder måned mnd år kr kroner nok eur prosent mål poeng grader personer
+    stk stykker kwh mwh kw watt kg tonn liter cm mm plasser"""
+)
+# Not a time, a decimal, a share or an ordinal either: "Sandvika 12:30", "Lia 2,5", "Moen 50 %",
+# "Notodden 4. kvartal".
+_NUMBER = (
+    r"\d{1,4}(?:[ ]?[A-Za-z](?![\p{L}\d]))?(?:-\d{1,4})?(?:[ ][HUKLhukl]\d{4})?"
+    + _END
+    + rf"(?![:.,]\d|[ ]?%|\.[ ]\p{{Ll}}|[ ](?i:{_UNITS}){_END}|{_SCORE_DASH})"
+)
 _POSTNR = r"(?<![\p{L}\d.,:/+-])(?:NO?-)?\d{4}"
 # Poststed: one word, or two joined by a hyphen, " i " (Mo i Rana) or after a qualifier.
 _POSTSTED = (
@@ -69,6 +102,19 @@ _UPPER_POSTSTED = r"\p{Lu}{2,}(?:(?:[ -]|[ ]I[ ])\p{Lu}{2,})?" + _END
 _MIXED_POSTSTED = r"\p{Lu}\p{Ll}+(?:(?:-|[ ]i[ ])\p{Lu}\p{Ll}+)?" + _END
 _POSTBOKS = r"(?i:postboks|pb\.|p\.?[ ]?o\.?[ ]?box)[ ]\d{1,5}(?:[ ]\p{Lu}\p{Ll}+)?"  # "Postboks 123 Sentrum"
 
+WEAK_STREET = "toponym + number"
+QUALIFIED_STREET = "qualified + number"
+# A toponym street the name lists know (a surname such as "Haugen 3", or "Julia 3"), or a
+# year-like number after a place name ("Holmenkollen 2024", "Nye Veier 2025").
+WEAK_KNOWN = 0.45
+# A house letter or a bolignummer (12B, 3 H0301) belongs to an address whatever the name, and
+# so does a qualifier ("Øvre Haugen 3": never a person).
+WEAK_WITH_LETTER = 0.6
+_RANGE = regex.compile(r"[ ](?P<low>\d{1,4})-(?P<high>\d{1,4})(?!\d)")
+_HOUSE_NUMBER = regex.compile(
+    r"^(?P<name>.*?)[ ](?P<number>\d{1,4})(?P<letter>[ ]?[A-Za-z])?(?:-\d{1,4})?(?P<bolig>[ ][HUKLhukl]\d{4})?$"
+)
+
 
 class AddressRecognizer(KartleggPatternRecognizer):
     """Street addresses and postal codes the way Norwegian registers write them.
@@ -80,10 +126,15 @@ class AddressRecognizer(KartleggPatternRecognizer):
     ENTITY = "NO_ADDRESS"
     PATTERNS = [
         Pattern("street + number + postnummer", rf"{_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
-        Pattern("weak street + number + postnummer", rf"{_WEAK_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
+        Pattern("toponym + number + postnummer", rf"{_WEAK_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
+        Pattern("qualified + number + postnummer", rf"{_QUALIFIED_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
+        # Any name + number, a comma and a postal line with the poststed in capitals, as Posten
+        # prints it: the whole form is the evidence.
+        Pattern("name + number, postnummer + POSTSTED", rf"{_ANY_STREET}[ ]{_NUMBER},[ \t]+{_POSTAL_ALONE}{_UPPER_POSTSTED}", 0.8),
         Pattern("postboks + postnummer", rf"{_POSTBOKS},?[ \t]+{_POSTAL}", 0.9),
         Pattern("street + number", rf"{_STREET}[ ]{_NUMBER}", 0.6),
-        Pattern("weak street + number", rf"{_WEAK_STREET}[ ]{_NUMBER}", 0.45),
+        Pattern(QUALIFIED_STREET, rf"{_QUALIFIED_STREET}[ ]{_NUMBER}", 0.6),
+        Pattern(WEAK_STREET, rf"{_WEAK_STREET}[ ]{_NUMBER}", 0.55),
         Pattern("postnummer + POSTSTED", _POSTAL_ALONE + _UPPER_POSTSTED, 0.45),
         Pattern("postnummer + Poststed", _POSTAL_ALONE + _MIXED_POSTSTED, 0.35),
     ]
@@ -98,5 +149,50 @@ class AddressRecognizer(KartleggPatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         return shape.letters and shape.digits >= 1
 
+    def is_valid(self, text: str) -> bool:
+        """A house number range runs upwards ("12-14"); "3-1" is a score."""
+        span = _RANGE.search(text)
+        return span is None or int(span["low"]) < int(span["high"])
+
+    def score(self, pattern: Pattern, value: str) -> float:
+        """The pattern's score, except for a place-name street + number (see WEAK_KNOWN)."""
+        if pattern.name not in (WEAK_STREET, QUALIFIED_STREET):
+            return pattern.score
+        parts = _HOUSE_NUMBER.match(value)
+        if parts is None:
+            return pattern.score
+        if parts["letter"] or parts["bolig"]:
+            return WEAK_WITH_LETTER
+        number = parts["number"]
+        if len(number) == 4 and number[:2] in ("19", "20"):
+            return WEAK_KNOWN
+        if pattern.name == QUALIFIED_STREET:
+            return pattern.score
+        words = parts["name"].lower().split()
+        if len(words) > 1:  # "Øvre Haugen 3"
+            return WEAK_WITH_LETTER
+        word = words[-1]
+        known = any(word in gazetteer(f) for f in ("surnames_no.txt", "first_names_no.txt"))
+        bare = regex.fullmatch(rf"(?:{_WEAK})", word) is not None
+        return WEAK_KNOWN if known or bare else pattern.score
+
     # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone: the
     # base class's select() keeps only the strongest, longest reading.
+    def find(self, text: str) -> list[Match]:
+        matches = []
+        for compiled, pattern in self._compiled:
+            try:
+                found = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+            except TimeoutError:  # a pathological value must not stall the scan
+                continue
+            for m in found:
+                start, end = m.span()
+                if start == end:
+                    continue
+                value = text[start:end]
+                if not self.is_valid(value):
+                    continue
+                match = Match(start, end, self.score(pattern, value), pattern)
+                self.annotate(value, match.metadata)
+                matches.append(match)
+        return self.select(matches) if len(matches) > 1 else matches

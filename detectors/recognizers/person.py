@@ -16,6 +16,16 @@ FULL_NAME = 0.85  # known first name + known surname
 INVERTED = 0.8  # "Nordmann, Kari"
 UNKNOWN_SURNAME = 0.6  # known first name + a capitalised word the gazetteer does not know
 AMBIGUOUS_UNKNOWN = 0.45  # "Per Kvæstad" or "Tom Liste": context decides
+# A first name on its own in running text, capitalised where Norwegian would not capitalise a
+# noun: "Takk for hjelpen, Elin!", "Montør Irene var her".
+LONE_FIRST_NAME = 0.55
+# The same at the start of a sentence, in capitals, or a name that is also a word ("Per",
+# "Liv"): the capital letter proves nothing, so only a context word ("hilsen", "hei") lifts it.
+LONE_FIRST_NAME_WEAK = 0.3
+# A name that is also a word, at the start of a sentence ("Per i dag", "Liv og helse"), or a
+# two-letter one ("Mo i Rana"): too weak for a context word to lift past 0.5 ("Per i dag har
+# kunden ...", "Kunden bor i Mo i Rana").
+LONE_WORDLIKE_INITIAL = 0.1
 FIRST_NAME_ONLY = 0.35  # the whole value is one first name: evidence for a fornavn column
 SURNAME_ONLY = 0.2
 
@@ -27,6 +37,16 @@ AMBIGUOUS = frozenset(
     """per dag liv even are line else tone odd finn stein live tale vilje andre august tom siv
     bo jo sol storm ulf brede sanne gun bent kalle don rose mark will may endre""".split()
 )
+# Given names that, capitalised at the start of a sentence, are far more often a word: the
+# word-like names above, and "Hans" ("Hans kone ringte": his wife called).
+WORDS_AT_START = AMBIGUOUS | {"hans"}
+# Words that end with a full stop inside a sentence: a capitalised word after them does not start
+# a new sentence ("att. Kari", "Mvh. Ola").
+ABBREVIATIONS = frozenset("att attn hr fr fru frk dr v ca jf ref sign mvh vh tlf mob".split())
+# Greetings and sign-offs, which stand before a name and a comma as a surname would: "Hei, Kari".
+GREETINGS = frozenset("hei hallo heisann hilsen hilsener mvh takk kjære god morn hi hello dear thanks".split())
+# Characters that may stand between a sentence boundary and its first word.
+_OPENERS = frozenset(" \t\"'«»“”‘’([{-–—•*·>")
 # A name followed by one of these is part of an address ("Kari Bergs gate 5"), which the
 # address recognizer reports.
 STREET_WORDS = frozenset(
@@ -34,7 +54,10 @@ STREET_WORDS = frozenset(
     brygge brygga kai kaia torg torget""".split()
 )
 # A surname the gazetteer does not know, fused with a street suffix, is a street: "Storgata".
-STREET_SUFFIXES = ("gate", "gata", "gaten", "veien", "vegen", "plassen", "allé", "torget", "brygga")
+STREET_SUFFIXES = (
+    "gate", "gata", "gaten", "veien", "vegen", "plassen", "allé", "alléen", "alleen", "torget", "brygga",
+    "stien", "svingen", "ringen", "kroken", "tunet", "grenda", "terrassen",
+)
 # Organisation forms, sector words and log/product vocabulary that turn capitalised words
 # into a company, a system or a log line rather than a person.
 NOT_NAME_WORDS = frozenset(
@@ -50,6 +73,40 @@ NOT_NAME_WORDS = frozenset(
 _TOKEN = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
 _SPACE = regex.compile(r"[ \t]+")
 _COMMA = regex.compile(r"[ \t]*,[ \t]*")
+_WORD_BEFORE = regex.compile(r"(?<![\p{L}.])\p{L}+$")
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    """Does the word at `start` begin the text, a line or a sentence?
+
+    A colon does not end a sentence ("Saksbehandler: Kari"), nor does the full stop of a
+    common abbreviation ("att. Kari").
+    """
+    j = start - 1
+    while j >= 0 and text[j] in _OPENERS:
+        j -= 1
+    if j < 0 or text[j] in "\r\n":
+        return True
+    if text[j] in "!?…":
+        return True
+    if text[j] != ".":
+        return False
+    word = _WORD_BEFORE.search(text, max(0, j - 12), j)
+    return not (word and word.group().lower() in ABBREVIATIONS)
+
+
+def _standalone(text: str, token: _Token) -> bool:
+    """Is the token a word of its own, not part of an address, a path or an identifier?
+
+    "Unni.Berg@gmail.com", "22/Jan/2024", "user=Kari", "kari_87": the name is inside something else.
+    """
+    before = text[token.start - 1] if token.start else " "
+    after = text[token.end] if token.end < len(text) else " "
+    if before.isalnum() or before in "@._/\\=#:&%+~|" or after.isalnum() or after in "@_/\\=#&%+~|":
+        return False
+    if after == "." and token.end + 1 < len(text) and not text[token.end + 1].isspace():
+        return False  # "Kari.Nordmann", "Jan.2024"
+    return True
 
 
 @functools.cache
@@ -88,16 +145,25 @@ class PersonRecognizer(EntityRecognizer):
     """Names as Norwegian data holds them: "Kari Nordmann", "NORDMANN, KARI", "Per Olav Hansen".
 
     A name starts with a known first name. Capitalisation does the rest: a capitalised word
-    the gazetteer does not know may be a rare surname, a lower-case word never is. Everything
-    that only looks like a name — companies, places, streets, log lines — is turned away by
-    word lists rather than by a model, so the result is the same on every machine.
+    the gazetteer does not know may be a rare surname, a lower-case word never is. Norwegian
+    capitalises no nouns, so a known first name capitalised inside a sentence is a name even on
+    its own ("Takk for hjelpen, Elin!"); at the start of a sentence it proves nothing until a
+    context word ("Hilsen", "Montør") lifts it. Everything that only looks like a name —
+    companies, places, streets, log lines — is turned away by word lists rather than by a
+    model, so the result is the same on every machine.
     """
 
     ENTITY = "PERSON"
     CONTEXT = [
         "navn", "fornavn", "mellomnavn", "etternavn", "fulltnavn", "kundenavn", "kunde",
         "kontaktperson", "kontakt", "ansatt", "person", "innehaver", "mottaker", "saksbehandler",
+        # greetings and sign-offs: "Hei Simen", "Hilsen Martin", "Mvh Kari", "Takk, Per!"
+        "hei", "hallo", "kjære", "hilsen", "mvh", "takk",
+        # roles a person is named by: "Montør Irene", "rådgiver Dag"
+        "montør", "rådgiver", "kundebehandler", "kundeveileder", "tekniker", "elektriker",
+        "konsulent", "samboer", "ektefelle", "beboer", "fullmektig",
         "name", "firstname", "lastname", "surname", "customer", "contact", "employee",
+        "dear", "regards",
     ]
     EVIDENCE = "name gazetteer"
 
@@ -129,7 +195,7 @@ class PersonRecognizer(EntityRecognizer):
         results = []
         i = 0
         while i < len(tokens):
-            found = self._inverted(text, tokens, i) or self._forward(text, tokens, i)
+            found = self._inverted(text, tokens, i) or self._forward(text, tokens, i) or self._lone(text, tokens, i)
             if found is None:
                 i += 1
                 continue
@@ -177,12 +243,10 @@ class PersonRecognizer(EntityRecognizer):
         return end, score, rule
 
     def _inverted(self, text, tokens, i):
-        """Surname, first name(s): "Nordmann, Kari", "HANSEN, PER OLAV"."""
+        """Surname, first name(s): "Nordmann, Kari", "HANSEN, PER OLAV", "Kvernrud, Siv"."""
         if i + 1 >= len(tokens):
             return None
         surname, first = tokens[i], tokens[i + 1]
-        if not (self._is(surname, self.surnames) and self._plain(surname)):
-            return None
         if not _COMMA.fullmatch(text, surname.end, first.start):
             return None
         if not (self._is(first, self.first_names) and self._plain(first)):
@@ -195,7 +259,40 @@ class PersonRecognizer(EntityRecognizer):
             end += 1
         if self._followed_by_blocker(text, tokens, end):
             return None
-        return end, INVERTED, "surname, first name"
+        if self._is(surname, self.surnames) and self._plain(surname):
+            return end, INVERTED, "surname, first name"
+        # A surname the gazetteer lacks: after a comma the first name is never capitalised for
+        # being first in a sentence, so the form carries it. The word before the comma must not
+        # start a sentence ("Takk, Per", "Hei, Kari") unless the name is all there is.
+        if surname.low in GREETINGS or self._is(surname, self.first_names):
+            return None
+        if not self._unknown_surname(surname, first):
+            return None
+        whole = not text[: surname.start].strip() and not text[tokens[end].end :].strip()
+        if not whole and _sentence_initial(text, surname.start):
+            return None
+        return end, UNKNOWN_SURNAME, "unknown surname, first name"
+
+    def _lone(self, text, tokens, i):
+        """A first name on its own: strong where Norwegian capitalises nothing else."""
+        token = tokens[i]
+        if not self._is(token, self.first_names) or not self._plain(token) or not _standalone(text, token):
+            return None
+        # Part of a run of capitalised words ("Spotpris Plus", "Nord Pool", "Kari NAV") that is
+        # not a name: a product, an organisation or a heading.
+        if i + 1 < len(tokens) and self._adjacent(text, token, tokens[i + 1]) and tokens[i + 1].capitalised:
+            return None
+        if i > 0 and self._adjacent(text, tokens[i - 1], token) and tokens[i - 1].capitalised:
+            if not _sentence_initial(text, tokens[i - 1].start):
+                return None
+        initial = _sentence_initial(text, token.start)
+        if (token.low in WORDS_AT_START and initial) or len(token.text) < 3:
+            score = LONE_WORDLIKE_INITIAL
+        elif token.upper or token.low in AMBIGUOUS or initial:
+            score = LONE_FIRST_NAME_WEAK
+        else:
+            score = LONE_FIRST_NAME
+        return i, score, "first name alone"
 
     # -- helpers -------------------------------------------------------------------------------
     def _is(self, token: _Token, names: frozenset[str]) -> bool:
@@ -213,10 +310,13 @@ class PersonRecognizer(EntityRecognizer):
         """Is the word after tokens[end] capitalised like a surname the gazetteer lacks?"""
         if end + 1 >= len(tokens) or not self._adjacent(text, tokens[end], tokens[end + 1]):
             return False
-        token = tokens[end + 1]
+        return self._unknown_surname(tokens[end + 1], tokens[end])
+
+    def _unknown_surname(self, token: _Token, first: _Token) -> bool:
+        """Could `token`, next to the first name `first`, be a surname the gazetteer lacks?"""
         if not self._plain(token) or len(token.text) < 3 or token.low in STREET_WORDS:
             return False
-        if token.upper and not tokens[end].upper:  # "Kari NAV", "Ola API": an acronym
+        if token.upper and not first.upper:  # "Kari NAV", "Ola API": an acronym
             return False
         return not token.low.endswith(STREET_SUFFIXES)
 
