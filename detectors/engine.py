@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
@@ -213,14 +213,17 @@ class Engine:
                 continue
             # Context only matters for a match, so it is looked up only then.
             word = column_words[id(recognizer)] or (_context_word(recognizer, own_words) if own_words else None)
+            against = None if word or not own_words else counter_word(recognizer, own_words)
             for m in found:
-                if pattern_based:
-                    detections.append(
-                        Detection(recognizer.ENTITY, m.start, m.end, _boost(m.score, word), text[m.start : m.end],
-                                  recognizer.name, word, m.metadata)
-                    )
-                else:
-                    detections.append(_to_detection(text, m, word))
+                d = (
+                    Detection(recognizer.ENTITY, m.start, m.end, _boost(m.score, word), text[m.start : m.end],
+                              recognizer.name, word, m.metadata)
+                    if pattern_based else _to_detection(text, m, word)
+                )
+                if against:
+                    d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
+                                metadata={**d.metadata, "counter_context": against})
+                detections.append(d)
         return resolve_overlaps(detections) if resolve else detections
 
 
@@ -251,8 +254,36 @@ def _context_word(recognizer, context: list[str]) -> str | None:
     return None
 
 
+COUNTER_FACTOR = 0.4
+
+
+def counter_word(recognizer, words) -> str | None:
+    for word in getattr(recognizer, "COUNTER_CONTEXT", None) or ():
+        if any(context_matches(word, token) for token in words):
+            return word
+    return None
+
+
 class ContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma enhancer with kartlegg's matching rule (see `context_matches`)."""
+    """Presidio's lemma enhancer with kartlegg's matching rule (see `context_matches`), and
+    counter-context: words that say a match is something else lower its score."""
+
+    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
+        results = super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        by_id = {r.id: r for r in recognizers}
+        for result in results:
+            recognizer = by_id.get((result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
+            explanation = result.analysis_explanation
+            if recognizer is None or not getattr(recognizer, "COUNTER_CONTEXT", None) or nlp_artifacts is None:
+                continue
+            if explanation is not None and explanation.supportive_context_word:
+                continue
+            words = self._extract_surrounding_words(nlp_artifacts, text[result.start : result.end], result.start)
+            word = counter_word(recognizer, words)
+            if word:
+                result.score = max(0.0, result.score - COUNTER_FACTOR)
+                result.recognition_metadata["counter_context"] = word
+        return results
 
     @staticmethod
     def _find_supportive_word_in_context(context_list, recognizer_context_list, matching_mode="substring"):

@@ -131,3 +131,16 @@ def test_building_and_analysing_opens_no_network_connection(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "ANALYSED" in proc.stdout and "GUARD-ACTIVE" in proc.stdout
     assert "NetworkUsed" not in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("INFO KID 6433916 matched invoice 96221651577", []),  # a chance-valid FH-nummer labelled as an invoice
+        ("faktura 15108695088 er sendt", []),  # counter-context lowers a bare candidate below 0.5
+        ("fnr 15108695088 på faktura", [("NO_FODSELSNUMMER", "15108695088")]),  # supporting context wins
+        ("pasient fnr 81212121223", [("NO_FODSELSNUMMER", "81212121223")]),  # FH-nummer
+    ],
+)
+def test_counter_context_and_fh_numbers(engine, text, expected):
+    assert kinds(engine.analyze_text(text)) == expected

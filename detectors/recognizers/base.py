@@ -49,6 +49,9 @@ class KartleggPatternRecognizer(PatternRecognizer):
     # A regex every match contains, to rule values out with one search. By default all the
     # patterns joined; patterns with backreferences must name one (joined, groups renumber).
     PREFILTER: ClassVar[str | None] = None
+    # Words that say a match is something else ("invoice 96221651577"): they lower its score
+    # unless a supporting context word is there too.
+    COUNTER_CONTEXT: ClassVar[list[str]] = []
 
     def __init__(
         self,
@@ -92,6 +95,10 @@ class KartleggPatternRecognizer(PatternRecognizer):
     def annotate(self, text: str, metadata: dict) -> None:
         """Add what is known about one match (kind, synthetic, …) to its metadata."""
 
+    def adjust(self, text: str, score: float) -> float:
+        """The score of one valid match, where its kind says more than its written form."""
+        return score
+
     def select(self, matches: list[Match]) -> list[Match]:
         """One reading per stretch of text: a match inside a stronger or longer one goes."""
         kept: list[Match] = []
@@ -118,7 +125,7 @@ class KartleggPatternRecognizer(PatternRecognizer):
                 value = text[start:end]
                 if not self.is_valid(value):
                     continue
-                match = Match(start, end, pattern.score, pattern)
+                match = Match(start, end, self.adjust(value, pattern.score), pattern)
                 self.annotate(value, match.metadata)
                 matches.append(match)
         return self.select(matches) if len(matches) > 1 else matches

@@ -27,6 +27,10 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
         "personnummer", "personnr", "pnr", "persnr", "d-nummer", "dnummer", "dnr", "h-nummer",
         "personident", "ident", "folkeregister", "national", "ssn", "nin",
     ]
+    COUNTER_CONTEXT = [
+        "faktura", "invoice", "ordre", "order", "kid", "referanse", "reference", "saksnr", "sak",
+        "transaksjon", "transaction", "batch", "ticket", "bilag", "voucher",
+    ]
     EVIDENCE = "checksum-validated (K1, K2, date)"
     DIGIT_LENGTHS = frozenset({11})
 
