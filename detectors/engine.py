@@ -12,6 +12,7 @@ Two ways in:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -25,6 +26,7 @@ from detectors.recognizers.base import LANGUAGE, KartleggPatternRecognizer
 from detectors.shape import Shape
 
 DEFAULT_THRESHOLD = 0.5
+MAX_CACHED_SHAPES = 100_000
 CONTEXT_FACTOR = 0.35
 CONTEXT_FLOOR = 0.4
 
@@ -117,6 +119,13 @@ class Engine:
                 context_suffix_count=2,
             ),
         )
+        # Per recognizer, decided once: its shape test and whether find() can be called directly.
+        self._plan = [
+            (r, isinstance(r, KartleggPatternRecognizer),
+             r.could_match if isinstance(r, KartleggPatternRecognizer) else getattr(r, "accepts", None))
+            for r in self.recognizers
+        ]
+        self._plans: dict[Shape, list] = {}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities
@@ -203,11 +212,13 @@ class Engine:
         # Words inside a short value are context too ("tlf 41234567"), as in the full engine.
         own_words = _WORDS.findall(text.lower()) if shape.letters else ()
         detections = []
-        for recognizer in self.recognizers:
-            pattern_based = isinstance(recognizer, KartleggPatternRecognizer)
-            accepts = recognizer.could_match if pattern_based else getattr(recognizer, "accepts", None)
-            if accepts is not None and not accepts(shape):
-                continue
+        plan = self._plans.get(shape)
+        if plan is None:
+            # Shape tests depend on the shape alone: decide once per shape, not once per value.
+            plan = [(r, pb) for r, pb, accepts in self._plan if accepts is None or accepts(shape)]
+            if len(self._plans) < MAX_CACHED_SHAPES:
+                self._plans[shape] = plan
+        for recognizer, pattern_based in plan:
             found = recognizer.find(text) if pattern_based else recognizer.analyze(text, recognizer.supported_entities, None)
             if not found:
                 continue
@@ -247,21 +258,41 @@ def context_matches(word: str, token: str) -> bool:
     return word in token if len(word) >= SHORT_CONTEXT_WORD else token.startswith(word)
 
 
-def _context_word(recognizer, context: list[str]) -> str | None:
-    for word in recognizer.context or ():
-        if any(context_matches(word, token) for token in context):
-            return word
-    return None
+class ContextMatcher:
+    """`context_matches` over a fixed word list, compiled: one regex for the long words, one
+    `startswith` tuple for the short ones."""
+
+    def __init__(self, words: tuple[str, ...]):
+        words = tuple(w.lower() for w in words)
+        self.short = tuple(w for w in words if len(w) < SHORT_CONTEXT_WORD)
+        long = [w for w in words if len(w) >= SHORT_CONTEXT_WORD]
+        self.long = re.compile("|".join(map(re.escape, long))) if long else None
+
+    def __call__(self, tokens) -> str | None:
+        for raw in tokens:
+            token = raw.lower().strip(".:;,()")
+            if self.long is not None and (m := self.long.search(token)):
+                return m.group()
+            if self.short and token.startswith(self.short):
+                return next(w for w in self.short if token.startswith(w))
+        return None
+
+
+@lru_cache(maxsize=1024)
+def matcher_for(words: tuple[str, ...]) -> ContextMatcher:
+    return ContextMatcher(words)
+
+
+def _context_word(recognizer, context) -> str | None:
+    return matcher_for(tuple(recognizer.context or ()))(context) if recognizer.context else None
 
 
 COUNTER_FACTOR = 0.4
 
 
 def counter_word(recognizer, words) -> str | None:
-    for word in getattr(recognizer, "COUNTER_CONTEXT", None) or ():
-        if any(context_matches(word, token) for token in words):
-            return word
-    return None
+    counter = getattr(recognizer, "COUNTER_CONTEXT", None)
+    return matcher_for(tuple(counter))(words) if counter else None
 
 
 class ContextEnhancer(LemmaContextAwareEnhancer):
@@ -287,10 +318,9 @@ class ContextEnhancer(LemmaContextAwareEnhancer):
 
     @staticmethod
     def _find_supportive_word_in_context(context_list, recognizer_context_list, matching_mode="substring"):
-        for word in recognizer_context_list or ():
-            if any(context_matches(word, token) for token in context_list or ()):
-                return word
-        return ""
+        if not recognizer_context_list or not context_list:
+            return ""
+        return matcher_for(tuple(recognizer_context_list))(context_list) or ""
 
 
 def _to_detection(text: str, result: RecognizerResult, context_word: str | None = None) -> Detection:

@@ -144,3 +144,32 @@ def test_building_and_analysing_opens_no_network_connection(tmp_path):
 )
 def test_counter_context_and_fh_numbers(engine, text, expected):
     assert kinds(engine.analyze_text(text)) == expected
+
+
+def test_whole_digit_shortcut_equals_the_regex_path(engine):
+    """find() answers digit strings with one fullmatch; it must say what the patterns say."""
+    import random
+
+    from detectors import synthetic
+    from detectors.recognizers.base import KartleggPatternRecognizer
+
+    r = random.Random(11)
+    values = [synthetic.fodselsnummer(r) for _ in range(50)] + [synthetic.kontonummer(r) for _ in range(50)]
+    values += [synthetic.orgnr(r) for _ in range(50)] + [synthetic.meter_id(r) for _ in range(50)]
+    values += [synthetic.meter_serial(r) for _ in range(50)] + [synthetic.card(r).replace(" ", "") for _ in range(50)]
+    values += [synthetic.phone(r, "plain") for _ in range(50)] + ["0047" + synthetic.phone_digits(r) for _ in range(50)]
+    values += [str(r.randint(0, 10**n - 1)).zfill(n) for n in range(1, 21) for _ in range(40)]
+    checked = 0
+    for rec in engine.recognizers:
+        if not isinstance(rec, KartleggPatternRecognizer) or rec.WHOLE_DIGITS is None:
+            continue
+        for v in values:
+            fast = [(m.start, m.end, m.score, m.pattern.name) for m in rec.find(v)]
+            saved, rec.WHOLE_DIGITS = rec.WHOLE_DIGITS, None
+            try:
+                slow = [(m.start, m.end, m.score, m.pattern.name) for m in rec.find(v)]
+            finally:
+                rec.WHOLE_DIGITS = saved
+            assert fast == slow, (rec.name, v)
+            checked += bool(fast)
+    assert checked > 300  # the table holds real matches, not only misses

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import regex
 from presidio_analyzer import Pattern
-from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
-from detectors.recognizers.base import KartleggPatternRecognizer, Match
+from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.recognizers.person import gazetteer
 from detectors.shape import Shape
 
@@ -144,6 +143,7 @@ class AddressRecognizer(KartleggPatternRecognizer):
         "address", "street", "zip", "postcode", "city",
     ]
     EVIDENCE = "address pattern"
+    PREFILTER = r"[\p{L}.][ ]\d|\d{4}[ \t]"  # every pattern: a word then a house number, or a postnummer
     FLAGS = regex.DOTALL | regex.MULTILINE
 
     def accepts(self, shape: Shape) -> bool:
@@ -178,21 +178,3 @@ class AddressRecognizer(KartleggPatternRecognizer):
 
     # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone: the
     # base class's select() keeps only the strongest, longest reading.
-    def find(self, text: str) -> list[Match]:
-        matches = []
-        for compiled, pattern in self._compiled:
-            try:
-                found = list(compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
-            except TimeoutError:  # a pathological value must not stall the scan
-                continue
-            for m in found:
-                start, end = m.span()
-                if start == end:
-                    continue
-                value = text[start:end]
-                if not self.is_valid(value):
-                    continue
-                match = Match(start, end, self.score(pattern, value), pattern)
-                self.annotate(value, match.metadata)
-                matches.append(match)
-        return self.select(matches) if len(matches) > 1 else matches

@@ -29,7 +29,7 @@ class BankAccountRecognizer(KartleggPatternRecognizer):
     # "konto" is also inside "kontor"; rare next to an 11-digit number.
     CONTEXT = ["kontonummer", "kontonr", "konto", "kto", "betal", "bank", "account", "giro"]
     EVIDENCE = "checksum-validated (mod 11)"
-    DIGIT_LENGTHS = frozenset({11})
+    WHOLE_DIGITS = {11: "kontonummer (11 digits)"}
 
     def is_valid(self, text: str) -> bool:
         return kontonummer_valid(only_digits(text))

@@ -43,9 +43,10 @@ class KartleggPatternRecognizer(PatternRecognizer):
     # What a match proves, for a finding's reasons.
     EVIDENCE: ClassVar[str] = "checksum-validated"
     FLAGS: ClassVar[int] = regex.DOTALL | regex.MULTILINE | regex.IGNORECASE
-    # Lengths a value made only of digits can have and still match (None: any). Most sampled
-    # values are bare numbers, and this test is what keeps them away from the wrong recognizers.
-    DIGIT_LENGTHS: ClassVar[frozenset[int] | None] = None
+    # For a value made only of digits: its length -> the one pattern that can match it whole
+    # (None: no such shortcut). Most sampled values are bare numbers; this sends them past the
+    # recognizers that cannot match their length, and answers with one fullmatch.
+    WHOLE_DIGITS: ClassVar[dict[int, str] | None] = None
     # A regex every match contains, to rule values out with one search. By default all the
     # patterns joined; patterns with backreferences must name one (joined, groups renumber).
     PREFILTER: ClassVar[str | None] = None
@@ -75,6 +76,8 @@ class KartleggPatternRecognizer(PatternRecognizer):
         joined = None if backrefs else "|".join(f"(?:{p.regex})" for p in self.patterns)
         prefilter = self.PREFILTER or joined
         self._any = regex.compile(prefilter, flags=self.FLAGS) if prefilter else None
+        by_name = {p.name: (c, p) for c, p in self._compiled}
+        self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self.is_valid(pattern_text) else False
@@ -88,16 +91,16 @@ class KartleggPatternRecognizer(PatternRecognizer):
         return True
 
     def could_match(self, shape: Shape) -> bool:
-        if shape.pure_digits and self.DIGIT_LENGTHS is not None and shape.digits not in self.DIGIT_LENGTHS:
+        if shape.pure_digits and self.WHOLE_DIGITS is not None and shape.digits not in self.WHOLE_DIGITS:
             return False
         return self.accepts(shape)
 
     def annotate(self, text: str, metadata: dict) -> None:
         """Add what is known about one match (kind, synthetic, …) to its metadata."""
 
-    def adjust(self, text: str, score: float) -> float:
-        """The score of one valid match, where its kind says more than its written form."""
-        return score
+    def score(self, pattern: Pattern, text: str) -> float:
+        """The score of one valid match: its pattern's, unless the match itself says more."""
+        return pattern.score
 
     def select(self, matches: list[Match]) -> list[Match]:
         """One reading per stretch of text: a match inside a stronger or longer one goes."""
@@ -109,6 +112,8 @@ class KartleggPatternRecognizer(PatternRecognizer):
 
     def find(self, text: str) -> list[Match]:
         short = len(text) <= SHORT_TEXT
+        if short and self.WHOLE_DIGITS is not None and text.isdigit():
+            return self._find_whole(text)
         if short and self._any is not None and self._any.search(text) is None:
             return []
         matches = []
@@ -125,10 +130,19 @@ class KartleggPatternRecognizer(PatternRecognizer):
                 value = text[start:end]
                 if not self.is_valid(value):
                     continue
-                match = Match(start, end, self.adjust(value, pattern.score), pattern)
+                match = Match(start, end, self.score(pattern, value), pattern)
                 self.annotate(value, match.metadata)
                 matches.append(match)
         return self.select(matches) if len(matches) > 1 else matches
+
+    def _find_whole(self, text: str) -> list[Match]:
+        """What find() returns for a digit string: at most one match, the whole of it."""
+        entry = self._whole.get(len(text))
+        if entry is None or entry[0].fullmatch(text) is None or not self.is_valid(text):
+            return []
+        match = Match(0, len(text), self.score(entry[1], text), entry[1])
+        self.annotate(text, match.metadata)
+        return [match]
 
     def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
         results = []

@@ -56,7 +56,7 @@ class CreditCardRecognizer(KartleggPatternRecognizer):
         "kreditt", "pan",
     ]
     EVIDENCE = "issuer prefix and Luhn check digit"
-    DIGIT_LENGTHS = frozenset(range(13, 20))
+    WHOLE_DIGITS = {n: "card (13-19 digits)" for n in range(13, 20)}
     PREFILTER = r"\d(?:[ -]?\d){12}"  # thirteen digits with at most single separators
 
     def is_valid(self, text: str) -> bool:

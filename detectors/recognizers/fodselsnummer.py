@@ -32,7 +32,7 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
         "transaksjon", "transaction", "batch", "ticket", "bilag", "voucher",
     ]
     EVIDENCE = "checksum-validated (K1, K2, date)"
-    DIGIT_LENGTHS = frozenset({11})
+    WHOLE_DIGITS = {11: "fnr (11 digits)"}
 
     def is_valid(self, text: str) -> bool:
         return fnr_info(only_digits(text)) is not None

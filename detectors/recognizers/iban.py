@@ -29,6 +29,7 @@ class IbanRecognizer(KartleggPatternRecognizer):
     ]
     CONTEXT = ["iban", "konto", "account", "bank", "betal", "swift", "bic"]
     EVIDENCE = "checksum-validated (mod 97, country format)"
+    PREFILTER = r"[A-Za-z]{2}\d{2}"  # country code and check digits
 
     def is_valid(self, text: str) -> bool:
         return iban_valid(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from functools import lru_cache
 
 from presidio_analyzer import Pattern
 from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIpRecognizer
@@ -35,6 +36,14 @@ def _looks_like_ipv6(address: str) -> bool:
     return not all(len(g) == 2 for g in groups)
 
 
+@lru_cache(maxsize=4096)  # is_valid and annotate parse the same match
+def _parse(text: str):
+    try:
+        return ipaddress.ip_interface(text)
+    except ValueError:
+        return None
+
+
 class IpRecognizer(KartleggPatternRecognizer):
     """IPv4 and IPv6 addresses, validated with Python's ipaddress module.
 
@@ -55,11 +64,10 @@ class IpRecognizer(KartleggPatternRecognizer):
         "host",
     ]
     EVIDENCE = "valid IP address"
+    PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"  # four dotted numbers, or two colons
 
     def is_valid(self, text: str) -> bool:
-        try:
-            ipaddress.ip_interface(text)
-        except ValueError:
+        if _parse(text) is None:
             return False
         return not (":" in text and "." not in text and not _looks_like_ipv6(text))
 
@@ -67,6 +75,6 @@ class IpRecognizer(KartleggPatternRecognizer):
         return (shape.has_dot and shape.digits >= 4) or shape.has_colon
 
     def annotate(self, text, metadata) -> None:
-        ip = ipaddress.ip_interface(text).ip
+        ip = _parse(text).ip
         metadata["ip_version"] = ip.version
         metadata["private"] = ip.is_private

@@ -23,7 +23,7 @@ class MeterIdRecognizer(KartleggPatternRecognizer):
         "målepunkt", "malepunkt", "maalepunkt", "mpid", "gsrn", "metering", "elhub", "anlegg",
     ]
     EVIDENCE = "GSRN prefix 707057500 and GS1 check digit"
-    DIGIT_LENGTHS = frozenset({18})
+    WHOLE_DIGITS = {18: "målepunkt-ID (GSRN)"}
 
     def is_valid(self, text: str) -> bool:
         return gs1_valid(text)

@@ -23,7 +23,7 @@ class MeterSerialRecognizer(KartleggPatternRecognizer):
         "måler", "maler", "maaler", "meter", "serienummer", "serienr", "serial", "han-port", "hanport",
     ]
     EVIDENCE = "GS1 check digit"
-    DIGIT_LENGTHS = frozenset({16})
+    WHOLE_DIGITS = {16: "meter serial (16 digits)"}
 
     def is_valid(self, text: str) -> bool:
         return len(set(text)) > 1 and gs1_valid(text)

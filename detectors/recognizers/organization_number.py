@@ -32,7 +32,7 @@ class OrganizationNumberRecognizer(KartleggPatternRecognizer):
         "enhetsregister", "brreg", "mva",
     ]
     EVIDENCE = "checksum-validated (mod 11)"
-    DIGIT_LENGTHS = frozenset({9})
+    WHOLE_DIGITS = {9: "orgnr (9 digits)"}
 
     def is_valid(self, text: str) -> bool:
         return orgnr_valid(only_digits(text))

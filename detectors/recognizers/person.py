@@ -70,6 +70,7 @@ NOT_NAME_WORDS = frozenset(
     starting stopping started stopped request response connection timeout""".split()
 )
 
+_JOINERS = regex.compile(r"['’-]")
 _TOKEN = regex.compile(r"\p{L}+(?:['’-]\p{L}+)*")
 _SPACE = regex.compile(r"[ \t]+")
 _COMMA = regex.compile(r"[ \t]*,[ \t]*")
@@ -128,7 +129,7 @@ class _Token:
 
     @property
     def parts(self) -> list[str]:
-        return regex.split(r"['’-]", self.low)
+        return _JOINERS.split(self.low)
 
     @property
     def upper(self) -> bool:
@@ -137,7 +138,7 @@ class _Token:
     @property
     def capitalised(self) -> bool:
         """Title case in every part ("Anne-Lise", "Ødegård") or all capitals ("NORDMANN")."""
-        parts = regex.split(r"['’-]", self.text)
+        parts = _JOINERS.split(self.text)
         return self.upper or all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
 
 
@@ -190,6 +191,9 @@ class PersonRecognizer(EntityRecognizer):
         if entities and self.ENTITY not in entities:
             return []
         tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        # Every rule needs a known first name or surname: most values have none, and say so fast.
+        if not any(self._known(t) for t in tokens):
+            return []
         if len(tokens) == 1 and tokens[0].text == text.strip():
             return self._single(tokens[0])
         results = []
@@ -295,6 +299,10 @@ class PersonRecognizer(EntityRecognizer):
         return i, score, "first name alone"
 
     # -- helpers -------------------------------------------------------------------------------
+    def _known(self, token: _Token) -> bool:
+        low = token.low
+        return low in self.first_names or low in self.surnames or any(c in low for c in "'’-")
+
     def _is(self, token: _Token, names: frozenset[str]) -> bool:
         return token.low in names or all(p in names for p in token.parts)
 

@@ -55,12 +55,14 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
         "vipps",
     ]
     EVIDENCE = "valid Norwegian number range (Nkom)"
-    DIGIT_LENGTHS = frozenset({8, 12})  # 41234567, 004741234567
+    WHOLE_DIGITS = {8: "phone (8 digits)", 12: "phone (+47 / 0047)"}  # 41234567, 004741234567
     PREFILTER = r"\d(?:[ .-]?\d){7}"  # eight digits with at most single separators
 
     @staticmethod
     @lru_cache(maxsize=4096)  # is_valid and annotate parse the same match
     def _national(text: str) -> str | None:
+        if len(text) == 8 and text.isdigit():
+            return text  # already a national number: parsing would return it unchanged
         try:
             number = phonenumbers.parse(text, "NO")
         except phonenumbers.NumberParseException:
