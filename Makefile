@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality throughput clean
+.PHONY: install demo test bench quality throughput sql-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ quality: $(STAMP)
 throughput: $(STAMP)
 	$(PY) -m bench.throughput
 
-bench: quality throughput
+sql-bench: $(STAMP)
+	tools/ensure-services
+	$(PY) -m bench.sql_scan
+
+bench: quality throughput sql-bench
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache
