@@ -40,6 +40,7 @@ from decimal import Decimal
 from faker import Faker
 from stdnum import iban as stdnum_iban
 
+from detectors import synthetic
 from detectors.checksums import fnr_info, gs1_valid, iban_valid, kontonummer_valid, luhn_valid, orgnr_valid
 
 FNR = "NO_FODSELSNUMMER"
@@ -111,7 +112,7 @@ EXTRA_LAST = ["Nordmann", "Bråten", "Kvernrud", "Aasheim", "Fossum", "Tveit", "
               "Tran", "Rasmussen", "Skogstad", "Haugland", "Myrvold", "Engebretsen", "Lindqvist", "Øverland"]
 EMAIL_DOMAINS = ["example.no", "example.com", "example.org", "epost.example.no", "kunde.example.net",
                  "gmail.com", "hotmail.com", "online.no", "outlook.com"]
-PHONE_FORMS = ("plain", "spaced3", "spaced2", "intl", "intl_plain", "00", "paren", "intl2")
+PHONE_FORMS = synthetic.PHONE_FORMS
 
 
 @dataclass(frozen=True)
@@ -291,18 +292,7 @@ class Generator:
 
     def phone_text(self, form: str | None = None, mobile: bool | None = None) -> str:
         mobile = self.rnd.random() < 0.7 if mobile is None else mobile
-        d = self.phone_digits(mobile)
-        form = form or self.rnd.choice(PHONE_FORMS)
-        return {
-            "plain": d,
-            "spaced3": f"{d[:3]} {d[3:5]} {d[5:]}",
-            "spaced2": f"{d[:2]} {d[2:4]} {d[4:6]} {d[6:]}",
-            "intl": f"+47 {d[:3]} {d[3:5]} {d[5:]}",
-            "intl_plain": f"+47{d}",
-            "00": f"0047 {d}",
-            "paren": f"(+47) {d[:3]} {d[3:5]} {d[5:]}",
-            "intl2": f"+47 {d[:2]} {d[2:4]} {d[4:6]} {d[6:]}",
-        }[form]
+        return synthetic.format_phone(self.phone_digits(mobile), form or self.rnd.choice(PHONE_FORMS))
 
     def phone_cell(self, form: str | None = None, mobile: bool | None = None, as_int: bool = False) -> Cell:
         label = frozenset({PHONE})

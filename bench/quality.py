@@ -56,6 +56,16 @@ class Counts:
     hits: int = 0  # predictions that are right (differs from tp only for overlapping spans)
     fp: int = 0
 
+    def add(self, entity: str, gold: set, predicted: set) -> None:
+        """One value's verdict on `entity` under the value-level rule."""
+        if entity in gold and entity in predicted:
+            self.tp += 1
+            self.hits += 1
+        elif entity in gold:
+            self.fn += 1
+        else:
+            self.fp += 1
+
     @property
     def precision(self) -> float:
         return self.hits / (self.hits + self.fp) if self.hits + self.fp else 1.0
@@ -130,14 +140,7 @@ def evaluate_values(corpus: Corpus, engine: Engine, report: Report) -> None:
         for value, gold, ignore, detections in zip(col.values, col.labels, col.ignore, found):
             predicted = _predicted(detections)
             for entity in sorted((gold | predicted) - ignore):
-                c = report.structured[entity]
-                if entity in gold and entity in predicted:
-                    c.tp += 1
-                    c.hits += 1
-                elif entity in gold:
-                    c.fn += 1
-                else:
-                    c.fp += 1
+                report.structured[entity].add(entity, gold, predicted)
                 if not (entity in gold and entity in predicted):
                     report.errors.append({
                         "level": "value", "kind": "FN" if entity in gold else "FP", "entity": entity,

@@ -129,14 +129,7 @@ def score(samples: list[Sample], predicted: list[list[set[str]]]) -> tuple[dict[
             foreign.update(pred - set(ENTITY_TYPES))
             pred = pred & set(ENTITY_TYPES)
             for entity in sorted((gold | pred) - ignore):
-                c = counts[entity]
-                if entity in gold and entity in pred:
-                    c.tp += 1
-                    c.hits += 1
-                elif entity in gold:
-                    c.fn += 1
-                else:
-                    c.fp += 1
+                counts[entity].add(entity, gold, pred)
     return counts, foreign
 
 

@@ -13,7 +13,7 @@ from stdnum import iban as _iban
 
 from detectors.checksums import fnr_info, kontonummer_valid, orgnr_valid
 
-PHONE_FORMS = ("plain", "spaced3", "spaced2", "intl", "intl_plain", "00", "paren")
+PHONE_FORMS = ("plain", "spaced3", "spaced2", "intl", "intl_plain", "00", "paren", "intl2")
 
 
 def fodselsnummer(rnd: random.Random, kind: str = "fodselsnummer", tenor: bool = True) -> str:
@@ -81,8 +81,11 @@ def phone_digits(rnd: random.Random, mobile: bool = True) -> str:
 
 
 def phone(rnd: random.Random, form: str | None = None, mobile: bool = True) -> str:
-    d = phone_digits(rnd, mobile)
-    form = form or rnd.choice(PHONE_FORMS)
+    return format_phone(phone_digits(rnd, mobile), form or rnd.choice(PHONE_FORMS))
+
+
+def format_phone(d: str, form: str) -> str:
+    """An 8-digit national number in one of the written forms seen in data."""
     return {
         "plain": d,
         "spaced3": f"{d[:3]} {d[3:5]} {d[5:]}",
@@ -91,4 +94,5 @@ def phone(rnd: random.Random, form: str | None = None, mobile: bool = True) -> s
         "intl_plain": f"+47{d}",
         "00": f"0047 {d}",
         "paren": f"(+47) {d[:3]} {d[3:5]} {d[5:]}",
+        "intl2": f"+47 {d[:2]} {d[2:4]} {d[4:6]} {d[6:]}",
     }[form]
