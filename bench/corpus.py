@@ -633,7 +633,7 @@ class CorpusBuilder:
             return t.strftime("%Y%m%d") + f"{self.rnd.randint(0, 999):03d}"
         if form == "ymdhms":
             return t.strftime("%Y%m%d%H%M%S")
-        epoch = int(t.replace(tzinfo=dt.timezone.utc).timestamp())
+        epoch = int(t.replace(tzinfo=dt.UTC).timestamp())
         return str(epoch) if form == "epoch" else str(epoch * 1000 + self.rnd.randint(0, 999))
 
     def date_value(self, form: str) -> object:

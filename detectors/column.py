@@ -224,7 +224,6 @@ def classify_column(
 
 def _structured_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
     ratio = t.hits / n
-    strong_share = t.strong / t.hits
     hinted = name_hint.supports(entity)
     reasons = [f"{t.hits}/{n} sampled values are valid {entity}"]
     evidence = evidence_of.get(entity)

@@ -247,20 +247,14 @@ def _boost(score: float, context_word: str | None) -> float:
 SHORT_CONTEXT_WORD = 5
 
 
-def context_matches(word: str, token: str) -> bool:
-    """Does a context word support a nearby token?
+class ContextMatcher:
+    """Which of a recognizer's context words supports one of the nearby tokens, if any.
 
     Norwegian compounds need substring matching (`telefon` in `kundetelefon`), but a short word
-    as a substring fires everywhere (`ring` in `levering`, `org` in `morgen`): short words must
-    start the token (`tlf` in `tlfnr`, `ip` in `ipadresse`).
+    as a substring fires everywhere (`ring` in `levering`, `org` in `morgen`): words shorter than
+    SHORT_CONTEXT_WORD must start the token (`tlf` in `tlfnr`, `ip` in `ipadresse`). Compiled
+    once per word list: one regex for the long words, a `startswith` tuple for the short ones.
     """
-    word, token = word.lower(), token.lower().strip(".:;,()")
-    return word in token if len(word) >= SHORT_CONTEXT_WORD else token.startswith(word)
-
-
-class ContextMatcher:
-    """`context_matches` over a fixed word list, compiled: one regex for the long words, one
-    `startswith` tuple for the short ones."""
 
     def __init__(self, words: tuple[str, ...]):
         words = tuple(w.lower() for w in words)
@@ -296,7 +290,7 @@ def counter_word(recognizer, words) -> str | None:
 
 
 class ContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma enhancer with kartlegg's matching rule (see `context_matches`), and
+    """Presidio's lemma enhancer with kartlegg's matching rule (see `ContextMatcher`), and
     counter-context: words that say a match is something else lower its score."""
 
     def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):

@@ -19,7 +19,7 @@ class Shape:
     pure_digits: bool
 
     @classmethod
-    def of(cls, text: str) -> "Shape":
+    def of(cls, text: str) -> Shape:
         n = len(text)
         digits = n - len(text.translate(_DEL_DIGITS))
         letters = digits < n and not text.isdigit() and any(c.isalpha() for c in text)

@@ -3,13 +3,13 @@ SCHEMA_VERSION (major for removals and renames, minor for additions)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 SCHEMA_VERSION = "1.0"
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _base(kind: str, scan_id: str) -> dict:

@@ -173,3 +173,22 @@ def test_whole_digit_shortcut_equals_the_regex_path(engine):
             assert fast == slow, (rec.name, v)
             checked += bool(fast)
     assert checked > 300  # the table holds real matches, not only misses
+
+
+@pytest.mark.parametrize(
+    "words,tokens,expected",
+    [
+        (("telefon",), ["kundetelefon"], "telefon"),  # long words: anywhere in a compound
+        (("ring",), ["levering"], None),  # short words: only at the start of a token
+        (("ring",), ["Ring"], "ring"),
+        (("org",), ["morgen", "Norge"], None),
+        (("tlf",), ["tlfnr:"], "tlf"),
+        (("ip",), ["skip", "ipadresse"], "ip"),
+        (("konto", "kontonr"), ["bankkontoen"], "konto"),
+        ((), ["fnr"], None),
+    ],
+)
+def test_context_word_rule(words, tokens, expected):
+    from detectors.engine import ContextMatcher
+
+    assert ContextMatcher(words)(tokens) == expected

@@ -24,7 +24,7 @@ class Location:
     dataset: str  # table, key pattern, relative path or stream
     field: str | None = None  # column, JSON path or parsed log field
 
-    def with_field(self, name: str | None) -> "Location":
+    def with_field(self, name: str | None) -> Location:
         return Location(self.container, self.dataset, name)
 
     def dotted(self) -> str:
