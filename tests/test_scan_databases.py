@@ -154,3 +154,17 @@ def test_postgresql_arrays_and_jsonb_become_fields(pg, tmp_path):
                                     ("kontakt", "data.kunde.epost"): {"EMAIL_ADDRESS"}}
     finally:
         pg.execute("DROP TABLE kontakt", database=DB)
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_connections_per_source_stay_within_the_limit(pg, tmp_path, limit):
+    role = f"begrenset{limit}"
+    pg.create_readonly_role(role, "Lese-Passord-3", DB)
+    url = pg.url(user=role, password="Lese-Passord-3", database=DB)
+    result, lines = scan(url, tmp_path, "--max-connections", str(limit))
+    assert result.exit_code == 0
+    # each backend process is one connection; the pool keeps them for the whole scan
+    pids = set(re.findall(rf"\[(\d+)\] {role}@kundesystem LOG:  statement:", pg.log_text()))
+    assert 1 <= len(pids) <= limit
+    statements = re.findall(rf" {role}@kundesystem LOG:  statement: (.*)", pg.log_text())
+    assert "SET statement_timeout = 30000" in statements and "SET lock_timeout = 5000" in statements
