@@ -16,8 +16,11 @@ from detectors.checksums import fnr_info, kontonummer_valid, orgnr_valid
 PHONE_FORMS = ("plain", "spaced3", "spaced2", "intl", "intl_plain", "00", "paren", "intl2")
 
 
+_FNR_WEIGHTS = ((3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))
+
+
 def fodselsnummer(rnd: random.Random, kind: str = "fodselsnummer", tenor: bool = True) -> str:
-    """A valid number of `kind` (fodselsnummer, d_nummer, h_nummer)."""
+    """A valid number of `kind` (fodselsnummer, d_nummer, h_nummer), check digits computed."""
     while True:
         day, month, yy = rnd.randint(1, 28), rnd.randint(1, 12), rnd.randint(0, 99)
         if kind == "d_nummer":
@@ -26,13 +29,14 @@ def fodselsnummer(rnd: random.Random, kind: str = "fodselsnummer", tenor: bool =
             month += 40
         elif tenor:
             month += 80
-        body = f"{day:02d}{month:02d}{yy:02d}{rnd.randint(0, 999):03d}"
-        for k1 in range(10):
-            candidate = body + str(k1)
-            for k2 in range(10):
-                info = fnr_info(candidate + str(k2))
-                if info and not info.new_rule and info.kind == kind:
-                    return candidate + str(k2)
+        digits = f"{day:02d}{month:02d}{yy:02d}{rnd.randint(0, 999):03d}"
+        for weights in _FNR_WEIGHTS:
+            check = (11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11) % 11
+            if check == 10:  # no valid number with this body: draw another
+                break
+            digits += str(check)
+        if len(digits) == 11:
+            return digits
 
 
 def kontonummer(rnd: random.Random) -> str:

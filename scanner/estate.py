@@ -152,21 +152,6 @@ EXPECTED: dict[tuple[str, str], frozenset[str]] = _expected()
 
 
 # -- generators ---------------------------------------------------------------------------------
-_W1, _W2 = (3, 7, 6, 1, 8, 9, 4, 5, 2), (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
-
-
-def tenor_fnr(rnd: random.Random) -> str:
-    """A Tenor fødselsnummer like synthetic.fodselsnummer's default, with the check digits computed
-    instead of searched (about 100 times faster, which matters at 100 000 customers)."""
-    while True:
-        digits = f"{rnd.randint(1, 28):02d}{rnd.randint(81, 92):02d}{rnd.randint(0, 99):02d}{rnd.randint(0, 999):03d}"
-        for weights in (_W1, _W2):
-            check = (11 - sum(int(d) * w for d, w in zip(digits, weights)) % 11) % 11
-            if check == 10:
-                break
-            digits += str(check)
-        if len(digits) == 11:
-            return digits
 
 
 def kid(rnd: random.Random) -> str:
@@ -247,7 +232,7 @@ def _people(count: int, seed: int) -> list[Person]:
         postnr, poststed = rnd.choice(_PLACES)
         local = re.sub(r"[^a-z0-9.]", "", f"{first}.{last}".lower().translate(_ASCII))
         people.append(Person(
-            fnr=tenor_fnr(rnd), first=first, last=last, street=street, postnr=postnr, poststed=poststed,
+            fnr=synthetic.fodselsnummer(rnd), first=first, last=last, street=street, postnr=postnr, poststed=poststed,
             tlf=synthetic.phone(rnd), email=f"{local}{i % 97}@{rnd.choice(_DOMAINS)}",
             kontonr=synthetic.kontonummer(rnd),
         ))

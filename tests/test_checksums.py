@@ -80,3 +80,15 @@ def test_orgnr(number, valid):
 @pytest.mark.parametrize("number,valid", [("NO9386011117947", True), ("NO9286011117947", False)])
 def test_iban(number, valid):
     assert iban_valid(number) is valid
+
+
+@pytest.mark.parametrize("kind", ["fodselsnummer", "d_nummer", "h_nummer"])
+def test_synthetic_numbers_are_valid_and_of_their_kind(kind):
+    import random
+
+    from detectors import synthetic
+
+    rnd = random.Random(3)
+    for _ in range(500):
+        info = fnr_info(synthetic.fodselsnummer(rnd, kind=kind, tenor=kind != "h_nummer"))
+        assert info is not None and info.kind == kind

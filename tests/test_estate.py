@@ -6,6 +6,8 @@ import random
 import re
 
 import pytest
+
+from detectors import synthetic
 import sqlalchemy as sa
 
 from detectors.checksums import fnr_info, gs1_valid, kontonummer_valid, luhn_valid
@@ -117,10 +119,10 @@ def test_estate_values_are_synthetic_and_valid(tmp_path):
     engine.dispose()
 
 
-def test_tenor_fnr_matches_synthetic_kind():
+def test_synthetic_fodselsnumre_are_old_rule_tenor_numbers():
     rnd = random.Random(5)
     for _ in range(5000):
-        info = fnr_info(estate.tenor_fnr(rnd))
+        info = fnr_info(synthetic.fodselsnummer(rnd))
         assert info and info.kind == "fodselsnummer" and info.synthetic == "tenor" and not info.new_rule
 
 
