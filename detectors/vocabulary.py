@@ -23,23 +23,26 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     "PERSON": (
         "navn", "fornavn", "mellomnavn", "etternavn", "fulltnavn", "kundenavn", "kontaktperson",
         "name", "firstname", "lastname", "surname", "fullname", "givenname", "familyname",
-        "middlename", "contactperson", "customername", "personnavn", "eiernavn", "mottaker",
+        "middlename", "contactperson", "customername", "personnavn", "eiernavn", "mottaker", "eier",
+        "displayname", "contactname",
     ),
     "NO_ADDRESS": (
         "adresse", "gateadresse", "gatenavn", "husnr", "husnummer", "postnr", "postnummer",
         "poststed", "postboks", "zip", "zipcode", "postcode", "postalcode", "city", "street",
-        "address", "addr", "leveringsadresse", "fakturaadresse", "bosted", "streetaddress",
+        "address", "addr", "adr", "gate", "leveringsadresse", "fakturaadresse", "bosted", "streetaddress",
+        "kommune", "postal",
     ),
     "NO_PHONE_NUMBER": (
         "tlf", "tlfnr", "telefon", "telefonnr", "telefonnummer", "mobil", "mobilnr", "mobilnummer",
         "mobiltelefon", "phone", "phonenumber", "msisdn", "cellphone", "mobile", "tel", "telephone",
+        "mob", "mobnr", "tlfnummer",
     ),
     "EMAIL_ADDRESS": (
         "epost", "epostadresse", "email", "emailaddress", "mail", "mailadresse", "emailadresse",
     ),
     "NO_BANK_ACCOUNT": (
         "kontonr", "kontonummer", "bankkonto", "bankkontonr", "bankkontonummer", "accountnumber",
-        "bankaccount", "bankaccountnumber", "utbetalingskonto",
+        "bankaccount", "bankaccountnumber", "utbetalingskonto", "konto",
     ),
     "IBAN_CODE": ("iban",),
     "CREDIT_CARD": ("kortnr", "kortnummer", "pan", "cardnumber", "creditcard", "betalingskort"),
@@ -49,15 +52,15 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     ),
     "NO_METER_ID": (
         "malepunkt", "malepunktid", "malepunktnr", "meteringpointid", "meteringpoint", "mpid",
-        "gsrn", "anleggsnr", "anleggsnummer", "anleggsid",
+        "gsrn", "anleggsnr", "anleggsnummer", "anleggsid", "anleggid", "malepunktnummer",
     ),
     "NO_METER_SERIAL": (
         "malernummer", "malernr", "malerid", "meterid", "meterserial", "meterserialnumber",
-        "malerserienr", "amsmaler",
+        "malerserienr", "malerserienummer", "amsmaler", "meterno", "meternumber",
     ),
     "METER_READING": (
         "forbruk", "kwh", "timeforbruk", "maleverdi", "maleravlesning", "avlesning", "effekt",
-        "consumption", "meterreading", "energy", "energi", "kw", "wh", "mwh",
+        "consumption", "meterreading", "energy", "energi", "kw", "wh", "mwh", "timeverdi",
     ),
     "IP_ADDRESS": (
         "ip", "ipadresse", "ipaddress", "ipaddr", "klientip", "clientip", "remoteaddr", "remoteip",
@@ -84,11 +87,14 @@ NEGATIVE: tuple[str, ...] = (
 # Short keys match only as a whole token or after one of these qualifiers (`kundefnr`,
 # `kontakttlf`): as bare substrings they would fire inside unrelated words (`japan`, `zipfile`).
 QUALIFIERS = (
-    "kunde", "kontakt", "customer", "client", "klient", "bruker", "user", "ansatt", "employee",
+    "kunde", "kontakt", "contact", "customer", "client", "klient", "bruker", "user", "ansatt", "employee",
     "person", "eier", "owner", "privat", "mobil", "jobb", "hjem", "home", "work", "primary",
     "sekundaer", "secondary", "faktura", "billing", "remote", "source", "src", "dst", "host",
 )
 SHORT = 3
+# Keys that are everyday words or parts of them (`kontor`, `delegate`, `kommunenr`,
+# `regnskapskonto`): like short keys, they count only as a whole token or after a qualifier.
+WHOLE_WORD = {"konto", "gate", "eier", "kommune", "mobil", "navn", "name", "mail"}
 
 _KEYS: dict[str, str] = {k: e for e, keys in VOCABULARY.items() for k in keys}
 _KEYS.update({k: "NEGATIVE" for k in NEGATIVE})
@@ -132,7 +138,7 @@ class NameHint:
 def _matches(key: str, parts: list[str], joined: str) -> bool:
     if key in parts or key == joined:
         return True
-    if len(key) <= SHORT:
+    if len(key) <= SHORT or key in WHOLE_WORD:
         return any(joined == q + key or joined == key + q for q in QUALIFIERS)
     return key in joined
 
@@ -154,7 +160,7 @@ def postal_code_key(name: str) -> bool:
 
 
 def place_key(name: str) -> bool:
-    return any(k in ("poststed", "city", "bosted") for k in hint(name).keys)
+    return any(k in ("poststed", "city", "bosted", "kommune") for k in hint(name).keys)
 
 
 def street_key(name: str) -> bool:

@@ -17,6 +17,10 @@ from detectors.vocabulary import hint
         ("maalepunkt", "NO_METER_ID"), ("maalernr", "NO_METER_SERIAL"), ("kwh", "METER_READING"),
         ("forbruk", "METER_READING"), ("ip", "IP_ADDRESS"), ("klient_ip", "IP_ADDRESS"),
         ("remote_addr", "IP_ADDRESS"), ("ipadresse", "IP_ADDRESS"),
+        ("mob", "NO_PHONE_NUMBER"), ("privattlf", "NO_PHONE_NUMBER"), ("e_mail", "EMAIL_ADDRESS"),
+        ("f_nr", "NO_FODSELSNUMMER"), ("pers_nr", "NO_FODSELSNUMMER"), ("kunde_kommune", "NO_ADDRESS"),
+        ("konto", "NO_BANK_ACCOUNT"), ("anlegg_id", "NO_METER_ID"), ("MålerSerienummer", "NO_METER_SERIAL"),
+        ("timeverdi", "METER_READING"), ("bruker_ip", "IP_ADDRESS"),
     ],
 )
 def test_names_hint_entities(name, entity):
@@ -33,6 +37,10 @@ def test_names_hint_entities(name, entity):
         ("firmanavn", "PERSON"),
         ("japan", "CREDIT_CARD"),  # 'pan' only as a token or after a qualifier
         ("zipfile", "NO_ADDRESS"),
+        ("kontor", "NO_BANK_ACCOUNT"),  # everyday words that contain a key
+        ("regnskapskonto", "NO_BANK_ACCOUNT"),
+        ("delegate", "NO_ADDRESS"),
+        ("kommunenr", "NO_ADDRESS"),
         ("kid", "NO_BANK_ACCOUNT"),
         ("id", "NO_FODSELSNUMMER"),
     ],
