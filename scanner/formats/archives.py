@@ -1,0 +1,54 @@
+"""gzip, bzip2 and zstd streams, and zip members, decompressed with a hard cap on output."""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import zipfile
+from collections.abc import Iterator
+
+from scanner.formats.errors import Corrupt, TooLarge, Unsupported
+from scanner.formats.limits import Limits
+from scanner.formats.streams import capped
+
+_ZIP_AES = 99  # WinZip AES: the method number stands in for the real one
+
+
+def decompress(fmt: str, stream, limits: Limits):
+    """A readable stream of the decompressed bytes, never more than max_decompressed of them."""
+    if fmt == "gzip":
+        return capped(gzip.GzipFile(fileobj=stream, mode="rb"), limits.max_decompressed, fmt)
+    if fmt == "bzip2":
+        return capped(bz2.BZ2File(stream), limits.max_decompressed, fmt)
+    if fmt == "zstd":
+        try:
+            import zstandard
+        except ImportError as e:
+            raise Unsupported("zstd (zstandard is not installed)") from e
+        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
+        return capped(reader, limits.max_decompressed, fmt, (zstandard.ZstdError,))
+    raise Unsupported(fmt)
+
+
+def zip_members(zf: zipfile.ZipFile, limits: Limits) -> Iterator[tuple[str, object]]:
+    """(member name, a capped stream or the FormatError that stops it being read)."""
+    members = [i for i in zf.infolist() if not i.is_dir()]
+    for info in members[: limits.max_members]:
+        yield info.filename, _open(zf, info, limits)
+    if len(members) > limits.max_members:
+        yield f"({len(members) - limits.max_members} more members)", TooLarge(limits.max_members, "member count")
+
+
+def _open(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits):
+    if info.flag_bits & 0x1 or info.compress_type == _ZIP_AES:
+        return Unsupported("encrypted zip")
+    # zipfile stops at the declared size, so a declared size under the cap bounds the output.
+    if info.file_size > limits.max_decompressed:
+        return TooLarge(limits.max_decompressed, f"zip member {info.filename}")
+    try:
+        raw = zf.open(info)
+    except NotImplementedError:
+        return Unsupported(f"zip compression method {info.compress_type}")
+    except zipfile.BadZipFile as e:
+        return Corrupt(f"zip member {info.filename}: {e}")
+    return capped(raw, limits.max_decompressed, f"zip member {info.filename}")

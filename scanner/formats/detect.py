@@ -1,0 +1,125 @@
+"""What a file holds, judged by its content; the name's extension is only a claim to check."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+from scanner.formats.delimited import sniff
+from scanner.formats.text import choose_encoding
+
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x1f\x8b", "gzip"),
+    (b"BZh", "bzip2"),
+    (b"PK\x03\x04", "zip"),
+    (b"PK\x05\x06", "zip"),  # an empty archive
+    (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"PAR1", "parquet"),
+    (b"%PDF", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"\x7fELF", "elf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # legacy Office, and password-protected xlsx
+)
+
+EXTENSIONS = {
+    ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "text", ".log": "text", ".gz": "gzip", ".gzip": "gzip",
+    ".bz2": "bzip2", ".zip": "zip", ".zst": "zstd", ".pdf": "pdf", ".png": "png", ".jpg": "jpeg",
+    ".jpeg": "jpeg", ".gif": "gif", ".tar": "tar", ".xls": "ole",
+}
+
+COMPRESSED = ("gzip", "bzip2", "zstd")
+TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "empty")
+_FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"})
+_CONTROL = set(range(32)) - {9, 10, 12, 13, 27}
+
+
+@dataclass(frozen=True)
+class Detection:
+    format: str  # what the content is
+    claimed: str | None = None  # what the extension says
+
+    @property
+    def mismatch(self) -> bool:
+        return self.claimed is not None and not compatible(self.claimed, self.format)
+
+
+def compatible(claimed: str, found: str) -> bool:
+    if claimed == found or (claimed == "text" and found in TEXTUAL) or found == "empty":
+        return True
+    return any(claimed in f and found in f for f in _FAMILIES)
+
+
+def claimed_format(name: str | None) -> str | None:
+    if not name:
+        return None
+    return EXTENSIONS.get(os.path.splitext(name)[1].lower())
+
+
+def detect(head: bytes, name: str | None = None, complete: bool = False) -> Detection:
+    """`head` is the file's first bytes; `complete` says it is the whole file."""
+    claimed = claimed_format(name)
+    found = content_format(head, complete)
+    if found == "text" and claimed in ("csv", "tsv"):
+        found = claimed  # a single-column CSV has no delimiter to sniff
+    if found == "text" and claimed in ("json", "jsonl") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        found = claimed  # broken JSON, or JSON Lines with bad lines: let the reader say which
+    return Detection(found, claimed)
+
+
+def content_format(head: bytes, complete: bool = False) -> str:
+    if not head:
+        return "empty"
+    for magic, fmt in MAGIC:
+        if head.startswith(magic):
+            if fmt == "zip" and b"xl/workbook.xml" in head:
+                return "xlsx"
+            return fmt
+    if head[257:262] == b"ustar":
+        return "tar"
+    if b"\0" in head or sum(b in _CONTROL for b in head) > len(head) // 10:
+        return "binary"
+    text = head.decode(choose_encoding(head, complete), errors="replace")
+    lines = text.splitlines(keepends=True)
+    if not complete:
+        lines = lines[:-1]  # the last line may be cut mid-way
+    return _json_kind(text, lines, complete) or _delimited_kind(lines) or "text"
+
+
+def _json_kind(text: str, lines: list[str], complete: bool) -> str | None:
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if not stripped or stripped[0] not in "{[":
+        return None
+    if complete:
+        try:
+            json.loads(stripped)
+            return "json"
+        except ValueError:
+            pass
+    records = [line for line in lines if line.strip()][:20]
+    if records and (len(records) >= 2 or complete) and all(_parses(line) for line in records):
+        return "jsonl"
+    # A document larger than the head cannot be parsed from it; the reader will tell.
+    return None if complete else "json"
+
+
+def _parses(line: str) -> bool:
+    try:
+        json.loads(line)
+        return True
+    except ValueError:
+        return False
+
+
+def _delimited_kind(lines: list[str]) -> str | None:
+    sample = [line for line in lines if line.strip()][:50]
+    if len(sample) < 2:
+        return None
+    delimiter = sniff(sample)
+    if delimiter is None:
+        return None
+    return "tsv" if delimiter == "\t" else "csv"

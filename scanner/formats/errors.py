@@ -1,0 +1,34 @@
+"""Why a file could not be sampled. The crawler lists the file with this reason instead of dropping it."""
+
+from __future__ import annotations
+
+
+class FormatError(Exception):
+    """A file the readers could not sample."""
+
+
+class Unsupported(FormatError):
+    """Content no reader handles (images, PDF, binaries, encrypted archives)."""
+
+    def __init__(self, detected_type: str, claimed: str | None = None):
+        self.detected_type = detected_type
+        self.claimed = claimed
+        named = f" (named as {claimed})" if claimed and claimed != detected_type else ""
+        super().__init__(f"unsupported: {detected_type}{named}")
+
+
+class Corrupt(FormatError):
+    """Content that claims a format by its bytes but does not parse (truncated gzip, broken JSON)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"corrupt: {reason}")
+
+
+class TooLarge(FormatError):
+    """Reading stopped at a hard cap: more was needed than may be decompressed or held."""
+
+    def __init__(self, limit: int, what: str = "data"):
+        self.limit = limit
+        self.what = what
+        super().__init__(f"too large: {what} exceeds {limit} bytes")

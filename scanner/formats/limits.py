@@ -1,0 +1,24 @@
+"""The caps every reader obeys, so that one file cannot take a scan's memory or time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MiB = 1 << 20
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_rows: int = 1000  # rows, records or lines sampled per dataset (per sheet)
+    value_cap: int = 4096  # characters kept of one value
+    max_fields: int = 200  # columns per dataset: a wide file must not explode the report
+    max_bytes: int = 16 * MiB  # text a reader consumes; reaching it just ends the sample
+    max_line_bytes: int = 1 * MiB  # longer lines are cut there and their rest skipped
+    max_decompressed: int = 256 * MiB  # decompressed or spooled bytes; past it is TooLarge
+    max_members: int = 100  # zip members read
+    max_depth: int = 3  # archives inside archives
+    head_bytes: int = 64 * 1024  # what format detection looks at
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:
+        return cls(max_rows=settings.sample_size, value_cap=settings.value_cap)

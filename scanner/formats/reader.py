@@ -1,0 +1,116 @@
+"""One entry point for crawlers: detect a stream's format, unwrap archives, sample with the right reader."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass, field, replace
+
+from scanner.crawlers.base import FieldSample
+from scanner.formats import archives
+from scanner.formats.delimited import read_csv, read_tsv
+from scanner.formats.detect import COMPRESSED, Detection, detect
+from scanner.formats.errors import Corrupt, FormatError, Unsupported
+from scanner.formats.json_records import read_json, read_jsonl
+from scanner.formats.limits import Limits
+from scanner.formats.parquet import read_parquet
+from scanner.formats.streams import peek, spool
+from scanner.formats.text import read_text
+from scanner.formats.xlsx import read_xlsx
+
+STREAMED = {
+    "csv": read_csv,
+    "tsv": read_tsv,
+    "json": read_json,
+    "jsonl": read_jsonl,
+    "text": read_text,
+}
+RANDOM_ACCESS = {"parquet": read_parquet, "xlsx": read_xlsx}
+
+
+@dataclass
+class Sample:
+    format: str  # what the content is; for compressed files, what was inside
+    fields: list[FieldSample]
+    claimed: str | None = None  # what the name's extension said
+    layers: tuple[str, ...] = ()  # containers unwrapped on the way in, outermost first
+    mismatches: list[str] = field(default_factory=list)  # "name: named csv, holds parquet"
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (zip member, reason)
+
+    @property
+    def mismatch(self) -> bool:
+        return bool(self.mismatches)
+
+
+def read(stream, name: str | None = None, limits: Limits | None = None) -> Sample:
+    """Sample a binary stream positioned at its start. Raises a FormatError subclass when it cannot.
+
+    Seekable streams are read in place; others (S3 bodies) are spooled, up to
+    max_decompressed, only for formats that need random access (Parquet, XLSX, zip).
+    """
+    return _read(stream, name, limits or Limits(), 0)
+
+
+def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
+    stream, head, complete = peek(stream, limits.head_bytes)
+    found = detect(head, name, complete)
+    fmt = found.format
+    if fmt in ("zip", "xlsx", "parquet"):
+        stream = spool(stream, limits.max_decompressed, fmt)
+    if fmt in ("zip", "xlsx"):
+        fmt = _zip_kind(stream)
+        found = replace(found, format=fmt)
+    mismatches = [f"{name}: named {found.claimed}, holds {fmt}"] if found.mismatch else []
+
+    if fmt in COMPRESSED or fmt == "zip":
+        if depth >= limits.max_depth:
+            raise Unsupported(f"{fmt} nested more than {limits.max_depth} deep", found.claimed)
+        inner = _read_zip(stream, limits, depth) if fmt == "zip" else _read_compressed(found, stream, name, limits, depth)
+        inner.mismatches[:0] = mismatches
+        return inner
+    if fmt == "empty":
+        return Sample(fmt, [], found.claimed, (), mismatches)
+    reader = STREAMED.get(fmt) or RANDOM_ACCESS.get(fmt)
+    if reader is None:
+        raise Unsupported(fmt, found.claimed)
+    return Sample(fmt, reader(stream, limits), found.claimed, (), mismatches)
+
+
+def _zip_kind(stream) -> str:
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            kind = "xlsx" if "xl/workbook.xml" in zf.namelist() else "zip"
+    except zipfile.BadZipFile as e:
+        raise Corrupt(f"zip: {e}") from e
+    stream.seek(0)
+    return kind
+
+
+def _read_compressed(found: Detection, stream, name: str | None, limits: Limits, depth: int) -> Sample:
+    inner_name = name.rsplit(".", 1)[0] if name and found.claimed == found.format else None
+    inner = _read(archives.decompress(found.format, stream, limits), inner_name, limits, depth + 1)
+    return replace(inner, claimed=found.claimed, layers=(found.format, *inner.layers))
+
+
+def _read_zip(stream, limits: Limits, depth: int) -> Sample:
+    """Every member is read as a file of its own; fields are named "member:field"."""
+    fields: list[FieldSample] = []
+    skipped: list[tuple[str, str]] = []
+    mismatches: list[str] = []
+    errors: list[FormatError] = []
+    with zipfile.ZipFile(stream) as zf:
+        for member, opened in archives.zip_members(zf, limits):
+            try:
+                if isinstance(opened, FormatError):
+                    raise opened
+                with opened:
+                    inner = _read(opened, member, limits, depth + 1)
+            except FormatError as e:
+                errors.append(e)
+                skipped.append((member, str(e)))
+                continue
+            fields += [replace(f, name=f"{member}:{f.name}") for f in inner.fields]
+            skipped += [(f"{member}:{m}", reason) for m, reason in inner.skipped]
+            mismatches += inner.mismatches
+    if errors and not fields:
+        raise errors[0]  # nothing readable: the zip is as unsupported as its members
+    return Sample("zip", fields, "zip", ("zip",), mismatches, skipped)

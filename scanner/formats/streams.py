@@ -1,0 +1,124 @@
+"""Stream plumbing: peeking at a head without losing it, and capping decompressed output."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zlib
+import zipfile
+
+from scanner.formats.errors import Corrupt, TooLarge
+
+CHUNK = 64 * 1024
+
+# What decompressors raise on bad input. OSError is handled apart: only its errno-less kind
+# (gzip.BadGzipFile, bz2's "Invalid data stream") is about the data rather than the disk or network.
+DATA_ERRORS: tuple[type[BaseException], ...] = (EOFError, zlib.error, zipfile.BadZipFile)
+
+
+def seekable(stream) -> bool:
+    try:
+        return bool(stream.seekable())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def read_upto(stream, n: int) -> bytes:
+    """n bytes or up to the end: raw and decompressing streams may return short reads."""
+    parts, got = [], 0
+    while got < n:
+        data = stream.read(n - got)
+        if not data:
+            break
+        parts.append(data)
+        got += len(data)
+    return b"".join(parts)
+
+
+class Chain(io.RawIOBase):
+    """Bytes already read (a peeked head), then the rest of the stream."""
+
+    def __init__(self, head: bytes, rest):
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self._head:
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def peek(stream, n: int):
+    """(a stream that still starts at the beginning, its first n bytes, whether that is all of it)."""
+    if seekable(stream):
+        pos = stream.tell()
+        head = read_upto(stream, n)
+        stream.seek(pos)
+        return stream, head, len(head) < n
+    head = read_upto(stream, n)
+    return io.BufferedReader(Chain(head, stream), CHUNK), head, len(head) < n
+
+
+class Capped(io.RawIOBase):
+    """A decompressor's output, cut off at `limit` bytes (TooLarge), its data errors turned into Corrupt.
+
+    Not seekable on purpose: GzipFile would emulate a backwards seek by decompressing again.
+    """
+
+    def __init__(self, raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = ()):
+        self._raw, self._limit, self._what = raw, limit, what
+        self._errors = DATA_ERRORS + errors
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            data = self._raw.read(min(len(b), self._limit + 1 - self.count))
+        except self._errors as e:
+            raise Corrupt(f"{self._what}: {e or type(e).__name__}") from e
+        except OSError as e:
+            if e.errno is None:
+                raise Corrupt(f"{self._what}: {e}") from e
+            raise
+        self.count += len(data)
+        if self.count > self._limit:
+            raise TooLarge(self._limit, f"decompressed {self._what}")
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def capped(raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = ()) -> io.BufferedReader:
+    return io.BufferedReader(Capped(raw, limit, what, errors), CHUNK)
+
+
+def spool(stream, limit: int, what: str):
+    """A seekable copy for formats that need random access (Parquet footers, zip directories).
+
+    Held in memory while small, on disk beyond that, and never more than `limit` bytes.
+    """
+    if seekable(stream):
+        return stream
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    total = 0
+    while data := stream.read(CHUNK):
+        total += len(data)
+        if total > limit:
+            out.close()
+            raise TooLarge(limit, what)
+        out.write(data)
+    out.seek(0)
+    return out
