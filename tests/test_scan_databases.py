@@ -168,3 +168,21 @@ def test_connections_per_source_stay_within_the_limit(pg, tmp_path, limit):
     assert 1 <= len(pids) <= limit
     statements = re.findall(rf" {role}@kundesystem LOG:  statement: (.*)", pg.log_text())
     assert "SET statement_timeout = 30000" in statements and "SET lock_timeout = 5000" in statements
+
+
+def test_views_are_read_with_limit_not_tablesample(pg, tmp_path):
+    pg.execute("CREATE TABLE mange AS SELECT g AS id, 'k' || g || '@example.no' AS epost FROM generate_series(1, 50000) g",
+               database=DB)
+    pg.execute("CREATE VIEW mange_v AS SELECT epost FROM mange", database=DB)
+    pg.execute("ANALYZE mange", database=DB)
+    pg.execute("GRANT SELECT ON mange, mange_v TO skanner", database=DB)
+    try:
+        url = pg.url(user="skanner", password="Lese-Passord-1", database=DB)
+        result, lines = scan(url, tmp_path, "--include", "public.mange*", "--views", "--sample-size", "200")
+        assert result.exit_code == 0
+        methods = {r["location"]["dataset"]: r["method"] for r in lines if r["record"] == "dataset"}
+        assert methods["mange"].startswith("TABLESAMPLE") and methods["mange_v"].startswith("first 200 rows")
+        assert by_column(lines)[("mange_v", "epost")] == {"EMAIL_ADDRESS"}
+    finally:
+        pg.execute("DROP VIEW mange_v", database=DB)
+        pg.execute("DROP TABLE mange", database=DB)
