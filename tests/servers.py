@@ -155,6 +155,15 @@ class _Server:
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 
+    def _execute(self, statement, params, database):
+        conn = self._connect(database)  # each server's own driver, as its superuser
+        try:
+            with conn.cursor() as cur:
+                cur.execute(statement, params)
+                return [tuple(row) for row in cur.fetchall()] if cur.description else None
+        finally:
+            conn.close()
+
     def _url(self, scheme: str, user, password, database, query=None) -> str:
         if user is None:
             user, password = self.superuser, self.password
@@ -228,13 +237,7 @@ class PostgresServer(_Server):
 
     def execute(self, statement, params=None, database: str = "postgres"):
         """Run one statement as superuser (autocommit); rows if it returns any."""
-        conn = self._connect(database)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(statement, params)
-                return [tuple(row) for row in cur.fetchall()] if cur.description else None
-        finally:
-            conn.close()
+        return self._execute(statement, params, database)
 
     def create_database(self, name: str) -> None:
         self.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
@@ -329,13 +332,7 @@ class MariaDBServer(_Server):
 
     def execute(self, statement: str, params=None, database: str = ""):
         """Run one statement as root (autocommit); rows if it returns any."""
-        conn = self._connect(database)
-        try:
-            with conn.cursor() as cur:
-                cur.execute(statement, params)
-                return [tuple(row) for row in cur.fetchall()] if cur.description else None
-        finally:
-            conn.close()
+        return self._execute(statement, params, database)
 
     def create_database(self, name: str) -> None:
         self.execute(f"CREATE DATABASE {_quote_mysql_ident(name)} CHARACTER SET utf8mb4")

@@ -15,7 +15,7 @@ from typing import ClassVar
 from urllib.parse import quote
 
 from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.sources import Source, scheme_of
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,6 @@ class Crawler(ABC):
 
     @classmethod
     def handles(cls, url: str) -> bool:
-        from scanner.sources import scheme_of
-
         return scheme_of(url) in cls.SCHEMES
 
     @abstractmethod
