@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: dataset records may carry format and objects
 
 
 def now() -> str:
@@ -44,10 +44,10 @@ def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: 
 
 
 def dataset(scan_id: str, source: dict, location: dict, rows_sampled: int, row_estimate: int | None,
-            fields: int, method: str, duration_ms: int, columns: list[dict]) -> dict:
+            fields: int, method: str, duration_ms: int, columns: list[dict], details: dict | None = None) -> dict:
     return {**_base("dataset", scan_id), "source": source, "location": location, "rows_sampled": rows_sampled,
             "row_estimate": row_estimate, "fields": fields, "method": method, "duration_ms": duration_ms,
-            "columns": columns}
+            "columns": columns, **(details or {})}
 
 
 def skipped(scan_id: str, source: dict, location: dict | None, reason: str) -> dict:

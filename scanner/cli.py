@@ -139,6 +139,30 @@ def _sample_sizes(values: tuple[str, ...]) -> tuple[int, dict[str, int]]:
     return default, per_source
 
 
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+          "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+class ByteSize(click.ParamType):
+    """64K, 1M, 10MiB, 2G or a plain number of bytes (binary units)."""
+
+    name = "size"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().replace(" ", "")
+        number = text.rstrip("kmgib")
+        unit = text[len(number):]
+        try:
+            size = int(float(number) * _UNITS[unit])
+        except (ValueError, KeyError):
+            self.fail(f"{value!r} is not a size (examples: 65536, 64K, 1M, 2GiB)", param, ctx)
+        if size < 1024:
+            self.fail(f"{value!r}: at least 1K", param, ctx)
+        return size
+
+
 def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -147,25 +171,44 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.argument("urls", nargs=-1, required=True, metavar="URL...")
 @click.option("-o", "--output", default="report.jsonl", show_default=True, help="Report file; - for stdout.")
 @click.option("--format", "report_format", default="jsonl", show_default=True, help="Report writer plugin.")
-@click.option("--include", multiple=True, metavar="GLOB", help="Only schema.table[.column] matching (repeatable).")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip schema.table[.column] matching (repeatable).")
+@click.option("--include", multiple=True, metavar="GLOB",
+              help="Only schema.table[.column], bucket/key or relative path matching (repeatable).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip schema.table[.column], bucket/key or relative path matching (repeatable).")
 @click.option("--sample-size", "sample_sizes", multiple=True, default=("1000",), show_default=True, metavar="[SOURCE=]N",
-              help="Rows per table; SOURCE=N for one source (by name, see the report header).")
+              help="Rows per table or dataset; SOURCE=N for one source (by name, see the report header).")
 @click.option("--views", is_flag=True, help="Sample views too.")
-@click.option("--max-connections", type=click.IntRange(1, 64), default=1, show_default=True, help="Per source.")
+@click.option("--max-connections", type=click.IntRange(1, 64), default=None,
+              help="Concurrent reads per source [default: 1 for databases, 4 for files, 8 for S3].")
+@click.option("--objects-per-dataset", type=click.IntRange(0), default=5, show_default=True,
+              help="Files or objects read per dataset (newest + random); 0 reads all.")
+@click.option("--read-bytes", "object_bytes", type=ByteSize(), default="1M", show_default=True,
+              help="Bytes read from the start of each file or object.")
+@click.option("--max-object-bytes", type=ByteSize(), default="256M", show_default=True,
+              help="Cap on what one Parquet/XLSX/zip object may cost, fetched or decompressed.")
+@click.option("--profile", "aws_profile", default=None, help="AWS profile for s3:// sources (default: the standard chain).")
+@click.option("--region", "aws_region", default=None, help="AWS region for s3:// sources.")
+@click.option("--endpoint-url", default=None, metavar="URL",
+              help="S3-compatible endpoint (MinIO, Ceph, …) for s3:// sources.")
 @click.option("--statement-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds.")
 @click.option("--value-cap", type=click.IntRange(16), default=4096, show_default=True, help="Characters kept of one value.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--detector", "-d", multiple=True, metavar="NAME", help="Only these detectors.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
-def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, statement_timeout,
+def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, objects_per_dataset,
+         object_bytes, max_object_bytes, aws_profile, aws_region, endpoint_url, statement_timeout,
          value_cap, min_confidence, detector, fail_on):
-    """Scan databases (and, with later crawlers, stores and logs) for personal data.
+    """Scan databases, object stores and files for personal data.
 
     \b
-    URL schemes: postgresql://, mysql+pymysql://, mariadb+pymysql://, sqlite:///,
-    mssql+pyodbc://, oracle+oracledb://
+    Databases: postgresql://, mysql+pymysql://, mariadb+pymysql://, sqlite:///,
+               mssql+pyodbc://, oracle+oracledb://
+    Objects:   s3://bucket/prefix, or s3:// for every bucket the credentials list
+    Files:     /path, ./path or file:///path
+    \b
+    Files and objects that differ only by date, partition or sequence number are one
+    dataset (exports/*/*/maleverdi_*.csv); a few of each are read.
     \b
     Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
     2 bad usage or configuration; 3 some sources or locations could not be scanned.
@@ -181,13 +224,20 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     settings = ScanSettings(
         sample_size=sample_size, include=_csv(include), exclude=_csv(exclude), views=views,
         max_connections=max_connections, statement_timeout=statement_timeout, value_cap=value_cap,
-        min_confidence=min_confidence, detectors=_csv(detector),
+        min_confidence=min_confidence, detectors=_csv(detector), objects_per_dataset=objects_per_dataset,
+        object_bytes=object_bytes, max_object_bytes=max(max_object_bytes, object_bytes),
     )
+    aws = {k: v for k, v in (("profile", aws_profile), ("region", aws_region), ("endpoint_url", endpoint_url)) if v}
     try:
         writer_cls = plugins.load(report_format, plugins.REPORTS)
         sources = [Source(u, crawler=plugins.crawler_for(u)[0]) for u in urls]
-        sources = [Source(s.url, s.name, s.crawler, {"sample_size": per_source[s.name]} if s.name in per_source else {})
-                   for s in sources]
+        sources = [
+            Source(s.url, s.name, s.crawler, {
+                **({"sample_size": per_source[s.name]} if s.name in per_source else {}),
+                **(aws if s.crawler == "s3" else {}),
+            })
+            for s in sources
+        ]
         unknown = set(per_source) - {s.name for s in sources}
         if unknown:
             raise click.BadParameter(f"no source named {', '.join(sorted(unknown))}", param_hint="--sample-size")

@@ -32,6 +32,16 @@ class BarProgress(NoProgress):
         self._bar.stop()
 
 
+def place(loc: dict) -> str:
+    """A location as a reader scans for it: schema.table.column, bucket/key#field, path#field."""
+    field = loc.get("field")
+    if loc["uri"].startswith("file://"):
+        return loc["dataset"] + (f"#{field}" if field else "")
+    if loc["uri"].startswith("s3://"):
+        return f"{loc['container']}/{loc['dataset']}" + (f"#{field}" if field else "")
+    return ".".join(p for p in (loc["container"], loc["dataset"], field) if p)
+
+
 def progress_for(console: Console) -> NoProgress:
     return BarProgress(console) if console.is_terminal else NoProgress()
 
@@ -51,8 +61,7 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
         for col in columns:
             table.add_column(col, justify="right" if col in ("confidence", "hits") else "left", no_wrap=True)
         for r in sorted(locations, key=lambda r: (r["source"]["name"], r["location"]["uri"], -r["confidence"])):
-            loc = r["location"]
-            where = ".".join(p for p in (loc["container"], loc["dataset"], loc["field"]) if p)
+            where = place(r["location"])
             hits = f"{r['hits']}/{r['sampled']}" if r["hits"] else "name+shape"
             row = ([r["source"]["name"]] if several else []) + [
                 where, r["entity_type"], r["category"], f"{r['confidence']:.2f}", hits,

@@ -19,7 +19,7 @@ from detectors.engine import Engine
 from detectors.evidence import Fingerprinter
 from reports import records
 from scanner import __version__
-from scanner.crawlers.base import DatasetSample, Failed, Skip, WorkUnit
+from scanner.crawlers.base import DatasetSample, Failed, Skip, Skipped, WorkUnit
 from scanner.plugins import crawler_for
 from scanner.redact import describe_error
 from scanner.settings import ScanSettings
@@ -52,15 +52,21 @@ def examine(sample: DatasetSample, source: Source, engine: Engine, settings: Sca
     unit = sample.unit
     src = source.describe()
     out = [records.dataset(scan_id, src, unit.location.to_dict(source), sample.rows_sampled, unit.row_estimate,
-                           len(sample.fields), sample.method, duration_ms, sample.columns)]
+                           len(sample.fields), sample.method, duration_ms, sample.columns, sample.details)]
     for name, reason in sample.skipped_fields:
         out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
+    for p in sample.problems:
+        if p.kind == "error":
+            out.append(records.error(scan_id, src, p.location.to_dict(source), {"type": "ReadError", "message": p.reason}))
+        else:
+            out.append(records.skipped(scan_id, src, p.location.to_dict(source), p.reason))
     names = [f.name for f in sample.fields]
     for f in sample.fields:
         result = classify_column(f.name, f.declared_type, f.values, engine,
                                  neighbours=[n for n in names if n != f.name], fingerprint=fingerprint)
         for verdict in result.findings(settings.min_confidence):
-            out.append(records.finding(scan_id, src, unit.location.with_field(f.name).to_dict(source), verdict,
+            where = unit.location.with_field(None if f.unstructured else f.name)
+            out.append(records.finding(scan_id, src, where.to_dict(source), verdict,
                                        f.declared_type, unit.row_estimate,
                                        categories.info(verdict.entity_type).personal))
     return out
@@ -164,11 +170,13 @@ def scan(
                 except Exception as exc:
                     return unit, None, exc, int((time.monotonic() - t) * 1000)
 
-            # Sampling waits on the database, so up to max_connections tables are read at once;
+            # Sampling waits on the scanned system, so up to `connections` units are read at once;
             # detection stays in this thread.
-            with ThreadPoolExecutor(max_workers=settings.max_connections) as pool:
-                for unit, result, exc, ms in bounded_map(pool, sample, units, 2 * settings.max_connections):
-                    if exc is not None:
+            with ThreadPoolExecutor(max_workers=crawler.connections) as pool:
+                for unit, result, exc, ms in bounded_map(pool, sample, units, 2 * crawler.connections):
+                    if isinstance(exc, Skipped):
+                        emit(records.skipped(scan_id, src, unit.location.to_dict(source), exc.reason))
+                    elif exc is not None:
                         emit(records.error(scan_id, src, unit.location.to_dict(source),
                                            describe_error(exc, source.secrets)))
                     else:

@@ -11,7 +11,7 @@ class ScanSettings:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     views: bool = False
-    max_connections: int = 1  # per source
+    max_connections: int | None = None  # per source; None: the crawler's default (1 for databases)
     statement_timeout: float = 30.0  # seconds
     lock_timeout: float = 5.0
     connect_timeout: float = 10.0
@@ -19,6 +19,9 @@ class ScanSettings:
     min_confidence: float = 0.5
     seed: int = 20261124  # sampling is repeatable, so two scans compare like with like
     detectors: tuple[str, ...] = ()
+    objects_per_dataset: int = 5  # files or objects read from one dataset (newest + random); 0: all
+    object_bytes: int = 1 << 20  # bytes read from the start of each file or object
+    max_object_bytes: int = 256 << 20  # cap for formats that need the whole object (Parquet, XLSX, zip)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -1,4 +1,4 @@
-pytest_plugins = ["servers"]  # throw-away PostgreSQL and MariaDB servers (tests/servers.py)
+pytest_plugins = ["servers", "aws_servers"]  # throw-away PostgreSQL, MariaDB and moto servers
 
 import pytest
 

@@ -330,12 +330,41 @@ def test_zip_lists_members_it_cannot_read(tmp_path):
 # --- Malformed and hostile input ------------------------------------------------------------------------
 
 
-def test_truncated_gzip_is_corrupt(tmp_path):
-    data = gzip.compress(csv_bytes() * 50)
+def noisy_csv(rows: int = 400) -> bytes:
+    """Compresses like real data: repeated rows would fit in a gzip's first few bytes."""
+    rnd = random.Random(5)
+    return csv_bytes() + "".join(f"{rnd.random()};{rnd.random()};x;{rnd.random()}\r\n" for _ in range(rows)).encode()
+
+
+def test_truncated_gzip_keeps_the_readable_part_and_says_so(tmp_path):
+    data = gzip.compress(noisy_csv())
     path = tmp_path / "cut.csv.gz"
     path.write_bytes(data[: len(data) // 2])
+    sample = read_file(path)
+    assert sample.format == "csv" and by_name(sample)["navn"][:3] == NAMES[:3]
+    assert len(sample.warnings) == 1 and "gzip: truncated" in sample.warnings[0]
+
+
+def test_gzip_cut_before_any_data_is_corrupt(tmp_path):
+    path = tmp_path / "cut.csv.gz"
+    path.write_bytes(gzip.compress(csv_bytes())[:12])
     with pytest.raises(Corrupt, match="gzip"):
         read_file(path)
+
+
+@pytest.mark.parametrize("compress", [gzip.compress, lambda d: bz2.compress(d, 1)], ids=["gzip", "bzip2"])
+def test_a_prefix_read_ends_quietly_where_the_bytes_end(tmp_path, compress):
+    data = compress(noisy_csv(8000))  # bzip2 gives nothing before its first 100 kB block is complete
+    sample = read(io.BytesIO(data[: len(data) // 3]), "export.csv.gz", Limits(partial=True))
+    assert sample.format == "csv" and sample.warnings == [] and len(by_name(sample)["navn"]) > 10
+
+
+def test_a_prefix_read_of_a_json_array_keeps_the_whole_items(tmp_path):
+    items = [{"kunde": {"epost": f"kunde{i}@example.no"}} for i in range(2000)]
+    data = json.dumps(items).encode()
+    sample = read(io.BytesIO(data[:5000]), "kunder.json", Limits(partial=True))
+    emails = by_name(sample)["kunde.epost"]
+    assert 10 < len(emails) < 2000 and all(e.endswith("@example.no") for e in emails)
 
 
 def test_invalid_utf8_text_is_replaced_not_fatal(tmp_path):

@@ -23,21 +23,26 @@ class Location:
     container: str | None  # schema, bucket, root directory, host or log group
     dataset: str  # table, key pattern, relative path or stream
     field: str | None = None  # column, JSON path or parsed log field
+    base: str | None = None  # the container's own URI (s3://bucket, file:///root), when it has one
 
     def with_field(self, name: str | None) -> Location:
-        return Location(self.container, self.dataset, name)
+        return Location(self.container, self.dataset, name, self.base)
 
     def dotted(self) -> str:
         return ".".join(p for p in (self.container, self.dataset, self.field) if p)
 
     def uri(self, source: Source) -> str:
+        frag = f"#{quote(self.field, safe='.[]')}" if self.field else ""
+        if self.base is not None:
+            return f"{self.base.rstrip('/')}/{quote(self.dataset, safe='/*=')}{frag}"
         parts = [p for p in (self.container, self.dataset) if p is not None]
         path = "/".join(quote(p, safe="") for p in parts)
-        frag = f"#{quote(self.field, safe='.[]')}" if self.field else ""
         return f"{source.masked_url.rstrip('/')}/{path}{frag}"
 
     def to_dict(self, source: Source) -> dict:
-        return {**asdict(self), "uri": self.uri(source)}
+        d = asdict(self)
+        del d["base"]
+        return {**d, "uri": self.uri(source)}
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,16 @@ class FieldSample:
     values: list  # raw sampled values: kept in memory, never written out
     nullable: bool | None = None
     comment: str | None = None
+    unstructured: bool = False  # running text (a log, a note): findings belong to the dataset, not a field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Part of a unit that could not be read (one object of a dataset): listed, not lost."""
+
+    location: Location
+    reason: str
+    kind: str = "skipped"  # "skipped": deliberately not read (type, permission); "error": broken
 
 
 @dataclass
@@ -66,6 +81,8 @@ class DatasetSample:
     method: str  # how the rows were chosen, for the report
     skipped_fields: list[tuple[str, str]] = field(default_factory=list)  # (field, reason)
     columns: list[dict] = field(default_factory=list)  # what discovery saw: name, type, nullable, comment
+    problems: list[Problem] = field(default_factory=list)
+    details: dict = field(default_factory=dict)  # extra dataset-record keys (format, objects), JSON-able
 
 
 @dataclass(frozen=True)
@@ -74,6 +91,14 @@ class Skip:
 
     location: Location
     reason: str
+
+
+class Skipped(Exception):
+    """Raised by sample(): nothing in the unit can or may be read (all PDFs, all access denied)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 @dataclass(frozen=True)
@@ -88,9 +113,20 @@ class Crawler(ABC):
     NAME: ClassVar[str]
     SCHEMES: ClassVar[tuple[str, ...]]
 
+    CONNECTIONS: ClassVar[int] = 1  # concurrent reads per source unless --max-connections says otherwise
+
     def __init__(self, source: Source, settings: ScanSettings):
         self.source = source
         self.settings = settings
+
+    @property
+    def connections(self) -> int:
+        return self.settings.max_connections or self.CONNECTIONS
+
+    @property
+    def sample_size(self) -> int:
+        """Rows per unit: --sample-size SOURCE=N for this source, else the scan's."""
+        return int(self.source.options.get("sample_size", self.settings.sample_size))
 
     @classmethod
     def handles(cls, url: str) -> bool:

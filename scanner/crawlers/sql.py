@@ -63,7 +63,7 @@ class SqlCrawler(Crawler):
                 url,
                 connect_args=connect_args(url, self.settings),
                 poolclass=sa.pool.QueuePool,
-                pool_size=self.settings.max_connections,  # the per-source connection limit
+                pool_size=self.connections,  # the per-source connection limit
                 max_overflow=0,
                 pool_timeout=self.settings.statement_timeout * 2,
                 pool_pre_ping=True,

@@ -14,19 +14,23 @@ from scanner.formats.streams import capped
 _ZIP_AES = 99  # WinZip AES: the method number stands in for the real one
 
 
-def decompress(fmt: str, stream, limits: Limits):
-    """A readable stream of the decompressed bytes, never more than max_decompressed of them."""
+def decompress(fmt: str, stream, limits: Limits, notes: list[str] | None = None):
+    """A readable stream of the decompressed bytes, never more than max_decompressed of them.
+
+    A truncated stream ends early and is noted in `notes` (see streams.Capped).
+    """
+    cap, partial = limits.max_decompressed, limits.partial
     if fmt == "gzip":
-        return capped(gzip.GzipFile(fileobj=stream, mode="rb"), limits.max_decompressed, fmt)
+        return capped(gzip.GzipFile(fileobj=stream, mode="rb"), cap, fmt, notes=notes, partial=partial)
     if fmt == "bzip2":
-        return capped(bz2.BZ2File(stream), limits.max_decompressed, fmt)
+        return capped(bz2.BZ2File(stream), cap, fmt, notes=notes, partial=partial)
     if fmt == "zstd":
         try:
             import zstandard
         except ImportError as e:
             raise Unsupported("zstd (zstandard is not installed)") from e
         reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
-        return capped(reader, limits.max_decompressed, fmt, (zstandard.ZstdError,))
+        return capped(reader, cap, fmt, (zstandard.ZstdError,), notes=notes, partial=partial)
     raise Unsupported(fmt)
 
 

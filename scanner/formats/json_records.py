@@ -34,8 +34,8 @@ def _name(path: str) -> str:
 class _Text:
     """Decoded text read on demand, so one array item at a time is held rather than the file."""
 
-    def __init__(self, stream, budget: int):
-        self.stream, self.budget, self.limit = stream, budget, budget
+    def __init__(self, stream, budget: int, partial: bool = False):
+        self.stream, self.budget, self.limit, self.partial = stream, budget, budget, partial
         self.decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
         self.text, self.pos, self.eof, self.exhausted = "", 0, False, False
 
@@ -70,6 +70,8 @@ class _Text:
                     self.pos = end
                     return value
             except json.JSONDecodeError as e:
+                if self.eof and self.partial:  # the prefix we fetched ends inside this value
+                    raise TooLarge(self.limit, "one JSON value") from e
                 if self.eof:
                     raise Corrupt(f"json: {e.msg} at char {e.pos}") from e
             if not self.fill():
@@ -102,7 +104,7 @@ def _top_level(text: _Text, limits: Limits) -> Iterator:
 
 def read_json(stream, limits: Limits) -> list[FieldSample]:
     """A single document, or an array whose items are records (paths relative to each item)."""
-    text = _Text(stream, limits.max_bytes)
+    text = _Text(stream, limits.max_bytes, limits.partial)
     return fields_of(_top_level(text, limits), limits)
 
 

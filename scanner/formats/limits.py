@@ -18,7 +18,11 @@ class Limits:
     max_members: int = 100  # zip members read
     max_depth: int = 3  # archives inside archives
     head_bytes: int = 64 * 1024  # what format detection looks at
+    # The stream is only the first bytes of a larger object (an S3 range read): its sudden end
+    # is the end of the sample, not a truncated file.
+    partial: bool = False
 
     @classmethod
-    def from_settings(cls, settings) -> Limits:
-        return cls(max_rows=settings.sample_size, value_cap=settings.value_cap)
+    def from_settings(cls, settings, rows: int | None = None) -> Limits:
+        return cls(max_rows=rows or settings.sample_size, value_cap=settings.value_cap,
+                   max_bytes=settings.object_bytes, max_decompressed=settings.max_object_bytes)

@@ -35,6 +35,7 @@ class Sample:
     layers: tuple[str, ...] = ()  # containers unwrapped on the way in, outermost first
     mismatches: list[str] = field(default_factory=list)  # "name: named csv, holds parquet"
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (zip member, reason)
+    warnings: list[str] = field(default_factory=list)  # sampled, but something was wrong (a truncated gzip)
 
     @property
     def mismatch(self) -> bool:
@@ -87,8 +88,12 @@ def _zip_kind(stream) -> str:
 
 def _read_compressed(found: Detection, stream, name: str | None, limits: Limits, depth: int) -> Sample:
     inner_name = name.rsplit(".", 1)[0] if name and found.claimed == found.format else None
-    inner = _read(archives.decompress(found.format, stream, limits), inner_name, limits, depth + 1)
-    return replace(inner, claimed=found.claimed, layers=(found.format, *inner.layers))
+    notes: list[str] = []
+    inner = _read(archives.decompress(found.format, stream, limits, notes), inner_name, limits, depth + 1)
+    if notes and not any(f.values for f in inner.fields):
+        raise Corrupt(notes[0].split(";")[0])  # nothing was readable before the cut
+    return replace(inner, claimed=found.claimed, layers=(found.format, *inner.layers),
+                   warnings=[*notes, *inner.warnings])
 
 
 def _read_zip(stream, limits: Limits, depth: int) -> Sample:
@@ -96,6 +101,7 @@ def _read_zip(stream, limits: Limits, depth: int) -> Sample:
     fields: list[FieldSample] = []
     skipped: list[tuple[str, str]] = []
     mismatches: list[str] = []
+    warnings: list[str] = []
     errors: list[FormatError] = []
     with zipfile.ZipFile(stream) as zf:
         for member, opened in archives.zip_members(zf, limits):
@@ -111,6 +117,7 @@ def _read_zip(stream, limits: Limits, depth: int) -> Sample:
             fields += [replace(f, name=f"{member}:{f.name}") for f in inner.fields]
             skipped += [(f"{member}:{m}", reason) for m, reason in inner.skipped]
             mismatches += inner.mismatches
+            warnings += [f"{member}: {w}" for w in inner.warnings]
     if errors and not fields:
         raise errors[0]  # nothing readable: the zip is as unsupported as its members
-    return Sample("zip", fields, "zip", ("zip",), mismatches, skipped)
+    return Sample("zip", fields, "zip", ("zip",), mismatches, skipped, warnings)

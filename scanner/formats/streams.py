@@ -70,20 +70,38 @@ def peek(stream, n: int):
 class Capped(io.RawIOBase):
     """A decompressor's output, cut off at `limit` bytes (TooLarge), its data errors turned into Corrupt.
 
+    A compressed stream that just stops (EOFError) ends the output instead: with `notes`, the
+    truncation is noted there, so what was readable is still sampled and the cut still reported;
+    with `partial` (we fetched only a prefix) the end is expected and nothing is noted.
     Not seekable on purpose: GzipFile would emulate a backwards seek by decompressing again.
     """
 
-    def __init__(self, raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = ()):
+    def __init__(self, raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = (),
+                 notes: list[str] | None = None, partial: bool = False):
         self._raw, self._limit, self._what = raw, limit, what
+        # read1 returns what one step decompressed; read(n) would loop and, on a truncated
+        # stream, drop everything decompressed in that call along with the EOFError.
+        self._read = getattr(raw, "read1", raw.read)
         self._errors = DATA_ERRORS + errors
+        self._notes, self._partial = notes, partial
         self.count = 0
+        self.ended = False
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, b) -> int:
+        if self.ended:
+            return 0
         try:
-            data = self._raw.read(min(len(b), self._limit + 1 - self.count))
+            data = self._read(min(len(b), self._limit + 1 - self.count))
+        except EOFError as e:
+            if not (self._partial or self._notes is not None):
+                raise Corrupt(f"{self._what}: {e or type(e).__name__}") from e
+            if not self._partial:
+                self._notes.append(f"{self._what}: truncated ({e}); the readable part was sampled")
+            self.ended = True
+            return 0
         except self._errors as e:
             raise Corrupt(f"{self._what}: {e or type(e).__name__}") from e
         except OSError as e:
@@ -101,8 +119,9 @@ class Capped(io.RawIOBase):
         super().close()
 
 
-def capped(raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = ()) -> io.BufferedReader:
-    return io.BufferedReader(Capped(raw, limit, what, errors), CHUNK)
+def capped(raw, limit: int, what: str, errors: tuple[type[BaseException], ...] = (),
+           notes: list[str] | None = None, partial: bool = False) -> io.BufferedReader:
+    return io.BufferedReader(Capped(raw, limit, what, errors, notes, partial), CHUNK)
 
 
 def spool(stream, limit: int, what: str):

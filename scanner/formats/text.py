@@ -68,4 +68,4 @@ def read_text(stream, limits: Limits) -> list[FieldSample]:
             lines.append(cap(line, limits.value_cap))
             if len(lines) >= limits.max_rows:
                 break
-    return [FieldSample("text", None, lines)]
+    return [FieldSample("text", None, lines, unstructured=True)]

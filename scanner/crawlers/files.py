@@ -1,0 +1,204 @@
+"""The local file system: `kartlegg scan /srv/eksport` or `file:///srv/eksport`.
+
+Files are grouped into datasets like objects in a bucket, and read by the shared format readers.
+The walk never leaves the root: a symlink that points outside it is listed and not followed,
+a directory reached twice (a symlink loop) is read once, and FIFOs, sockets and devices are
+listed without being opened. Names that are not valid UTF-8 are reported with `\\xNN` escapes.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import io
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import quote, unquote, urlsplit
+
+from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
+from scanner.crawlers.datasets import Grouper, Member
+from scanner.crawlers.objects import Denied, sample_dataset, unit_for, unreadable_reason
+
+_KINDS = {stat.S_IFIFO: "fifo", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
+
+
+def display(name: str) -> str:
+    """A file name as valid Unicode: undecodable bytes (kept by Python as surrogates) become `\\xNN`."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def root_of(url: str) -> str:
+    if url.lower().startswith("file://"):
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            raise ValueError(f"file URLs name a local path (file:///path), not a host: {parts.netloc}")
+        path = unquote(parts.path, errors="surrogateescape")
+    else:
+        path = url
+    return os.path.abspath(os.path.expanduser(path))
+
+
+def inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+class _Counting(io.RawIOBase):
+    """A file whose reads are counted, for the bytes-read figure of the report."""
+
+    def __init__(self, raw: io.FileIO, tally):
+        self._raw, self._tally = raw, tally
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._raw.readinto(b)
+        self._tally(n or 0)
+        return n
+
+    def seek(self, offset, whence=io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class FileCrawler(Crawler):
+    NAME = "files"
+    SCHEMES = ("file",)
+    CONNECTIONS = 4  # files are read concurrently; the disk, not a server, is the limit
+
+    def __init__(self, source, settings):
+        super().__init__(source, settings)
+        self.path = root_of(source.url)
+
+    @property
+    def root(self) -> str:
+        """The directory keys are relative to (the parent, when the source is one file)."""
+        return self.path if not os.path.isfile(self.path) else os.path.dirname(self.path)
+
+    @property
+    def base(self) -> str:
+        return "file://" + quote(display(self.root))
+
+    def _location(self, rel: str) -> Location:
+        return Location(display(self.root), display(rel) or ".", None, self.base)
+
+    def wanted(self, rel: str) -> bool:
+        """--include / --exclude globs match the path relative to the root (`*` crosses `/`)."""
+        name = display(rel)
+        s = self.settings
+        return (not s.include or any(fnmatch.fnmatchcase(name, p) for p in s.include)) and not any(
+            fnmatch.fnmatchcase(name, p) for p in s.exclude
+        )
+
+    # -- discovery ------------------------------------------------------------------------------
+    def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
+        os.stat(self.path)  # a missing root fails the source, with the OS's reason
+        grouper = Grouper(self.settings.objects_per_dataset, self.settings.seed)
+        if os.path.isfile(self.path):
+            st = os.stat(self.path)
+            grouper.add(Member(os.path.basename(self.path), st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
+        else:
+            yield from self._walk(grouper)
+        for ds in grouper:
+            if ds.readable == 0:
+                yield Skip(self._location(ds.name), unreadable_reason(ds))
+            else:
+                unit = unit_for(self.source.name, self.NAME, display(self.root), self.base, ds)
+                yield WorkUnit(unit.source, unit.crawler, self._location(ds.name), None, unit.meta)
+
+    def _walk(self, grouper: Grouper) -> Iterator[Skip | Failed]:
+        real_root = os.path.realpath(self.root)
+        seen_dirs: set[tuple[int, int]] = set()
+        seen_files: set[tuple[int, int]] = set()
+        st = os.stat(self.root)
+        seen_dirs.add((st.st_dev, st.st_ino))
+        stack = [""]
+        while stack:
+            rel = stack.pop()
+            path = os.path.join(self.root, rel) if rel else self.root
+            try:
+                with os.scandir(path) as it:
+                    entries = sorted(it, key=lambda e: e.name)
+            except PermissionError:
+                yield Skip(self._location(rel), "unreadable directory: permission denied")
+                continue
+            except OSError as e:
+                yield Failed(self._location(rel), e)
+                continue
+            subdirs = []
+            for entry in entries:
+                child = f"{rel}/{entry.name}" if rel else entry.name
+                try:
+                    found = self._entry(entry, child, real_root)
+                except OSError as e:
+                    yield Failed(self._location(child), e)
+                    continue
+                if isinstance(found, Skip):
+                    if self.wanted(child):
+                        yield found
+                    continue
+                kind, st = found
+                key = (st.st_dev, st.st_ino)
+                if kind == "dir":
+                    if key in seen_dirs:
+                        if entry.is_symlink() and self.wanted(child):
+                            yield Skip(self._location(child), "symlink to a directory already scanned")
+                        continue
+                    seen_dirs.add(key)
+                    subdirs.append(child)
+                elif key not in seen_files and self.wanted(child):  # hard links and in-root symlinks: once
+                    seen_files.add(key)
+                    grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
+            stack.extend(reversed(subdirs))
+
+    def _entry(self, entry: os.DirEntry, child: str, real_root: str):
+        """("dir"|"file", stat) or a Skip."""
+        if entry.is_symlink():
+            target = os.path.realpath(entry.path)
+            if not inside(target, real_root):
+                return Skip(self._location(child), "symlink leads outside the root: not followed")
+            try:
+                st = os.stat(entry.path)
+            except OSError:
+                return Skip(self._location(child), "broken symlink")
+        else:
+            st = entry.stat(follow_symlinks=False)
+        if stat.S_ISDIR(st.st_mode):
+            return "dir", st
+        if stat.S_ISREG(st.st_mode):
+            return "file", st
+        kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
+        return Skip(self._location(child), f"not a regular file ({kind})")
+
+    # -- sampling -------------------------------------------------------------------------------
+    def sample(self, unit: WorkUnit):
+        return sample_dataset(unit, self._open, self.settings, self.sample_size, display)
+
+    @contextmanager
+    def _open(self, member: Member, limits, tally):
+        path = os.path.join(self.root, member.key)
+        real = os.path.realpath(path)
+        if not inside(real, os.path.realpath(self.root)):  # changed since discovery
+            raise Denied("symlink leads outside the root: not followed")
+        # O_NONBLOCK: a FIFO swapped in since discovery must not hang the scan; O_NOFOLLOW: nor
+        # a symlink swapped in for the resolved path.
+        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise Denied("not a regular file")
+            raw = io.FileIO(fd, "rb", closefd=True)
+        except BaseException:
+            os.close(fd)
+            raise
+        with io.BufferedReader(_Counting(raw, tally), 64 * 1024) as stream:
+            yield stream, False
