@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import re
 import threading
 import urllib.request
@@ -50,6 +51,8 @@ class Identity:
 class MotoServer:
     def __init__(self):
         from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
 
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
@@ -125,6 +128,7 @@ class FaultyProxy:
     upstream: str
     faults: list[Fault] = field(default_factory=list)
     served: Counter = field(default_factory=Counter)  # kind -> responses the proxy made up
+    methods: Counter = field(default_factory=Counter)  # HTTP method -> requests seen
     forwarded: int = 0
 
     def __post_init__(self):
@@ -140,6 +144,7 @@ class FaultyProxy:
 
     def _fault_for(self, line: str) -> str | None:
         with self._lock:
+            self.methods[line.split(" ", 1)[0]] += 1
             for fault in self.faults:
                 if fault.times != 0 and fault.pattern.search(line):
                     if fault.times > 0:

@@ -91,7 +91,7 @@ class Dataset:
             return
         # A seeded priority per key, kept smallest-first: the same keys are chosen whatever the
         # listing order, so two scans of an unchanged bucket read the same objects.
-        priority = random.Random(f"{self.seed}|{member.key}").random()
+        priority = random.Random(f"{self.seed}|{member.key}".encode("utf-8", "surrogateescape")).random()
         item = (-priority, member.key, member)
         if len(self._reservoir) < self.want:
             heapq.heappush(self._reservoir, item)

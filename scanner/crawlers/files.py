@@ -164,13 +164,12 @@ class FileCrawler(Crawler):
     def _entry(self, entry: os.DirEntry, child: str, real_root: str):
         """("dir"|"file", stat) or a Skip."""
         if entry.is_symlink():
-            target = os.path.realpath(entry.path)
-            if not inside(target, real_root):
-                return Skip(self._location(child), "symlink leads outside the root: not followed")
             try:
                 st = os.stat(entry.path)
             except OSError:
                 return Skip(self._location(child), "broken symlink")
+            if not inside(os.path.realpath(entry.path), real_root):
+                return Skip(self._location(child), "symlink leads outside the root: not followed")
         else:
             st = entry.stat(follow_symlinks=False)
         if stat.S_ISDIR(st.st_mode):

@@ -1,0 +1,32 @@
+"""Reading a JSONL report back in tests: every line validated against the published schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+
+SCHEMA = json.loads((Path(__file__).parent.parent / "reports" / "report.schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
+
+
+def report(path) -> list[dict]:
+    lines = [json.loads(line) for line in open(path, encoding="utf-8")]
+    for line in lines:
+        VALIDATOR.validate(line)
+    return lines
+
+
+def of(lines: list[dict], kind: str) -> list[dict]:
+    return [r for r in lines if r["record"] == kind]
+
+
+def findings(lines: list[dict]) -> set[tuple[str, str | None, str]]:
+    return {(r["location"]["dataset"], r["location"]["field"], r["entity_type"]) for r in of(lines, "finding")}
+
+
+def reasons(lines: list[dict], kind: str = "skipped") -> dict[str, str]:
+    """dataset -> skip reason (or error message)."""
+    return {r["location"]["dataset"]: (r["reason"] if kind == "skipped" else r["error"]["message"])
+            for r in of(lines, kind) if r["location"]}

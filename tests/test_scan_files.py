@@ -1,0 +1,213 @@
+"""`kartlegg scan /path` on real directory trees built in temp dirs: walking, grouping, odd names,
+symlinks, special and unreadable files."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from detectors import synthetic
+from reporting import findings, of, reasons, report
+from scanner.cli import cli
+from scanner.crawlers.base import WorkUnit
+from scanner.crawlers.files import FileCrawler, display
+from scanner.settings import ScanSettings
+from scanner.sources import Source
+
+R = random.Random(44)
+NAMES = ["Kari Nordmann", "Ola Hansen", "Ingrid Bråten", "Per Olav Tveit", "Aisha Khan", "Eirik Fossum"]
+
+
+def people_csv(n: int = 40, delimiter: str = ",") -> str:
+    rows = [delimiter.join(["navn", "fnr", "epost"])]
+    for i in range(n):
+        rows.append(delimiter.join([NAMES[i % len(NAMES)], synthetic.fodselsnummer(R), f"kunde{i}@example.no"]))
+    return "\n".join(rows) + "\n"
+
+
+def run(*args) -> tuple[int, list[dict]]:
+    out = Path(tempfile.mkdtemp()) / "report.jsonl"
+    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
+    return result.exit_code, report(out)
+
+
+@pytest.fixture
+def tree(tmp_path):
+    root = tmp_path / "eksport"
+    for month in ("01", "02", "03"):
+        for part in (1, 2):
+            p = root / "malerdata" / "2024" / month / f"kunder_{part:04d}.csv"
+            p.parent.mkdir(parents=True, exist_ok=True)
+            p.write_text(people_csv(20))
+    (root / "notat.txt").write_text("Kunden Kari Nordmann (fnr 15076500565) ba om svar på kari@example.no.\n")
+    (root / "katalog.csv").write_text("varenr,beskrivelse,pris\n" + "".join(
+        f"{R.randint(10**10, 10**11 - 1)},Skrue {i} mm,{R.randint(1, 999)}.50\n" for i in range(50)))
+    return root
+
+
+def test_a_tree_is_scanned_per_dataset_and_field(tree):
+    code, lines = run(str(tree))
+    assert code == 0
+    assert findings(lines) == {
+        ("malerdata/*/*/kunder_*.csv", "navn", "PERSON"),
+        ("malerdata/*/*/kunder_*.csv", "fnr", "NO_FODSELSNUMMER"),
+        ("malerdata/*/*/kunder_*.csv", "epost", "EMAIL_ADDRESS"),
+        ("notat.txt", None, "NO_FODSELSNUMMER"),
+        ("notat.txt", None, "EMAIL_ADDRESS"),
+        ("notat.txt", None, "PERSON"),
+    }
+    datasets = {r["location"]["dataset"]: r for r in of(lines, "dataset")}
+    group = datasets["malerdata/*/*/kunder_*.csv"]
+    assert group["objects"]["total"] == 6 and group["objects"]["sampled"] == 5 and group["format"] == "csv"
+    assert group["location"]["container"] == str(tree)
+    assert group["location"]["uri"] == f"file://{tree}/malerdata/*/*/kunder_*.csv"
+    assert datasets["katalog.csv"]["fields"] == 3  # scanned, and nothing reported
+
+
+def test_the_report_holds_masked_values_only(tree):
+    _, lines = run(str(tree))
+    text = "\n".join(json.dumps(r, ensure_ascii=False) for r in lines)
+    for line in (tree / "malerdata/2024/01/kunder_0001.csv").read_text().splitlines()[1:]:
+        for value in line.split(","):
+            assert value not in text
+    assert "15076500565" not in text and "kari@example.no" not in text
+
+
+def test_a_single_file_and_a_file_url(tree, tmp_path):
+    spaced = tmp_path / "med mellomrom" / "kunde liste.csv"
+    spaced.parent.mkdir()
+    spaced.write_text(people_csv(10, ";"))
+    for target in (str(spaced), "file://" + str(spaced).replace(" ", "%20")):
+        code, lines = run(target)
+        assert code == 0
+        assert ("kunde liste.csv", "epost", "EMAIL_ADDRESS") in findings(lines)
+        (ds,) = of(lines, "dataset")
+        assert ds["location"]["container"] == str(spaced.parent)
+        assert ds["location"]["uri"].endswith("/med%20mellomrom/kunde%20liste.csv")
+
+
+def test_include_and_exclude_match_relative_paths(tree):
+    _, lines = run(str(tree), "--exclude", "malerdata/*")
+    assert {d for d, _, _ in findings(lines)} == {"notat.txt"}
+    _, lines = run(str(tree), "--include", "malerdata/2024/01/*")
+    assert {r["location"]["dataset"] for r in of(lines, "dataset")} == {"malerdata/*/*/kunder_*.csv"}
+    (ds,) = of(lines, "dataset")
+    assert ds["objects"]["total"] == 2
+
+
+def test_objects_per_dataset_zero_reads_every_file(tree):
+    _, lines = run(str(tree), "--objects-per-dataset", "0")
+    ds = next(r for r in of(lines, "dataset") if r["location"]["dataset"].startswith("malerdata"))
+    assert ds["objects"]["sampled"] == 6 and ds["rows_sampled"] == 120
+
+
+def test_a_missing_root_fails_the_source(tmp_path):
+    code, lines = run(str(tmp_path / "finnes-ikke"))
+    assert code == 3
+    (err,) = of(lines, "error")
+    assert err["location"] is None and err["error"]["type"] == "FileNotFoundError"
+
+
+def test_symlinks_never_lead_out_of_the_root_and_loops_are_read_once(tree, tmp_path):
+    outside = tmp_path / "utenfor"
+    outside.mkdir()
+    (outside / "hemmelig.csv").write_text(people_csv(10))
+    links = tree / "lenker"
+    links.mkdir()
+    (links / "utenfor.csv").symlink_to(outside / "hemmelig.csv")
+    (links / "utenfor-mappe").symlink_to(outside)
+    (links / "loop").symlink_to(tree)
+    (links / "notat-lenke.txt").symlink_to(tree / "notat.txt")  # the same file: read once
+    (links / "brutt.csv").symlink_to(tmp_path / "borte.csv")
+    code, lines = run(str(tree))
+    assert code == 0
+    skipped = reasons(lines)
+    assert skipped["lenker/utenfor.csv"] == "symlink leads outside the root: not followed"
+    assert skipped["lenker/utenfor-mappe"] == "symlink leads outside the root: not followed"
+    assert skipped["lenker/loop"] == "symlink to a directory already scanned"
+    assert skipped["lenker/brutt.csv"] == "broken symlink"
+    scanned = {r["location"]["dataset"] for r in of(lines, "dataset")}
+    assert not any("hemmelig" in d or d.startswith("lenker/") for d in scanned)
+    assert sum(1 for d in scanned if d.endswith("notat.txt")) == 1
+
+
+def test_fifos_are_listed_not_opened(tree):
+    os.mkfifo(tree / "kanal.fifo")  # opening it for reading would block the scan forever
+    code, lines = run(str(tree))
+    assert code == 0
+    assert reasons(lines)["kanal.fifo"] == "not a regular file (fifo)"
+
+
+def test_names_that_are_not_utf8_are_escaped_and_still_scanned(tree):
+    raw = os.path.join(os.fsencode(tree), b"kundeliste_\xf8st.csv")
+    with open(raw, "w") as fh:
+        fh.write(people_csv(10))
+    code, lines = run(str(tree))
+    assert code == 0
+    assert ("kundeliste_\\xf8st.csv", "fnr", "NO_FODSELSNUMMER") in findings(lines)
+    assert display(os.fsdecode(b"a\xf8b")) == "a\\xf8b"
+
+
+def test_units_travel_as_json_and_are_sampled_by_a_fresh_crawler(tree):
+    source = Source(str(tree), crawler="files")
+    settings = ScanSettings()
+    with FileCrawler(source, settings) as crawler:
+        units = [u for u in crawler.discover() if isinstance(u, WorkUnit)]
+    assert len(units) == 3
+    for unit in units:
+        again = pickle.loads(pickle.dumps(unit))
+        as_json = json.loads(json.dumps(asdict(unit)))
+        assert as_json["meta"]["members"] == unit.meta["members"]
+        with FileCrawler(source, settings) as fresh:
+            sample = fresh.sample(again)
+        assert sample.fields and sample.rows_sampled > 0
+
+
+@pytest.mark.skipif(not shutil.which("setpriv"), reason="needs setpriv to drop root")
+def test_unreadable_files_and_directories_are_listed_and_the_scan_goes_on():
+    # Permission bits do not stop root, so when the tests run as root the scan runs as nobody.
+    root = Path(tempfile.mkdtemp(prefix="kartlegg-perm-"))
+    try:
+        root.chmod(0o755)
+        data = root / "data"
+        (data / "stengt").mkdir(parents=True)
+        (data / "apen.csv").write_text(people_csv(10))
+        (data / "lukket.csv").write_text(people_csv(10))
+        (data / "stengt" / "inni.csv").write_text(people_csv(10))
+        for p in (root, data):
+            p.chmod(0o755)
+        (data / "apen.csv").chmod(0o644)
+        (data / "lukket.csv").chmod(0o000)
+        (data / "stengt").chmod(0o000)
+        home = root / "home"
+        home.mkdir()
+        home.chmod(0o777)
+        out = home / "report.jsonl"
+        cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", str(data), "-o", str(out)]
+        env = {**os.environ, "KARTLEGG_FINGERPRINT_KEY_FILE": str(home / "key"), "KARTLEGG_CACHE_DIR": str(home / "c"),
+               "HOME": str(home), "PYTHONPATH": str(Path(__file__).parent.parent)}
+        if os.geteuid() == 0:
+            cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
+        done = subprocess.run(cmd, env=env, cwd=home, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        lines = report(out)
+        assert ("apen.csv", "fnr", "NO_FODSELSNUMMER") in findings(lines)
+        skipped = reasons(lines)
+        assert skipped["lukket.csv"] == "PermissionError: Permission denied"
+        assert skipped["stengt"] == "unreadable directory: permission denied"
+    finally:
+        for p in root.rglob("*"):
+            if not p.is_symlink():
+                p.chmod(0o700)
+        shutil.rmtree(root)
