@@ -564,8 +564,10 @@ Han har fullmakt, se vedlegg. Ny avlesning viser normalt forbruk. Saken lukkes.
                    ("postnr", "char(4) DEFAULT NULL"), ("poststed", "varchar(50) DEFAULT NULL"),
                    ("tlf", "varchar(20) DEFAULT NULL"), ("epost", "varchar(120) DEFAULT NULL"),
                    ("opprettet", "datetime DEFAULT NULL")]
-        for day in ("20240501", "20240601"):
-            rel = f"dump/dump-{day}.sql.gz"
+        # The nightly dumps are --skip-extended-insert; the full backup is mysqldump's default,
+        # one INSERT line holding every row of the table.
+        for day, rel in (("20240501", "dump/dump-20240501.sql.gz"), ("20240601", "dump/dump-20240601.sql.gz"),
+                         ("20231231", "backup/kundesystem_full.sql")):
             rnd = self.rnd(rel)
             lines = [
                 "-- MySQL dump 10.13  Distrib 8.0.36, for Linux (x86_64)",
@@ -597,13 +599,18 @@ Han har fullmakt, se vedlegg. Ny avlesning viser normalt forbruk. Saken lukkes.
                 "LOCK TABLES `kunde` WRITE;",
                 "/*!40000 ALTER TABLE `kunde` DISABLE KEYS */;",
             ]
-            for p in self.some(rnd):
-                lines.append("INSERT INTO `kunde` VALUES ({},'{}','{}','{}','{}','{}','{}','{}','{}');".format(
-                    self.kundenr[p], p.fnr, p.name.replace("'", "\\'"), p.street.replace("'", "\\'"),
-                    p.postnr, p.poststed, p.tlf, p.email, _when(rnd, 3650, dt.datetime(2014, 1, 1))))
+            tuples = ["({},'{}','{}','{}','{}','{}','{}','{}','{}')".format(
+                self.kundenr[p], p.fnr, p.name.replace("'", "\\'"), p.street.replace("'", "\\'"),
+                p.postnr, p.poststed, p.tlf, p.email, _when(rnd, 3650, dt.datetime(2014, 1, 1)))
+                for p in self.some(rnd)]
+            if rel.endswith(".gz"):
+                lines += [f"INSERT INTO `kunde` VALUES {t};" for t in tuples]
+            else:
+                lines.append(f"INSERT INTO `kunde` VALUES {','.join(tuples)};")
             lines += ["/*!40000 ALTER TABLE `kunde` ENABLE KEYS */;", "UNLOCK TABLES;", *_MYSQLDUMP_POSTAMBLE, "",
                       f"-- Dump completed on {day[:4]}-{day[4:6]}-{day[6:]}  2:00:14", ""]
-            self.write(rel, gzip.compress("\n".join(lines).encode(), mtime=0),
+            text = "\n".join(lines).encode()
+            self.write(rel, gzip.compress(text, mtime=0) if rel.endswith(".gz") else text,
                        {None: {FNR, PERSON, ADDRESS, PHONE, EMAIL}})
 
     # -- compressed -----------------------------------------------------------------------------

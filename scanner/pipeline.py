@@ -63,7 +63,8 @@ def examine(sample: DatasetSample, source: Source, engine: Engine, settings: Sca
     names = [f.name for f in sample.fields]
     for f in sample.fields:
         result = classify_column(f.name, f.declared_type, f.values, engine,
-                                 neighbours=[n for n in names if n != f.name], fingerprint=fingerprint)
+                                 neighbours=[n for n in names if n != f.name], fingerprint=fingerprint,
+                                 free_text=True if f.unstructured else None)
         for verdict in result.findings(settings.min_confidence):
             where = unit.location.with_field(None if f.unstructured else f.name)
             out.append(records.finding(scan_id, src, where.to_dict(source), verdict,

@@ -381,8 +381,20 @@ def test_invalid_utf8_text_is_replaced_not_fatal(tmp_path):
 def test_text_line_cap_and_long_lines(tmp_path):
     path = tmp_path / "long.txt"
     path.write_bytes(b"a" * 5000 + b" " + FNR[0].encode() + b"\n" + b"".join(b"line %d\n" % i for i in range(100)))
-    values = by_name(read_file(path, Limits(max_rows=5, value_cap=100, max_line_bytes=1000)))["text"]
-    assert values == ["a" * 100, "line 0", "line 1", "line 2", "line 3"]  # the long line's tail is not a new line
+    values = by_name(read_file(path, Limits(max_rows=14, value_cap=100, max_line_bytes=1000)))["text"]
+    # the line is cut at max_line_bytes, read in value_cap pieces, and its tail is not a new line
+    assert values == ["a" * 100] * 10 + ["line 0", "line 1", "line 2", "line 3"]
+
+
+def test_a_table_on_one_line_is_read_in_pieces_cut_between_values(tmp_path):
+    rows = ",".join(f"({i},'{FNR[i % 3]}','{NAMES[i % 3]}')" for i in range(300))
+    path = tmp_path / "dump.sql"
+    path.write_text(f"-- MySQL dump\nINSERT INTO `kunde` VALUES {rows};\n")
+    values = by_name(read_file(path, Limits(value_cap=200)))["text"]
+    assert len(values) > 40 and all(len(v) <= 200 for v in values)
+    assert "".join(values[1:]) == f"INSERT INTO `kunde` VALUES {rows};"
+    assert all(v.endswith((",", ";")) for v in values[1:-1])  # between tuples, never inside a number
+    assert sum(FNR[0] in v for v in values[len(values) // 2:]) > 10  # the far end of the line is read too
 
 
 def _gzip_bomb(path, byte: bytes, size: int = 200 * MiB) -> None:
@@ -422,7 +434,7 @@ def test_gzip_bomb_hits_the_decompression_cap(text_bomb):
 
 def test_gzip_bomb_under_default_caps_is_a_bounded_sample(text_bomb):
     sample = _bounded(lambda: read_file(text_bomb, Limits(value_cap=50)))
-    assert by_name(sample) == {"text": ["0" * 50]}
+    assert by_name(sample) == {"text": ["0" * 50] * 1000}  # max_rows pieces of the first line
 
 
 def test_gzip_bomb_of_binary_zeros_is_unsupported(tmp_path):

@@ -7,7 +7,6 @@ import io
 from collections.abc import Iterator
 
 from scanner.crawlers.base import FieldSample
-from scanner.crawlers.sql_values import cap
 from scanner.formats.limits import Limits
 from scanner.formats.streams import CHUNK, Chain, read_upto
 
@@ -59,13 +58,35 @@ def iter_lines(stream, limits: Limits) -> Iterator[str]:
         yield line.decode(encoding, errors="replace")
 
 
+def pieces(line: str, size: int) -> Iterator[str]:
+    """A long line in pieces of at most `size` characters, cut after a comma or space where one is near.
+
+    One line can hold a whole table (a mysqldump INSERT, a minified JSON array): cutting it at
+    value_cap would leave everything after the first few kilobytes unread.
+    """
+    start = 0
+    while len(line) - start > size:
+        end = start + size
+        # a comma first: between the values of a record, where a space may sit inside a name
+        cut = line.rfind(",", start + size // 2, end)
+        if cut < 0:
+            cut = line.rfind(" ", start + size // 2, end)
+        end = cut + 1 if cut > 0 else end
+        yield line[start:end]
+        start = end
+    if start < len(line):
+        yield line[start:]
+
+
 def read_text(stream, limits: Limits) -> list[FieldSample]:
-    """One field, "text", holding the first non-blank lines."""
-    lines = []
+    """One field, "text", holding the first non-blank lines (long lines in pieces)."""
+    values: list[str] = []
     for line in iter_lines(stream, limits):
         line = line.rstrip("\r\n")
-        if line.strip():
-            lines.append(cap(line, limits.value_cap))
-            if len(lines) >= limits.max_rows:
-                break
-    return [FieldSample("text", None, lines, unstructured=True)]
+        if not line.strip():
+            continue
+        for piece in pieces(line, limits.value_cap):
+            values.append(piece)
+            if len(values) >= limits.max_rows:
+                return [FieldSample("text", None, values, unstructured=True)]
+    return [FieldSample("text", None, values, unstructured=True)]
