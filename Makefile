@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The demo estate: a fictional Norwegian utility's customer system in SQLite, generated here.
+# The demo estate: a fictional Norwegian utility's customer system in SQLite and its file share
+# of exports, dumps and documents, generated here. The share holds broken files on purpose, so
+# the scan ends with exit code 3 (some locations could not be read) and lists them.
 demo: $(STAMP)
-	@mkdir -p demo-out
+	@rm -rf demo-out && mkdir -p demo-out/utenfor
 	$(PY) -m scanner.estate sqlite:///demo-out/kundesystem.db --rows 2000
-	$(VENV)/bin/kartlegg scan sqlite:///demo-out/kundesystem.db -o report.jsonl; test $$? -le 1
+	$(PY) -m scanner.estate_files demo-out/filer --rows 300 --outside demo-out/utenfor
+	$(VENV)/bin/kartlegg scan sqlite:///demo-out/kundesystem.db demo-out/filer -o report.jsonl; \
+	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt

@@ -68,6 +68,7 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
             ]
             table.add_row(*row)
         console.print(table)
+    _print_not_scanned(console, outcome.not_scanned)
     s = outcome.summary
     loc = s["locations"]
     console.print(
@@ -76,3 +77,20 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
         f"{s['sources']['failed']}/{s['sources']['total']} source(s) could not be scanned."
         + (f" Report: {report_target}" if report_target and report_target != "-" else "")
     )
+
+
+def _print_not_scanned(console: Console, problems: list[dict], limit: int = 25) -> None:
+    """What was not looked at, and why: errors first."""
+    if not problems:
+        return
+    table = Table(title="Not scanned", header_style="bold")
+    for col in ("source", "location", "", "reason"):
+        table.add_column(col, no_wrap=col != "reason")
+    ordered = sorted(problems, key=lambda r: (r["record"] != "error", r["source"]["name"]))
+    for r in ordered[:limit]:
+        where = place(r["location"]) if r["location"] else "(whole source)"
+        why = r["reason"] if r["record"] == "skipped" else f"{r['error']['type']}: {r['error']['message']}"
+        table.add_row(r["source"]["name"], where, "error" if r["record"] == "error" else "skipped", why)
+    console.print(table)
+    if len(problems) > limit:
+        console.print(f"… and {len(problems) - limit} more in the report.")

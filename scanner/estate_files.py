@@ -26,9 +26,9 @@ need special handling are listed by `special_files(root)` with what the scanner 
     "corrupt"              a truncated JSON document
     "partial"              a truncated gzip CSV: the lines before the cut are read, so its
                            fields are labelled with what they hold
-    "too large"            a gzip bomb: ~300 MiB of ASCII zeros inside one JSON string, so the
-                           JSON reader hits its cap (NUL bytes would be "unsupported: binary",
-                           and zeros as lines of text a bounded sample)
+    "bounded"              a gzip bomb: ~300 MiB of ASCII zeros inside one JSON string; the
+                           streaming JSON reader stops at its byte budget with the fields before
+                           the string, so memory stays bounded and nothing is reported
     "mismatch"             named .csv, holds Parquet (of metrics: no personal data either way)
     "empty"                a zero-byte file
     "not a regular file"   a FIFO: must be skipped without opening it (opening would block)
@@ -97,7 +97,7 @@ SPECIAL: dict[str, str] = {
     "arkiv/kunderegister_2009.xls": "unsupported:ole",
     "api/ordrer_avbrutt.json": "corrupt",
     "eksport/kunder_avbrutt.csv.gz": "partial",
-    "bomber/fulleksport.json.gz": "too large",
+    "bomber/fulleksport.json.gz": "bounded",
     "eksport/rapport_mai.csv": "mismatch",
     "eksport/tom.csv": "empty",
     "spesial/kanal.fifo": "not a regular file",

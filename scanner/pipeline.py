@@ -37,6 +37,7 @@ class Outcome:
     exit_code: int
     summary: dict
     personal_locations: list[dict] = field(default_factory=list)
+    not_scanned: list[dict] = field(default_factory=list)  # skipped and error records, for the console
 
 
 class Progress:
@@ -110,6 +111,7 @@ def scan(
     counts = Counter()
     by_category = Counter()
     personal_locations: list[dict] = []
+    not_scanned: list[dict] = []
     failed_sources: list[str] = []
     matched_fail = False
 
@@ -128,8 +130,10 @@ def scan(
             counts["scanned"] += 1
         elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
             counts["skipped"] += 1
+            not_scanned.append(record)
         elif kind == "error":
             counts["failed"] += 1
+            not_scanned.append(record)
 
     resolved = []
     for source in sources:
@@ -203,4 +207,4 @@ def scan(
         "sources": {"total": len(sources), "failed": len(failed_sources)},
     }
     emit(records.summary(scan_id, records.now(), time.monotonic() - t0, summary, exit_code))
-    return Outcome(scan_id, exit_code, summary, personal_locations)
+    return Outcome(scan_id, exit_code, summary, personal_locations, not_scanned)

@@ -22,10 +22,15 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, userinfo + host, parts.path, parts.query, parts.fragment))
 
 
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
 def scheme_of(url: str) -> str:
-    if "://" not in url:
-        return "file" if url.startswith(("/", ".", "~")) else ""
-    return url.split("://", 1)[0].lower()
+    """The URL's scheme; anything that is not a URL (`/srv/data`, `eksport`, `~/x`) is a file path."""
+    if "://" in url:
+        return url.split("://", 1)[0].lower()
+    found = _SCHEME.match(url)
+    return found.group(1).lower() if found else "file"
 
 
 def default_name(url: str) -> str:

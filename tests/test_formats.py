@@ -510,3 +510,23 @@ def test_unsupported_content_names_its_type(tmp_path, filename, content, detecte
 def test_detect(head, name, complete, fmt, mismatch):
     found = detect(head, name, complete)
     assert (found.format, found.mismatch) == (fmt, mismatch)
+
+
+def test_a_json_document_of_any_size_is_streamed_to_the_budget():
+    doc = {"eksportert": "2024-05-01", "kunder": [{"navn": NAMES[i % 3], "kontakt": {"epost": f"k{i}@example.no"},
+                                                   "item": i} for i in range(50_000)]}
+    data = json.dumps(doc).encode()
+    assert len(data) > 2 * MiB
+    sample = read(io.BytesIO(data), "kunder.json", Limits(max_rows=100, max_bytes=MiB))
+    fields = by_name(sample)
+    assert set(fields) == {"eksportert", "kunder[].navn", "kunder[].kontakt.epost", "kunder[].item"}
+    assert len(fields["kunder[].kontakt.epost"]) == 100 and fields["kunder[].item"][:3] == [0, 1, 2]
+
+
+def test_json_errors_do_not_quote_the_document():
+    secret = FNR[0]
+    with pytest.raises(Corrupt) as err:
+        read(io.BytesIO(f'{{"fnr": "{secret}", "navn": }}'.encode()), "x.json")
+    assert secret not in str(err.value) and str(err.value) == "corrupt: json: invalid syntax"
+    with pytest.raises(Corrupt, match="ends before it is complete"):
+        read(io.BytesIO(f'[{{"fnr": "{secret}"}}, {{"fnr": "{secret}'.encode()), "x.json")

@@ -211,3 +211,14 @@ def test_unreadable_files_and_directories_are_listed_and_the_scan_goes_on():
             if not p.is_symlink():
                 p.chmod(0o700)
         shutil.rmtree(root)
+
+
+@pytest.mark.parametrize(("url", "scheme"), [
+    ("/srv/eksport", "file"), ("eksport/2024", "file"), ("./x", "file"), ("~/data", "file"), ("kunder.csv", "file"),
+    ("file:///srv/eksport", "file"), ("s3://bucket/x", "s3"), ("s3://", "s3"), ("sqlite:///k.db", "sqlite"),
+    ("postgresql://u@h/db", "postgresql"), ("mysql+pymysql://h/db", "mysql+pymysql"), ("postgresql:/typo", "postgresql"),
+])
+def test_anything_that_is_not_a_url_is_a_path(url, scheme):
+    from scanner.sources import scheme_of
+
+    assert scheme_of(url) == scheme

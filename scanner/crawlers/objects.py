@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from scanner.crawlers.base import DatasetSample, FieldSample, Location, Problem, Skipped, WorkUnit
 from scanner.crawlers.datasets import Dataset, Member
 from scanner.formats import FormatError, Limits, TooLarge, Unsupported, read
+from scanner.formats.limits import human_size
 from scanner.redact import describe_error, scrub
 
 
@@ -38,14 +39,6 @@ def iso(ts: float | None) -> str | None:
     if ts is None:
         return None
     return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def size_text(n: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
-        if n < 1024 or unit == "TiB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
 
 
 def unit_for(source: str, crawler: str, container: str, base: str, ds: Dataset) -> WorkUnit:
@@ -165,7 +158,7 @@ def _how(fmt: str, object_bytes: int, several: bool) -> str:
     if fmt == "xlsx":
         return "first rows of every sheet"
     each = " of each" if several else ""
-    return f"first {size_text(object_bytes)}{each}"
+    return f"first {human_size(object_bytes)}{each}"
 
 
 def _summarise(reasons: list[str]) -> str:

@@ -40,7 +40,7 @@ def zip_members(zf: zipfile.ZipFile, limits: Limits) -> Iterator[tuple[str, obje
     for info in members[: limits.max_members]:
         yield info.filename, _open(zf, info, limits)
     if len(members) > limits.max_members:
-        yield f"({len(members) - limits.max_members} more members)", TooLarge(limits.max_members, "member count")
+        yield f"({len(members) - limits.max_members} more members)", TooLarge(limits.max_members, "the archive", "members")
 
 
 def _open(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits):

@@ -28,7 +28,10 @@ class Corrupt(FormatError):
 class TooLarge(FormatError):
     """Reading stopped at a hard cap: more was needed than may be decompressed or held."""
 
-    def __init__(self, limit: int, what: str = "data"):
+    def __init__(self, limit: int, what: str = "data", unit: str = "bytes"):
+        from scanner.formats.limits import human_size
+
         self.limit = limit
         self.what = what
-        super().__init__(f"too large: {what} exceeds {limit} bytes")
+        amount = human_size(limit) if unit == "bytes" else f"{limit} {unit}"
+        super().__init__(f"too large: {what} exceeds {amount}")

@@ -1,21 +1,20 @@
-"""JSON documents, arrays of records (streamed item by item) and JSON Lines, as field paths."""
+"""JSON documents (streamed with ijson, whatever their size) and JSON Lines, as field paths."""
 
 from __future__ import annotations
 
-import codecs
+import io
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from scanner.crawlers.base import FieldSample
-from scanner.crawlers.sql_values import flatten_json
+from scanner.crawlers.sql_values import MAX_JSON_PATHS, cap, flatten_json
 from scanner.formats.errors import Corrupt, TooLarge
 from scanner.formats.limits import Limits
 from scanner.formats.streams import CHUNK
 from scanner.formats.text import iter_lines
 
 _ROOT = "$"
-_DECODER = json.JSONDecoder()
 
 
 def fields_of(records: Iterable, limits: Limits) -> list[FieldSample]:
@@ -31,81 +30,125 @@ def _name(path: str) -> str:
     return name or "value"
 
 
-class _Text:
-    """Decoded text read on demand, so one array item at a time is held rather than the file."""
+class _Budget(io.RawIOBase):
+    """At most `budget` bytes of a stream; `cut` tells whether more was there."""
 
-    def __init__(self, stream, budget: int, partial: bool = False):
-        self.stream, self.budget, self.limit, self.partial = stream, budget, budget, partial
-        self.decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
-        self.text, self.pos, self.eof, self.exhausted = "", 0, False, False
+    def __init__(self, stream, budget: int):
+        self._stream, self._left = stream, budget
+        self.cut = False
 
-    def fill(self) -> bool:
-        if self.eof or self.exhausted:
-            return False
-        # Grow reads with the pending text, so one large item is not re-parsed once per chunk.
-        want = min(max(CHUNK, len(self.text) - self.pos), self.budget)
-        if want <= 0:
-            self.exhausted = True
-            return False
-        data = self.stream.read(want)
-        self.budget -= len(data)
-        self.text = self.text[self.pos:] + self.decoder.decode(data, final=not data)
-        self.pos = 0
-        self.eof = not data
-        return bool(data)
+    def readable(self) -> bool:
+        return True
 
-    def next_char(self) -> str:
-        while True:
-            while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.text) or not self.fill():
-                return self.text[self.pos: self.pos + 1]
-
-    def value(self):
-        while True:
-            try:
-                value, end = _DECODER.raw_decode(self.text, self.pos)
-                # A number at the very end of the buffer may continue in the next chunk.
-                if end < len(self.text) or self.eof:
-                    self.pos = end
-                    return value
-            except json.JSONDecodeError as e:
-                if self.eof and self.partial:  # the prefix we fetched ends inside this value
-                    raise TooLarge(self.limit, "one JSON value") from e
-                if self.eof:
-                    raise Corrupt(f"json: {e.msg} at char {e.pos}") from e
-            if not self.fill():
-                if self.exhausted:
-                    raise TooLarge(self.limit, "one JSON value")
-                continue  # reached the end: one more try with eof set
+    def readinto(self, b) -> int:
+        if self._left <= 0:
+            self.cut = self.cut or bool(self._stream.read(1))
+            return 0
+        data = self._stream.read(min(len(b), self._left))
+        self._left -= len(data)
+        b[: len(data)] = data
+        return len(data)
 
 
-def _top_level(text: _Text, limits: Limits) -> Iterator:
-    if text.next_char() != "[":
-        yield text.value()
-        return
-    text.pos += 1
-    count = 0
-    while count < limits.max_rows:
-        c = text.next_char()
-        if c == ",":
-            text.pos += 1
-            continue
-        if c in ("]", ""):
-            return
-        try:
-            yield text.value()
-        except TooLarge:
-            if count:  # the records read so far are the sample
+class _Leaves:
+    """Scalar values by field path, from ijson's event stream, at most max_rows per path."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        self.out: dict[str, list] = defaultdict(list)
+        self.records = 0  # items of a top-level array: the rows of the sample
+
+    def full(self) -> bool:
+        return bool(self.out) and all(len(v) >= self.limits.max_rows for v in self.out.values())
+
+    def add(self, path: str, value) -> None:
+        values = self.out.get(path)
+        if values is None:
+            if len(self.out) >= MAX_JSON_PATHS:
                 return
-            raise
-        count += 1
+            values = self.out[path]
+        if len(values) >= self.limits.max_rows:
+            return
+        if isinstance(value, str) and value[:1] in "{[":
+            flatten_json(value, path, self.out, self.limits.value_cap)  # JSON inside a string
+        else:
+            values.append(cap(value, self.limits.value_cap))
+
+
+def _walk(events, leaves: _Leaves, limits: Limits) -> None:
+    # Each frame is [kind, key]: a map's current key, or None for an array (its items share `[]`).
+    frames: list[list] = []
+    records = None  # True when the document is an array of records: paths are relative to an item
+    since_check = 0
+    for _, event, value in events:
+        if event == "map_key":
+            frames[-1][1] = value
+            continue
+        if event in ("start_map", "start_array"):
+            if records is None:
+                records = event == "start_array"
+            frames.append(["map" if event == "start_map" else "array", None])
+            continue
+        if event in ("end_map", "end_array"):
+            frames.pop()
+            if records and len(frames) == 1:
+                leaves.records += 1
+                if leaves.records >= limits.max_rows:
+                    return
+            continue
+        if records is None:
+            records = False
+        if value is None or isinstance(value, bool):
+            if records and len(frames) == 1:
+                leaves.records += 1
+            continue
+        leaves.add(_path(frames, records), value)
+        if records and len(frames) == 1:
+            leaves.records += 1
+            if leaves.records >= limits.max_rows:
+                return
+        since_check += 1
+        if since_check >= 1000:
+            since_check = 0
+            if leaves.full():
+                return
+
+
+def _path(frames: list[list], records: bool) -> str:
+    parts: list[str] = []
+    for kind, key in frames[1:] if records else frames:
+        if kind == "map":
+            parts.append(f".{key}")
+        else:
+            parts.append("[]")
+    path = "".join(parts).removeprefix(".")
+    return path or "value"
 
 
 def read_json(stream, limits: Limits) -> list[FieldSample]:
-    """A single document, or an array whose items are records (paths relative to each item)."""
-    text = _Text(stream, limits.max_bytes, limits.partial)
-    return fields_of(_top_level(text, limits), limits)
+    """A JSON document of any size, streamed: an array of records gives paths relative to each
+    item (`kunde.epost`), any other document its own paths (`kunder[].epost`).
+
+    Reading stops at max_bytes or when every path has max_rows values; a document cut there,
+    or at the end of a prefix (limits.partial), is the sample so far. A file that ends early
+    or breaks the syntax is Corrupt; ijson's messages quote the document, so they are not passed on.
+    """
+    import ijson
+
+    budget = _Budget(stream, limits.max_bytes)
+    leaves = _Leaves(limits)
+    try:
+        _walk(ijson.parse(io.BufferedReader(budget, CHUNK), use_float=True), leaves, limits)
+    except ijson.IncompleteJSONError as e:
+        cut = budget.cut or limits.partial
+        if cut and not leaves.out:
+            raise TooLarge(limits.max_bytes, "the first JSON value") from None
+        if not cut:
+            raise Corrupt("json: the document ends before it is complete" if "premature EOF" in str(e)
+                          else "json: invalid syntax") from None
+    except ijson.JSONError:
+        raise Corrupt("json: invalid syntax") from None
+    return [FieldSample(path, None, values) for path, values in leaves.out.items()]
 
 
 def read_jsonl(stream, limits: Limits) -> list[FieldSample]:

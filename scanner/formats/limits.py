@@ -7,6 +7,17 @@ from dataclasses import dataclass
 MiB = 1 << 20
 
 
+def human_size(n: float) -> str:
+    """1 KiB, 1.5 MiB: sizes in messages, where a long digit run would be scrubbed as an identifier."""
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            if unit == "bytes":
+                return f"{int(n)} bytes"
+            return f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
+
+
 @dataclass(frozen=True)
 class Limits:
     max_rows: int = 1000  # rows, records or lines sampled per dataset (per sheet)
