@@ -152,8 +152,13 @@ def classify_column(
     engine: Engine,
     neighbours: Sequence[str] = (),
     fingerprint: Callable[[str, str], str] | None = None,
+    free_text: bool | None = None,
 ) -> ColumnClassification:
-    """Classify one field. `neighbours` are the other field names of the same table."""
+    """Classify one field. `neighbours` are the other field names of the same table.
+
+    `free_text` says the values are running text whatever they look like (the lines of a log or
+    a note, where even one hit is a finding); None judges it from the values.
+    """
     texts = [t for t in (_as_text(v) for v in values) if t is not None]
     n = len(texts)
     numeric = bool(declared_type and _NUMERIC_TYPE.search(declared_type)) or (
@@ -161,7 +166,9 @@ def classify_column(
     )
     name_hint = vocabulary.hint(name)
     context = vocabulary.context_words(name)
-    free_text = n > 0 and sum(map(is_free_text, texts)) * 2 > n
+    if free_text is None:
+        free_text = n > 0 and sum(map(is_free_text, texts)) * 2 > n
+    free_text = free_text and n > 0
 
     tallies: dict[str, _Tally] = defaultdict(_Tally)
     variant_lists = [_variants(text) for text in texts]

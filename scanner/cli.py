@@ -163,6 +163,9 @@ class ByteSize(click.ParamType):
         return size
 
 
+AWS_CRAWLERS = ("s3", "cloudwatch")  # sources that take --profile, --region and --endpoint-url
+
+
 def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
@@ -186,10 +189,13 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
               help="Bytes read from the start of each file or object.")
 @click.option("--max-object-bytes", type=ByteSize(), default="256M", show_default=True,
               help="Cap on what one Parquet/XLSX/zip object may cost, fetched or decompressed.")
-@click.option("--profile", "aws_profile", default=None, help="AWS profile for s3:// sources (default: the standard chain).")
-@click.option("--region", "aws_region", default=None, help="AWS region for s3:// sources.")
+@click.option("--full", is_flag=True,
+              help="Read every file, object and log line instead of a sample (audits; slow on large estates).")
+@click.option("--profile", "aws_profile", default=None,
+              help="AWS profile for s3:// and cloudwatch:// sources (default: the standard chain).")
+@click.option("--region", "aws_region", default=None, help="AWS region for s3:// and cloudwatch:// sources.")
 @click.option("--endpoint-url", default=None, metavar="URL",
-              help="S3-compatible endpoint (MinIO, Ceph, …) for s3:// sources.")
+              help="Endpoint for s3:// (MinIO, Ceph, …) and cloudwatch:// sources.")
 @click.option("--statement-timeout", type=click.FloatRange(0.1), default=30.0, show_default=True, help="Seconds.")
 @click.option("--value-cap", type=click.IntRange(16), default=4096, show_default=True, help="Characters kept of one value.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True)
@@ -197,7 +203,7 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
 def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, objects_per_dataset,
-         object_bytes, max_object_bytes, aws_profile, aws_region, endpoint_url, statement_timeout,
+         object_bytes, max_object_bytes, full, aws_profile, aws_region, endpoint_url, statement_timeout,
          value_cap, min_confidence, detector, fail_on):
     """Scan databases, object stores and files for personal data.
 
@@ -205,7 +211,9 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     Databases: postgresql://, mysql+pymysql://, mariadb+pymysql://, sqlite:///,
                mssql+pyodbc://, oracle+oracledb://
     Objects:   s3://bucket/prefix, or s3:// for every bucket the credentials list
-    Files:     /path, ./path or file:///path
+    Files:     /path, ./path or file:///path; a quoted glob: '/var/log/nginx/*.log*'
+    Logs:      log files as files (rotations are one dataset, lines parsed into fields),
+               journald:// (or journald:///path/to/journal), cloudwatch:///log-group-prefix
     \b
     Files and objects that differ only by date, partition or sequence number are one
     dataset (exports/*/*/maleverdi_*.csv); a few of each are read.
@@ -225,7 +233,7 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
         sample_size=sample_size, include=_csv(include), exclude=_csv(exclude), views=views,
         max_connections=max_connections, statement_timeout=statement_timeout, value_cap=value_cap,
         min_confidence=min_confidence, detectors=_csv(detector), objects_per_dataset=objects_per_dataset,
-        object_bytes=object_bytes, max_object_bytes=max(max_object_bytes, object_bytes),
+        object_bytes=object_bytes, max_object_bytes=max(max_object_bytes, object_bytes), full=full,
     )
     aws = {k: v for k, v in (("profile", aws_profile), ("region", aws_region), ("endpoint_url", endpoint_url)) if v}
     try:
@@ -234,7 +242,7 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
         sources = [
             Source(s.url, s.name, s.crawler, {
                 **({"sample_size": per_source[s.name]} if s.name in per_source else {}),
-                **(aws if s.crawler == "s3" else {}),
+                **(aws if s.crawler in AWS_CRAWLERS else {}),
             })
             for s in sources
         ]

@@ -50,10 +50,24 @@ class Progress:
 
 def examine(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
             fingerprint: Callable[[str, str], str], scan_id: str, duration_ms: int) -> list[dict]:
+    return [dataset_record(sample, source, scan_id, duration_ms),
+            *field_records(sample, source, engine, settings, fingerprint, scan_id)]
+
+
+def dataset_record(sample: DatasetSample, source: Source, scan_id: str, duration_ms: int,
+                   fields: int | None = None) -> dict:
+    unit = sample.unit
+    return records.dataset(scan_id, source.describe(), unit.location.to_dict(source), sample.rows_sampled,
+                           unit.row_estimate, len(sample.fields) if fields is None else fields, sample.method,
+                           duration_ms, sample.columns, sample.details)
+
+
+def field_records(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
+                  fingerprint: Callable[[str, str], str], scan_id: str) -> list[dict]:
+    """Skipped fields, problems, and the findings of every field."""
     unit = sample.unit
     src = source.describe()
-    out = [records.dataset(scan_id, src, unit.location.to_dict(source), sample.rows_sampled, unit.row_estimate,
-                           len(sample.fields), sample.method, duration_ms, sample.columns, sample.details)]
+    out = []
     for name, reason in sample.skipped_fields:
         out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
     for p in sample.problems:
@@ -67,11 +81,87 @@ def examine(sample: DatasetSample, source: Source, engine: Engine, settings: Sca
                                  neighbours=[n for n in names if n != f.name], fingerprint=fingerprint,
                                  free_text=True if f.unstructured else None)
         for verdict in result.findings(settings.min_confidence):
-            where = unit.location.with_field(None if f.unstructured else f.name)
+            where = unit.location.with_field(None if f.dataset_level else f.name)
             out.append(records.finding(scan_id, src, where.to_dict(source), verdict,
                                        f.declared_type, unit.row_estimate,
                                        categories.info(verdict.entity_type).personal))
     return out
+
+
+class FullRead:
+    """--full: the batches of one unit classified one by one, their findings merged per location
+    and entity type, so memory holds one batch and the merged findings, never the data."""
+
+    MAX_EXAMPLES = 5
+
+    def __init__(self):
+        self.findings: dict[tuple[str, str], dict] = {}
+        self.values: dict[str | None, int] = {}  # values read per reported field, for `sampled`
+        self.columns: dict[str, dict] = {}
+        self.others: list[dict] = []  # skipped and error records, each once
+        self._seen: set[str] = set()
+        self.batches = 0
+
+    def add(self, sample: DatasetSample, found: list[dict]) -> None:
+        self.batches += bool(sample.fields)
+        for f in sample.fields:
+            key = None if f.dataset_level else f.name
+            self.values[key] = self.values.get(key, 0) + len(f.values)
+            self.columns.setdefault(f.name, {"name": f.name, "type": f.declared_type or
+                                             ("text" if f.unstructured else "string")})
+        for r in found:
+            if r["record"] != "finding":
+                ident = repr((r["record"], r["location"], r.get("reason"), r.get("error")))
+                if ident not in self._seen:
+                    self._seen.add(ident)
+                    self.others.append(r)
+                continue
+            key = (r["location"]["uri"], r["entity_type"])
+            have = self.findings.get(key)
+            if have is None:
+                self.findings[key] = {**r, "batches": 1}
+                continue
+            have["batches"] += 1
+            have["hits"] += r["hits"]
+            have["confidence"] = max(have["confidence"], r["confidence"])
+            have["synthetic"] = have.get("synthetic", 0) + r.get("synthetic", 0)
+            for example, fp in zip(r["examples"], r.get("fingerprints") or [None] * len(r["examples"])):
+                if len(have["examples"]) < self.MAX_EXAMPLES and fp not in (have.get("fingerprints") or []):
+                    have["examples"].append(example)
+                    if fp is not None:
+                        have.setdefault("fingerprints", []).append(fp)
+
+    def records(self) -> list[dict]:
+        out = list(self.others)
+        for r in self.findings.values():
+            batches = r.pop("batches")
+            r["sampled"] = max(self.values.get(r["location"]["field"], r["sampled"]), r["hits"])
+            r["ratio"] = round(r["hits"] / r["sampled"], 4) if r["sampled"] else 0.0
+            r["reasons"] = [f"full read: {r['hits']} of {r['sampled']} values, found in {batches} of "
+                            f"{self.batches} batch(es)", *r["reasons"][1:]]
+            out.append(r)
+        return out
+
+
+def full_read(crawler, unit: WorkUnit, source: Source, engine: Engine, settings: ScanSettings,
+              fingerprint, scan_id: str) -> list[dict]:
+    """Every batch of one unit, merged; the unit's failure is one error or skipped record."""
+    src = source.describe()
+    t = time.monotonic()
+    merge = FullRead()
+    last = None
+    try:
+        for batch in crawler.sample_batches(unit):
+            merge.add(batch, field_records(batch, source, engine, settings, fingerprint, scan_id))
+            last = batch
+    except Skipped as exc:
+        return [records.skipped(scan_id, src, unit.location.to_dict(source), exc.reason)]
+    except Exception as exc:
+        return [records.error(scan_id, src, unit.location.to_dict(source), describe_error(exc, source.secrets))]
+    if not last.columns:
+        last.columns = list(merge.columns.values())
+    head = dataset_record(last, source, scan_id, int((time.monotonic() - t) * 1000), fields=len(merge.columns))
+    return [head, *merge.records()]
 
 
 def bounded_map(pool, fn, items, ahead: int):
@@ -174,6 +264,13 @@ def scan(
                     return unit, crawler.sample(unit), None, int((time.monotonic() - t) * 1000)
                 except Exception as exc:
                     return unit, None, exc, int((time.monotonic() - t) * 1000)
+
+            if settings.full:
+                for unit in units:
+                    for record in full_read(crawler, unit, source, engine, settings, fingerprint, scan_id):
+                        emit(record)
+                    progress.unit_done(unit)
+                continue
 
             # Sampling waits on the scanned system, so up to `connections` units are read at once;
             # detection stays in this thread.

@@ -22,6 +22,8 @@ class ScanSettings:
     objects_per_dataset: int = 5  # files or objects read from one dataset (newest + random); 0: all
     object_bytes: int = 1 << 20  # bytes read from the start of each file or object
     max_object_bytes: int = 256 << 20  # cap for formats that need the whole object (Parquet, XLSX, zip)
+    full: bool = False  # read every file, object and line, not a sample (audits)
+    batch_rows: int = 20_000  # records classified at a time in a full read
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -22,6 +22,13 @@ SAME_DATASET = [
     ("uploads/a8f3kd92jx7q2m4n5b6v.json", "uploads/z9y8x7w6v5u4t3s2r1q0.json"),
     ("cache/5d41402abc4b2a76b9719d911017c592.bin", "cache/7d793037a0760186574b0282f2f435e7.bin"),
     ("kunde/12345/profil.json", "kunde/67890/profil.json"),
+    # a log and its rotations, whatever the scheme
+    ("nginx/access.log", "nginx/access.log.1"),
+    ("nginx/access.log", "nginx/access.log.2.gz"),
+    ("nginx/access.log", "nginx/access.log-20240501.gz"),
+    ("log/syslog", "log/syslog.7.gz"),
+    ("httpd/error_log", "httpd/error_log-20240501"),
+    ("app/app-2024-05-01.log", "app/app-2024-05-02.log.gz"),
     ("eksport/faktura_v1.csv", "eksport/faktura_v2.csv"),
 ]
 
@@ -32,6 +39,9 @@ OTHER_DATASET = [
     ("exports/malerdata/2024/01/maleverdi_0001.csv", "exports/kundedata/2024/01/maleverdi_0001.csv"),
     ("lake/kunder/year=2024/part-0.parquet", "lake/kunder/month=01/part-0.parquet"),
     ("logg/access.log", "logg/error.log"),
+    ("nginx/access.log", "nginx/access.csv"),
+    ("log/syslog", "log/syslog-ng.conf"),
+    ("eksport/kunder.csv", "eksport/kunder.csv.1"),  # only logs rotate
     ("Kundeliste 2024.xlsx", "Leverandørliste 2024.xlsx"),
     ("uploads/readme.json", "uploads/license.json"),  # words are not random tokens
 ]
@@ -54,7 +64,9 @@ def test_different_datasets_keep_different_patterns(a, b):
     ("dump-20240501.sql.gz", "dump-*.sql.gz"),
     ("app-2024-05-01T10:00:00Z.jsonl", "app-*.jsonl"),
     ("kunder.csv", "kunder.csv"),
-    ("access.log.2.gz", "access.log.*.gz"),
+    ("access.log.2.gz", "access.log*"),
+    ("var/log/nginx/access.log", "var/log/nginx/access.log*"),
+    ("kunder.csv.gz", "kunder.csv.gz"),
 ])
 def test_patterns_read_as_globs(key, pattern):
     assert pattern_of(key) == pattern

@@ -222,3 +222,47 @@ def test_anything_that_is_not_a_url_is_a_path(url, scheme):
     from scanner.sources import scheme_of
 
     assert scheme_of(url) == scheme
+
+
+@pytest.mark.parametrize(("path", "root", "glob"), [
+    ("/var/log/nginx/*.log*", "/var/log/nginx", "*.log*"),
+    ("/srv/app/logs/**/*.log", "/srv/app/logs", "**/*.log"),
+    ("/srv/eksport", "/srv/eksport", None),
+    ("/data/20[0-9][0-9]/kunder.csv", "/data", "20[0-9][0-9]/kunder.csv"),
+])
+def test_a_glob_splits_into_a_root_and_a_pattern(path, root, glob):
+    from scanner.crawlers.files import split_glob
+
+    assert split_glob(path) == (root, glob)
+
+
+@pytest.mark.parametrize(("glob", "matches", "misses"), [
+    ("*.log*", ["access.log", "access.log.2.gz"], ["old/access.log", "access.txt"]),
+    ("**/*.log", ["a.log", "x/a.log", "x/y/z/a.log"], ["a.log.1", "x/a.txt"]),
+    ("2024/??/*.csv", ["2024/01/k.csv"], ["2024/1/k.csv", "2024/01/x/k.csv"]),
+    ("[!.]*.log", ["app.log"], [".hidden.log"]),
+])
+def test_glob_semantics_are_the_shells(glob, matches, misses):
+    from scanner.crawlers.files import glob_regex
+
+    rx = glob_regex(glob)
+    assert all(rx.match(m) for m in matches) and not any(rx.match(m) for m in misses)
+
+
+def test_a_quoted_glob_scans_the_matching_files_as_rotated_datasets(tmp_path):
+    logs = tmp_path / "log" / "nginx"
+    logs.mkdir(parents=True)
+    line = '203.0.113.{i} - - [01/May/2024:10:00:00 +0200] "GET /sok?epost=kunde{i}%40example.no HTTP/1.1" 200 5 "-" "curl"\n'
+    for name in ("access.log", "access.log.1"):
+        (logs / name).write_text("".join(line.format(i=i) for i in range(1, 60)))
+    import gzip as gz
+    (logs / "access.log.2.gz").write_bytes(gz.compress("".join(line.format(i=i) for i in range(1, 60)).encode()))
+    (logs / "error.log").write_text("2024/05/01 10:00:00 [error] 12#0: *1 open() failed\n")
+    (logs / "notes.txt").write_text("Kari Nordmann 15076500565\n")
+    (logs / "gammel").mkdir()
+    (logs / "gammel" / "access.log").write_text(line.format(i=1))
+    code, lines = run(str(logs / "*.log*"))
+    assert code == 0
+    datasets = {r["location"]["dataset"]: r for r in of(lines, "dataset")}
+    assert set(datasets) == {"access.log*", "error.log"}
+    assert datasets["access.log*"]["objects"]["total"] == 3

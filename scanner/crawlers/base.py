@@ -61,7 +61,8 @@ class FieldSample:
     values: list  # raw sampled values: kept in memory, never written out
     nullable: bool | None = None
     comment: str | None = None
-    unstructured: bool = False  # running text (a log, a note): findings belong to the dataset, not a field
+    unstructured: bool = False  # running text (a note, a log message): judged as free text
+    dataset_level: bool = False  # the whole content of a plain-text file: findings belong to the dataset
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,11 @@ class Crawler(ABC):
     @abstractmethod
     def sample(self, unit: WorkUnit) -> DatasetSample:
         """Read a bounded sample of one unit. Raise on failure: the pipeline records it."""
+
+    def sample_batches(self, unit: WorkUnit) -> Iterator[DatasetSample]:
+        """--full: everything in the unit, a batch at a time; the last batch carries the unit's
+        totals (rows, method, details) and no fields. Crawlers that cannot read everything sample."""
+        yield self.sample(unit)
 
     def close(self) -> None:
         """Release connections."""

@@ -29,9 +29,38 @@ _DIGITS = re.compile(r"\d+")
 _STARS = re.compile(r"\*(?:[-_.:]?\*)+")
 
 
+# Log files and their rotated siblings: access.log, access.log.1, access.log.2.gz,
+# access.log-20240501.gz, syslog.3, error_log, app-2024-05-01.log.
+_LOG_NAME = re.compile(
+    r"(?:\.log|_log|\.out|\.err|^(?:syslog|messages|secure|maillog|cron|debug|kern|auth|daemon|user|mail|dmesg))$",
+    re.IGNORECASE,
+)
+_ROTATED = re.compile(
+    r"^(?P<base>.+?)(?P<rotation>[.-](?:\d{1,4}|\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}))?"
+    r"(?P<compression>\.(?:gz|bz2|xz|zst))?$"
+)
+
+
+def log_base(name: str) -> str | None:
+    """The live log file a (possibly rotated) file name belongs to, or None for a non-log name."""
+    found = _ROTATED.match(name)
+    base = found.group("base") if found else name
+    return base if _LOG_NAME.search(base) else None
+
+
+def is_log(key: str) -> bool:
+    return log_base(key.rsplit("/", 1)[-1]) is not None
+
+
 def pattern_of(key: str) -> str:
-    """The key with its varying parts as `*`; keys of one dataset share it."""
-    return "/".join(_segment(s) for s in key.split("/"))
+    """The key with its varying parts as `*`; keys of one dataset share it.
+
+    A log file and its rotations share `name.log*`, whatever the rotation scheme.
+    """
+    *dirs, name = key.split("/")
+    base = log_base(name)
+    last = f"{_segment(base)}*" if base is not None else _segment(name)
+    return "/".join([*(_segment(s) for s in dirs), last])
 
 
 def _segment(seg: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import io
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
 from scanner.crawlers.datasets import Grouper, Member
-from scanner.crawlers.objects import Denied, sample_dataset, unit_for, unreadable_reason
+from scanner.crawlers.objects import DatasetReader, Denied, unit_for, unreadable_reason
 
 _KINDS = {stat.S_IFIFO: "fifo", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 
@@ -39,15 +40,57 @@ def root_of(url: str) -> str:
     return os.path.abspath(os.path.expanduser(path))
 
 
+_GLOB = re.compile(r"[*?\[]")
+
+
+def split_glob(path: str) -> tuple[str, str | None]:
+    """(the directory to walk, the glob its relative paths must match): `/var/log/nginx/*.log*`
+    walks /var/log/nginx for `*.log*`; a path without glob characters is its own root."""
+    parts = path.split(os.sep)
+    for i, part in enumerate(parts):
+        if _GLOB.search(part):
+            return os.sep.join(parts[:i]) or os.sep, "/".join(parts[i:])
+    return path, None
+
+
+def glob_regex(pattern: str) -> re.Pattern:
+    """Shell-style: `*` and `?` stay within a directory, `**/` spans any number of them."""
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]*/)*")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        elif pattern[i] == "[" and "]" in pattern[i + 2:]:
+            end = pattern.index("]", i + 2)
+            body = pattern[i + 1:end]
+            out.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z")
+
+
 def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 class _Counting(io.RawIOBase):
-    """A file whose reads are counted, for the bytes-read figure of the report."""
+    """A file read up to `size` bytes (its size when it was listed), the bytes read counted once
+    each (format detection reads the head twice)."""
 
-    def __init__(self, raw: io.FileIO, tally):
-        self._raw, self._tally = raw, tally
+    def __init__(self, raw: io.FileIO, tally, size: int):
+        self._raw, self._tally, self._size = raw, tally, size
+        self._high = 0
 
     def readable(self) -> bool:
         return True
@@ -56,11 +99,19 @@ class _Counting(io.RawIOBase):
         return True
 
     def readinto(self, b) -> int:
-        n = self._raw.readinto(b)
-        self._tally(n or 0)
+        room = self._size - self._raw.tell()
+        if room <= 0:
+            return 0
+        n = self._raw.readinto(memoryview(b)[:room]) or 0
+        end = self._raw.tell()
+        if end > self._high:
+            self._tally(end - self._high)
+            self._high = end
         return n
 
     def seek(self, offset, whence=io.SEEK_SET) -> int:
+        if whence == io.SEEK_END:
+            return self._raw.seek(self._size + offset)
         return self._raw.seek(offset, whence)
 
     def tell(self) -> int:
@@ -78,7 +129,10 @@ class FileCrawler(Crawler):
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
-        self.path = root_of(source.url)
+        self.path, glob = split_glob(root_of(source.url))
+        self.glob = glob_regex(glob) if glob else None
+        # Without `**` a glob reaches a fixed depth: nothing below it needs walking.
+        self.max_depth = glob.count("/") if glob and "**" not in glob else None
 
     @property
     def root(self) -> str:
@@ -93,8 +147,11 @@ class FileCrawler(Crawler):
         return Location(display(self.root), display(rel) or ".", None, self.base)
 
     def wanted(self, rel: str) -> bool:
-        """--include / --exclude globs match the path relative to the root (`*` crosses `/`)."""
+        """The source's own glob, then --include / --exclude, on the path relative to the root
+        (in --include/--exclude `*` crosses `/`)."""
         name = display(rel)
+        if self.glob is not None and not self.glob.match(rel):
+            return False
         s = self.settings
         return (not s.include or any(fnmatch.fnmatchcase(name, p) for p in s.include)) and not any(
             fnmatch.fnmatchcase(name, p) for p in s.exclude
@@ -103,7 +160,7 @@ class FileCrawler(Crawler):
     # -- discovery ------------------------------------------------------------------------------
     def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
         os.stat(self.path)  # a missing root fails the source, with the OS's reason
-        grouper = Grouper(self.settings.objects_per_dataset, self.settings.seed)
+        grouper = Grouper(0 if self.settings.full else self.settings.objects_per_dataset, self.settings.seed)
         if os.path.isfile(self.path):
             st = os.stat(self.path)
             grouper.add(Member(os.path.basename(self.path), st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
@@ -155,7 +212,8 @@ class FileCrawler(Crawler):
                             yield Skip(self._location(child), "symlink to a directory already scanned")
                         continue
                     seen_dirs.add(key)
-                    subdirs.append(child)
+                    if self.max_depth is None or child.count("/") < self.max_depth:
+                        subdirs.append(child)
                 elif key not in seen_files and self.wanted(child):  # hard links and in-root symlinks: once
                     seen_files.add(key)
                     grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
@@ -180,11 +238,18 @@ class FileCrawler(Crawler):
         return Skip(self._location(child), f"not a regular file ({kind})")
 
     # -- sampling -------------------------------------------------------------------------------
+    def _reader(self, unit: WorkUnit) -> DatasetReader:
+        return DatasetReader(unit, self._open, self.settings, self.sample_size, display, self._read_range)
+
     def sample(self, unit: WorkUnit):
-        return sample_dataset(unit, self._open, self.settings, self.sample_size, display)
+        return self._reader(unit).sample()
+
+    def sample_batches(self, unit: WorkUnit):
+        return self._reader(unit).batches()
 
     @contextmanager
-    def _open(self, member: Member, limits, tally):
+    def _fd(self, member: Member):
+        """A read-only descriptor of a regular file still inside the root."""
         path = os.path.join(self.root, member.key)
         real = os.path.realpath(path)
         if not inside(real, os.path.realpath(self.root)):  # changed since discovery
@@ -195,9 +260,22 @@ class FileCrawler(Crawler):
         try:
             if not stat.S_ISREG(os.fstat(fd).st_mode):
                 raise Denied("not a regular file")
-            raw = io.FileIO(fd, "rb", closefd=True)
-        except BaseException:
+            yield fd
+        finally:
             os.close(fd)
-            raise
-        with io.BufferedReader(_Counting(raw, tally), 64 * 1024) as stream:
-            yield stream, False
+
+    @contextmanager
+    def _open(self, member: Member, limits, tally):
+        with self._fd(member) as fd:
+            # A log written to while it is read: what was there at discovery is the file; later
+            # lines belong to the next scan, so nothing is read twice or half.
+            size = member.size if not self.settings.full else os.fstat(fd).st_size
+            raw = io.FileIO(os.dup(fd), "rb", closefd=True)
+            with io.BufferedReader(_Counting(raw, tally, size), 64 * 1024) as stream:
+                yield stream, False
+
+    def _read_range(self, member: Member, offset: int, length: int, tally) -> bytes:
+        with self._fd(member) as fd:
+            data = os.pread(fd, length, offset)
+        tally(len(data))
+        return data

@@ -7,17 +7,20 @@ a member that cannot be read becomes a Problem of the dataset instead of failing
 
 from __future__ import annotations
 
+import io
 import math
 import posixpath
+import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 
 from scanner.crawlers.base import DatasetSample, FieldSample, Location, Problem, Skipped, WorkUnit
-from scanner.crawlers.datasets import Dataset, Member
-from scanner.formats import FormatError, Limits, TooLarge, Unsupported, read
+from scanner.crawlers.datasets import Dataset, Member, is_log
+from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
+from scanner.formats.batches import full_limits, read_batches
 from scanner.formats.limits import human_size
 from scanner.redact import describe_error, scrub
 
@@ -62,94 +65,192 @@ def unreadable_reason(ds: Dataset) -> str:
     return "nothing readable: " + "; ".join(parts)
 
 
-def sample_dataset(unit: WorkUnit, open_member: Opener, settings, sample_size: int,
-                   display: Callable[[str], str] = str) -> DatasetSample:
-    """Read the unit's chosen members, about sample_size rows in all.
+# reads `n` bytes at `offset` of a member (a Range GET, a pread): used to sample logs in blocks
+RangeRead = Callable[[Member, int, int, Callable[[int], None]], bytes]
+COMPRESSED_SUFFIXES = (".gz", ".gzip", ".bz2", ".zst", ".xz", ".zip")
+LOG_BLOCKS = 4  # head, two random blocks, tail
 
-    `display` turns a member key into a printable name.
+
+def block_plan(size: int, budget: int, seed: str) -> list[tuple[int, int]]:
+    """(offset, length) of a log's head, tail and random blocks in between, `budget` bytes in all.
+
+    A log is written at its end and read at its start: the head shows what the service logged
+    when it started, the tail what it logs now, the middle anything in between.
     """
-    members = [Member.from_dict(m) for m in unit.meta["members"]]
-    loc = unit.location
-    rows_each = max(1, math.ceil(sample_size / max(1, len(members))))
-    limits = Limits.from_settings(settings, rows=rows_each)
+    if size <= budget:
+        return [(0, size)]
+    block = max(1, budget // LOG_BLOCKS)
+    rnd = random.Random(seed)
+    room = size - 2 * block  # bytes between head and tail
+    middle = sorted(rnd.randrange(block, block + max(1, room - block)) for _ in range(LOG_BLOCKS - 2))
+    plan, end = [(0, block)], block
+    for start in middle:
+        start = max(start, end)
+        if start + block <= size - block:
+            plan.append((start, block))
+            end = start + block
+    plan.append((size - block, block))
+    return plan
 
-    merged: dict[str, FieldSample] = {}
-    formats: list[str] = []
-    notes: list[str] = []
-    problems: list[Problem] = []
-    skips: list[str] = []
-    errors: list[str] = []
-    rows = 0
-    read_ok = 0
-    fetched = [0]
 
-    def tally(n: int) -> None:
-        fetched[0] += n
+def whole_lines(data: bytes, at_start: bool, at_end: bool) -> bytes:
+    """A block cut to whole lines: a line cut by the block's edges is not a value."""
+    if not at_start:
+        cut = data.find(b"\n")
+        data = data[cut + 1:] if cut >= 0 else b""
+    if not at_end:
+        cut = data.rfind(b"\n")
+        data = data[: cut + 1] if cut >= 0 else b""
+    return data
 
-    for m in members:
-        where = Location(loc.container, display(m.key), None, loc.base)
+
+class DatasetReader:
+    """Reads the members of one dataset unit and merges their fields by name."""
+
+    def __init__(self, unit: WorkUnit, open_member: Opener, settings, sample_size: int,
+                 display: Callable[[str], str] = str, read_range: RangeRead | None = None):
+        self.unit, self.open_member, self.settings = unit, open_member, settings
+        self.display, self.read_range = display, read_range
+        self.members = [Member.from_dict(m) for m in unit.meta["members"]]
+        self.rows_each = max(1, math.ceil(sample_size / max(1, len(self.members))))
+        self.limits = Limits.from_settings(settings, rows=self.rows_each)
+        self.fetched = 0
+        self.formats: list[str] = []
+        self.notes: list[str] = []
+        self.skips: list[str] = []
+        self.errors: list[str] = []
+        self.read_ok = 0
+        self.blocks = 0
+
+    def tally(self, n: int) -> None:
+        self.fetched += n
+
+    def _where(self, key: str) -> Location:
+        loc = self.unit.location
+        return Location(loc.container, self.display(key), None, loc.base)
+
+    def in_blocks(self, m: Member) -> bool:
+        return (self.read_range is not None and is_log(m.key) and m.size > self.settings.object_bytes
+                and not m.key.lower().endswith(COMPRESSED_SUFFIXES))
+
+    def _samples(self, m: Member) -> Iterator[Sample]:
+        name = posixpath.basename(m.key)
+        if self.settings.full:
+            with self.open_member(m, self.limits, self.tally) as (stream, _):
+                yield from read_batches(stream, name, full_limits(self.limits), self.settings.batch_rows)
+            return
+        if self.in_blocks(m):
+            plan = block_plan(m.size, self.settings.object_bytes, f"{self.settings.seed}|{m.key}")
+            rows = max(1, math.ceil(self.rows_each / len(plan)))
+            self.blocks = max(self.blocks, len(plan))
+            for offset, length in plan:
+                data = self.read_range(m, offset, length, self.tally)
+                data = whole_lines(data, offset == 0, offset + length >= m.size)
+                yield read(io.BytesIO(data), name, replace(self.limits, max_rows=rows, partial=True))
+            return
+        with self.open_member(m, self.limits, self.tally) as (stream, partial):
+            yield read(stream, name, replace(self.limits, partial=partial))
+
+    def _problems(self, m: Member, sample: Sample) -> list[Problem]:
+        loc = self.unit.location
+        out = [Problem(self._where(m.key), scrub(w), "error") for w in sample.warnings]
+        out += [Problem(Location(loc.container, f"{self.display(m.key)}:{member}", None, loc.base), scrub(reason),
+                        "skipped") for member, reason in sample.skipped]
+        return out
+
+    def member_parts(self, m: Member) -> Iterator[tuple[list[FieldSample], int, list[Problem]]]:
+        """(fields, rows, problems) per piece read of one member; a failure is a problem, not a raise."""
+        got = False
         try:
-            with open_member(m, limits, tally) as (stream, partial):
-                sample = read(stream, posixpath.basename(m.key), replace(limits, partial=partial))
+            for sample in self._samples(m):
+                if not got:
+                    got = True
+                    self.read_ok += 1
+                    self.formats.append(">".join((*sample.layers, sample.format)))
+                self.notes += sample.mismatches
+                rows = max((len(f.values) for f in sample.fields), default=0)
+                yield sample.fields, rows, self._problems(m, sample)
         except (Denied, Unsupported, TooLarge) as e:
-            skips.append(scrub(str(e)))
-            problems.append(Problem(where, scrub(str(e)), "skipped"))
-            continue
+            self.skips.append(scrub(str(e)))
+            yield [], 0, [Problem(self._where(m.key), scrub(str(e)), "skipped")]
         except Exception as e:  # one object that fails is an error of its own; the dataset goes on
             reason = _reason(e)
-            if isinstance(e, PermissionError):
-                skips.append(reason)
-                problems.append(Problem(where, reason, "skipped"))
-            else:
-                errors.append(reason)
-                problems.append(Problem(where, reason, "error"))
-            continue
-        read_ok += 1
-        formats.append(">".join((*sample.layers, sample.format)))
-        notes += sample.mismatches
-        problems += [Problem(where, scrub(w), "error") for w in sample.warnings]
-        problems += [Problem(Location(loc.container, f"{display(m.key)}:{member}", None, loc.base), scrub(reason),
-                             "skipped")
-                     for member, reason in sample.skipped]
-        rows += max((len(f.values) for f in sample.fields), default=0)
-        for f in sample.fields:
-            have = merged.get(f.name)
-            if have is None:
-                merged[f.name] = FieldSample(f.name, f.declared_type, list(f.values), unstructured=f.unstructured)
-            else:
-                have.values.extend(f.values)
+            kind = "skipped" if isinstance(e, PermissionError) else "error"
+            (self.skips if kind == "skipped" else self.errors).append(reason)
+            yield [], 0, [Problem(self._where(m.key), reason, kind)]
 
-    if not read_ok:
-        if errors:
-            more = f" (and {len(members) - 1} more)" if len(members) > 1 else ""
-            raise ReadFailed(errors[0] + more)
-        raise Skipped(_summarise(skips) or "nothing to read")
+    def _nothing_read(self) -> None:
+        if self.errors:
+            more = f" (and {len(self.members) - 1} more)" if len(self.members) > 1 else ""
+            raise ReadFailed(self.errors[0] + more)
+        raise Skipped(_summarise(self.skips) or "nothing to read")
 
-    kinds = sorted(set(formats))
-    total, chosen = unit.meta["total"], len(members)
-    objects = {
-        "total": total,
-        "sampled": read_ok,
-        "bytes": unit.meta["bytes"],
-        "read_bytes": fetched[0],
-        "newest": unit.meta.get("newest"),
-        "unreadable": unit.meta.get("unreadable") or {},
-    }
-    details = {"format": kinds[0] if len(kinds) == 1 else f"mixed ({', '.join(kinds)})", "objects": objects}
-    if notes:
-        details["notes"] = notes
-    method = (f"{chosen} of {total} (newest + random): " if total > 1 else "") + ", ".join(
-        dict.fromkeys(_how(k.rsplit(">", 1)[-1], settings.object_bytes, total > 1) for k in kinds))
-    fields = list(merged.values())
-    return DatasetSample(
-        unit=unit,
-        fields=fields,
-        rows_sampled=rows,
-        method=method,
-        columns=[{"name": f.name, "type": f.declared_type or ("text" if f.unstructured else "string")} for f in fields],
-        problems=problems,
-        details=details,
-    )
+    def _finish(self, fields: list[FieldSample], rows: int, problems: list[Problem]) -> DatasetSample:
+        kinds = sorted(set(self.formats))
+        total = self.unit.meta["total"]
+        objects = {
+            "total": total,
+            "sampled": self.read_ok,
+            "bytes": self.unit.meta["bytes"],
+            "read_bytes": self.fetched,
+            "newest": self.unit.meta.get("newest"),
+            "unreadable": self.unit.meta.get("unreadable") or {},
+        }
+        details = {"format": kinds[0] if len(kinds) == 1 else f"mixed ({', '.join(kinds)})", "objects": objects}
+        if self.notes:
+            details["notes"] = list(dict.fromkeys(self.notes))
+        return DatasetSample(
+            unit=self.unit, fields=fields, rows_sampled=rows, method=self.method(kinds, total), problems=problems,
+            columns=[{"name": f.name, "type": f.declared_type or ("text" if f.unstructured else "string")}
+                     for f in fields],
+            details=details,
+        )
+
+    def method(self, kinds: list[str], total: int) -> str:
+        if self.settings.full:
+            return f"full read of all {total} file(s)/object(s)"
+        lead = f"{len(self.members)} of {total} (newest + random): " if total > 1 else ""
+        how = [_how(k.rsplit(">", 1)[-1], self.settings.object_bytes, total > 1) for k in kinds]
+        if self.blocks:
+            block = human_size(self.settings.object_bytes // LOG_BLOCKS)
+            how.append(f"logs larger than {human_size(self.settings.object_bytes)}: head, tail and "
+                       f"{self.blocks - 2} random blocks of {block}")
+        return lead + ", ".join(dict.fromkeys(how))
+
+    def sample(self) -> DatasetSample:
+        merged: dict[str, FieldSample] = {}
+        problems: list[Problem] = []
+        rows = 0
+        for m in self.members:
+            for fields, n, found in self.member_parts(m):
+                rows += n
+                problems += found
+                _merge(merged, fields)
+        if not self.read_ok:
+            self._nothing_read()
+        return self._finish(list(merged.values()), rows, problems)
+
+    def batches(self) -> Iterator[DatasetSample]:
+        """--full: one DatasetSample per batch of records, every member, every byte; the last one
+        carries the dataset's totals. Memory holds one batch, not the dataset."""
+        rows = 0
+        for m in self.members:
+            for fields, n, found in self.member_parts(m):
+                rows += n
+                yield DatasetSample(self.unit, fields, n, "", problems=found)
+        if not self.read_ok:
+            self._nothing_read()
+        yield self._finish([], rows, [])
+
+
+def _merge(merged: dict[str, FieldSample], fields: list[FieldSample]) -> None:
+    for f in fields:
+        have = merged.get(f.name)
+        if have is None:
+            merged[f.name] = FieldSample(f.name, f.declared_type, list(f.values), unstructured=f.unstructured,
+                                         dataset_level=f.dataset_level)
+        else:
+            have.values.extend(f.values)
 
 
 def _how(fmt: str, object_bytes: int, several: bool) -> str:

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 from scanner.crawlers import s3_io
 from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
 from scanner.crawlers.datasets import Grouper, Member
-from scanner.crawlers.objects import sample_dataset, unit_for, unreadable_reason
+from scanner.crawlers.objects import DatasetReader, unit_for, unreadable_reason
 from scanner.formats.detect import content_format
 from scanner.formats.streams import Chain, read_upto
 
@@ -85,7 +85,7 @@ class S3Crawler(Crawler):
     def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
         for bucket in self.buckets():
             base = f"s3://{bucket}"
-            grouper = Grouper(self.settings.objects_per_dataset, self.settings.seed)
+            grouper = Grouper(0 if self.settings.full else self.settings.objects_per_dataset, self.settings.seed)
             try:
                 for obj in self._list(bucket):
                     key = obj["Key"]
@@ -114,13 +114,34 @@ class S3Crawler(Crawler):
             yield from page.get("Contents", [])
 
     # -- sampling -------------------------------------------------------------------------------
-    def sample(self, unit: WorkUnit):
+    def _reader(self, unit: WorkUnit) -> DatasetReader:
         bucket = unit.location.container
 
         def opener(member, limits, tally):
             return self._open(bucket, member, tally)
 
-        return sample_dataset(unit, opener, self.settings, self.sample_size)
+        def read_range(member, offset, length, tally):
+            return self._read_range(bucket, member, offset, length, tally)
+
+        return DatasetReader(unit, opener, self.settings, self.sample_size, read_range=read_range)
+
+    def sample(self, unit: WorkUnit):
+        return self._reader(unit).sample()
+
+    def sample_batches(self, unit: WorkUnit):
+        return self._reader(unit).batches()
+
+    def _read_range(self, bucket: str, member: Member, offset: int, length: int, tally) -> bytes:
+        extra = {"IfMatch": member.tag} if member.tag else {}
+        try:
+            response = self.client.get_object(Bucket=bucket, Key=member.key,
+                                              Range=f"bytes={offset}-{offset + length - 1}", **extra)
+        except Exception as exc:
+            raise s3_io.denial(exc) or exc from None
+        with response["Body"] as body:
+            data = body.read()
+        tally(len(data))
+        return data
 
     @contextmanager
     def _open(self, bucket: str, member: Member, tally):
@@ -128,7 +149,7 @@ class S3Crawler(Crawler):
         if member.size == 0:
             yield io.BytesIO(b""), False
             return
-        want = min(member.size, self.settings.object_bytes)
+        want = member.size if self.settings.full else min(member.size, self.settings.object_bytes)
         extra = {"IfMatch": member.tag} if member.tag else {}
         try:
             response = self.client.get_object(Bucket=bucket, Key=member.key, Range=f"bytes=0-{want - 1}", **extra)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from dataclasses import dataclass
 
-from scanner.formats.delimited import sniff
+from scanner.formats import logs
+from scanner.formats.delimited import looks_like_header, sniff
 from scanner.formats.text import choose_encoding
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -33,7 +35,7 @@ EXTENSIONS = {
 }
 
 COMPRESSED = ("gzip", "bzip2", "zstd")
-TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "empty")
+TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "log", "empty")
 _FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"})
 _CONTROL = set(range(32)) - {9, 10, 12, 13, 27}
 
@@ -87,7 +89,21 @@ def content_format(head: bytes, complete: bool = False) -> str:
     lines = text.splitlines(keepends=True)
     if not complete:
         lines = lines[:-1]  # the last line may be cut mid-way
-    return _json_kind(text, lines, complete) or _delimited_kind(lines) or "text"
+    return _json_kind(text, lines, complete) or _log_or_delimited(lines) or "text"
+
+
+def _log_or_delimited(lines: list[str]) -> str | None:
+    """A delimited file with a header row is a table; lines of a log format are a log (an app
+    log's `10:00:00,123` would otherwise sniff as a two-column CSV); else a headerless table."""
+    delimited = _delimited_kind(lines)
+    if delimited:
+        first = next((line for line in lines if line.strip()), "")
+        cells = next(csv.reader([first], delimiter="\t" if delimited == "tsv" else sniff(lines[:50]) or ","), [])
+        if looks_like_header(cells):
+            return delimited
+    if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
+        return "log"
+    return delimited
 
 
 def _json_kind(text: str, lines: list[str], complete: bool) -> str | None:

@@ -14,6 +14,7 @@ from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
 from scanner.formats.parquet import read_parquet
 from scanner.formats.streams import peek, spool
+from scanner.formats.logs import read_log
 from scanner.formats.text import read_text
 from scanner.formats.xlsx import read_xlsx
 
@@ -23,6 +24,7 @@ STREAMED = {
     "json": read_json,
     "jsonl": read_jsonl,
     "text": read_text,
+    "log": read_log,
 }
 RANDOM_ACCESS = {"parquet": read_parquet, "xlsx": read_xlsx}
 

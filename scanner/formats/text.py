@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from scanner.crawlers.base import FieldSample
 from scanner.formats.limits import Limits
@@ -78,15 +78,20 @@ def pieces(line: str, size: int) -> Iterator[str]:
         yield line[start:]
 
 
-def read_text(stream, limits: Limits) -> list[FieldSample]:
-    """One field, "text", holding the first non-blank lines (long lines in pieces)."""
+def text_fields(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
+    """One field, "text", holding the non-blank lines (long lines in pieces), up to max_rows values."""
     values: list[str] = []
-    for line in iter_lines(stream, limits):
+    for line in lines:
         line = line.rstrip("\r\n")
         if not line.strip():
             continue
         for piece in pieces(line, limits.value_cap):
             values.append(piece)
             if len(values) >= limits.max_rows:
-                return [FieldSample("text", None, values, unstructured=True)]
-    return [FieldSample("text", None, values, unstructured=True)]
+                return [FieldSample("text", None, values, unstructured=True, dataset_level=True)]
+    return [FieldSample("text", None, values, unstructured=True, dataset_level=True)]
+
+
+def read_text(stream, limits: Limits) -> list[FieldSample]:
+    """The first non-blank lines of a plain-text file as one dataset-level field."""
+    return text_fields(iter_lines(stream, limits), limits)
