@@ -16,7 +16,8 @@ class JsonlWriter:
 
     def __init__(self, target: str = "-"):
         self.target = target
-        self._fh = sys.stdout if target == "-" else open(target, "w", encoding="utf-8")
+        # backslashreplace: a name with bytes that are not UTF-8 must not lose the report
+        self._fh = sys.stdout if target == "-" else open(target, "w", encoding="utf-8", errors="backslashreplace")
         self._writer = jsonlines.Writer(
             self._fh, flush=True, dumps=partial(json.dumps, ensure_ascii=False, separators=(",", ":"))
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -14,8 +15,9 @@ class BarProgress(NoProgress):
 
     def __init__(self, console: Console):
         self._bar = Progress(
-            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            TextColumn("{task.fields[current]}"), console=console, transient=True,
+            # markup=False: a key or file name like "[red]x.csv" is a name, not console markup
+            TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            TextColumn("{task.fields[current]}", markup=False), console=console, transient=True,
         )
         self._task = None
         self._bar.start()
@@ -66,7 +68,7 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
             row = ([r["source"]["name"]] if several else []) + [
                 where, r["entity_type"], r["category"], f"{r['confidence']:.2f}", hits,
             ]
-            table.add_row(*row)
+            table.add_row(*map(escape, row))
         console.print(table)
     _print_not_scanned(console, outcome.not_scanned)
     s = outcome.summary
@@ -90,7 +92,7 @@ def _print_not_scanned(console: Console, problems: list[dict], limit: int = 25) 
     for r in ordered[:limit]:
         where = place(r["location"]) if r["location"] else "(whole source)"
         why = r["reason"] if r["record"] == "skipped" else f"{r['error']['type']}: {r['error']['message']}"
-        table.add_row(r["source"]["name"], where, "error" if r["record"] == "error" else "skipped", why)
+        table.add_row(*map(escape, (r["source"]["name"], where, "error" if r["record"] == "error" else "skipped", why)))
     console.print(table)
     if len(problems) > limit:
         console.print(f"… and {len(problems) - limit} more in the report.")

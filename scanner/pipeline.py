@@ -6,6 +6,7 @@ the settings, so it can run wherever the unit was sampled.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections import Counter, deque
@@ -16,12 +17,12 @@ from dataclasses import dataclass, field
 from detectors import categories
 from detectors.column import classify_column
 from detectors.engine import Engine
-from detectors.evidence import Fingerprinter
+from detectors.evidence import Fingerprinter, mask
 from reports import records
 from scanner import __version__
 from scanner.crawlers.base import DatasetSample, Failed, Skip, Skipped, WorkUnit
 from scanner.plugins import crawler_for
-from scanner.redact import describe_error
+from scanner.redact import describe_error, scrub
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 
@@ -50,8 +51,39 @@ class Progress:
 
 def examine(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
             fingerprint: Callable[[str, str], str], scan_id: str, duration_ms: int) -> list[dict]:
-    return [dataset_record(sample, source, scan_id, duration_ms),
-            *field_records(sample, source, engine, settings, fingerprint, scan_id)]
+    found = field_records(sample, source, engine, settings, fingerprint, scan_id)
+    return [dataset_record(sample, source, scan_id, duration_ms), *found]
+
+
+# A field name that might be a value: an e-mail, a long number, two capitalised words.
+_SUSPECT_NAME = re.compile(r"@|\d{6,}|[A-ZÆØÅ][a-zæøåé]+[ ,]+[A-ZÆØÅ][a-zæøåé]+")
+_UNSAFE_NAME = re.compile(r"@|\d{6,}")  # never written out as it is, found by a detector or not
+
+
+def masked_names(sample: DatasetSample, engine: Engine) -> None:
+    """Field names are written to the report unmasked, so a name that holds personal data (a
+    headerless file whose first row was taken for a header, a JSON key that is an e-mail address)
+    is masked like a value, and the original goes back among the field's values to be classified."""
+    renamed: dict[str, str] = {}
+    for f in sample.fields:
+        if not _SUSPECT_NAME.search(f.name):
+            continue
+        found = [d for d in engine.analyze_text(f.name) if categories.info(d.entity_type).personal]
+        if not found:
+            if not _UNSAFE_NAME.search(f.name):
+                continue
+            found = []  # an address in a JSON path (`kari@example.no.fnr`) is no valid e-mail: scrub it
+        name = f.name
+        for d in sorted(found, key=lambda d: d.start, reverse=True):
+            name = name[: d.start] + mask(d.entity_type, d.text) + name[d.end:]
+        if _UNSAFE_NAME.search(name):
+            name = scrub(name)
+        renamed[f.name] = name
+        f.values.append(f.name)
+        f.name = name
+    if renamed:
+        for c in sample.columns:
+            c["name"] = renamed.get(c["name"], c["name"])
 
 
 def dataset_record(sample: DatasetSample, source: Source, scan_id: str, duration_ms: int,
@@ -68,6 +100,7 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
     unit = sample.unit
     src = source.describe()
     out = []
+    masked_names(sample, engine)
     for name, reason in sample.skipped_fields:
         out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
     for p in sample.problems:

@@ -25,6 +25,12 @@ def mask_url(url: str) -> str:
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 
 
+def printable(text: str) -> str:
+    """Valid Unicode for reports and consoles: bytes a file name held that are not UTF-8 (kept by
+    Python as surrogates) become `\\xNN`."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def scheme_of(url: str) -> str:
     """The URL's scheme; anything that is not a URL (`/srv/data`, `eksport`, `~/x`) is a file path."""
     if "://" in url:
@@ -51,11 +57,11 @@ class Source:
 
     def __post_init__(self):
         if not self.name:
-            object.__setattr__(self, "name", default_name(self.url))
+            object.__setattr__(self, "name", printable(default_name(self.url)))
 
     @property
     def masked_url(self) -> str:
-        return mask_url(self.url)
+        return printable(mask_url(self.url))
 
     @property
     def scheme(self) -> str:

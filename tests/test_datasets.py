@@ -44,6 +44,9 @@ OTHER_DATASET = [
     ("eksport/kunder.csv", "eksport/kunder.csv.1"),  # only logs rotate
     ("Kundeliste 2024.xlsx", "Leverandørliste 2024.xlsx"),
     ("uploads/readme.json", "uploads/license.json"),  # words are not random tokens
+    ("media/klipp.mp3", "media/klipp.mp4"),  # digits in an extension name a kind
+    ("dump/dump.sql.bz2", "dump/dump.sql.gz"),
+    ("eksport/a=b.csv", "eksport/a=c.parquet"),  # only directories are partitions
 ]
 
 
@@ -67,6 +70,8 @@ def test_different_datasets_keep_different_patterns(a, b):
     ("access.log.2.gz", "access.log*"),
     ("var/log/nginx/access.log", "var/log/nginx/access.log*"),
     ("kunder.csv.gz", "kunder.csv.gz"),
+    ("dump-20240501.sql.bz2", "dump-*.sql.bz2"),
+    ("spark/part-00000-3f2a9c1e-4b5d-4e6f-8a7b-9c0d1e2f3a4b-c000.snappy.parquet", "spark/part-*-c*.snappy.parquet"),
 ])
 def test_patterns_read_as_globs(key, pattern):
     assert pattern_of(key) == pattern

@@ -345,6 +345,19 @@ def test_truncated_gzip_keeps_the_readable_part_and_says_so(tmp_path):
     assert len(sample.warnings) == 1 and "gzip: truncated" in sample.warnings[0]
 
 
+def test_truncated_zstd_is_noted_like_gzip(tmp_path):
+    import zstandard
+
+    data = zstandard.ZstdCompressor().compress(noisy_csv(20_000))  # several 128 KiB blocks
+    path = tmp_path / "cut.csv.zst"
+    path.write_bytes(data[: len(data) // 2])
+    sample = read_file(path, Limits(max_rows=10**6))  # the cut is seen only by a reader that gets there
+    assert sample.format == "csv" and by_name(sample)["navn"][:3] == NAMES[:3]
+    assert len(sample.warnings) == 1 and "zstd: truncated" in sample.warnings[0]
+    two_frames = zstandard.ZstdCompressor().compress(csv_bytes()) + zstandard.ZstdCompressor().compress(b"")
+    assert read(io.BytesIO(two_frames), "k.csv.zst").warnings == []
+
+
 def test_gzip_cut_before_any_data_is_corrupt(tmp_path):
     path = tmp_path / "cut.csv.gz"
     path.write_bytes(gzip.compress(csv_bytes())[:12])

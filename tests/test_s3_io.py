@@ -20,13 +20,15 @@ def client_error(code: str, message: str = "", **extra) -> ClientError:
     ("KMS.DisabledException", "arn:aws:kms:eu-north-1:1:key/abc is disabled.", "KMS key denied"),
     ("KMS.NotFoundException", "Invalid keyId", "KMS key denied"),
     ("InvalidObjectState", "The operation is not valid for the object's storage class", "in storage class"),
+    ("NoSuchKey", "The specified key does not exist.", "gone since it was listed"),
+    ("PreconditionFailed", "At least one of the pre-conditions you specified did not hold", "changed since"),
 ])
 def test_refusals_become_skip_reasons(code, message, reason):
     found = denial(client_error(code, message, StorageClass="DEEP_ARCHIVE"))
     assert found is not None and reason in str(found)
 
 
-@pytest.mark.parametrize("code", ["SlowDown", "InternalError", "NoSuchKey", "PreconditionFailed", "RequestTimeout"])
+@pytest.mark.parametrize("code", ["SlowDown", "InternalError", "RequestTimeout", "ExpiredToken"])
 def test_faults_are_not_refusals(code):
     assert denial(client_error(code)) is None
 
@@ -54,7 +56,9 @@ def test_archived_objects_are_known_from_the_listing(obj, reason):
     ("s3://kunde-data", "kunde-data", ""),
     ("s3://kunde-data/", "kunde-data", ""),
     ("s3://kunde-data/exports/2024/", "kunde-data", "exports/2024/"),
-    ("s3://kunde-data/eksport%20gammel/", "kunde-data", "eksport gammel/"),
+    ("s3://kunde-data/eksport gammel/", "kunde-data", "eksport gammel/"),
+    ("s3://pre/rapport?2024/#1", "pre", "rapport?2024/#1"),  # key characters, not a query or fragment
+    ("s3://pre/100%41", "pre", "100%41"),
     ("s3://", None, ""),
 ])
 def test_urls_name_a_bucket_and_prefix_or_every_bucket(url, bucket, prefix):

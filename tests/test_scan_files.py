@@ -266,3 +266,67 @@ def test_a_quoted_glob_scans_the_matching_files_as_rotated_datasets(tmp_path):
     datasets = {r["location"]["dataset"]: r for r in of(lines, "dataset")}
     assert set(datasets) == {"access.log*", "error.log"}
     assert datasets["access.log*"]["objects"]["total"] == 3
+
+
+def test_a_root_whose_name_is_not_utf8_is_reported_escaped(tmp_path):
+    root = os.path.join(os.fsencode(tmp_path), b"rot_\xe5")
+    os.mkdir(root)
+    with open(os.path.join(root, b"kunder.csv"), "w") as fh:
+        fh.write(people_csv(10))
+    code, lines = run(os.fsdecode(root))
+    assert code == 0
+    (ds,) = of(lines, "dataset")
+    assert ds["location"]["container"].endswith("rot_\\xe5") and lines[0]["sources"][0]["name"] == "rot_\\xe5"
+    assert ("kunder.csv", "fnr", "NO_FODSELSNUMMER") in findings(lines)
+
+
+def test_names_that_look_like_console_markup_are_printed_as_they_are(tmp_path):
+    root = tmp_path / "m"
+    root.mkdir()
+    (root / "[red]kunder.csv").write_text(people_csv(10))
+    (root / "[link=x]ut.csv").write_text(people_csv(10))
+    out = Path(tempfile.mkdtemp()) / "r.jsonl"
+    result = CliRunner().invoke(cli, ["scan", str(root), "-o", str(out)], catch_exceptions=False, terminal_width=200)
+    assert result.exit_code == 0
+    assert "[red]kunder.csv#fnr" in result.output and "[link=x]ut.csv#fnr" in result.output
+
+
+@pytest.mark.parametrize(("name", "content", "hidden"), [
+    # a headerless file whose first row reads like a header: its values must not become field names
+    ("kontakter.csv", "Kari Nordmann;Storgata 1;Oslo\nOla Hansen;Kirkeveien 2;Bergen\n" * 3, "Kari Nordmann"),
+    ("kunder.json", '{"kari.nordmann@example.no": {"fnr": "15076500565"}}', "kari.nordmann@example.no"),
+])
+def test_field_names_that_hold_personal_data_are_masked(tmp_path, name, content, hidden):
+    root = tmp_path / "n"
+    root.mkdir()
+    (root / name).write_text(content)
+    _, lines = run(str(root))
+    text = json.dumps(lines, ensure_ascii=False)
+    assert hidden not in text
+    assert of(lines, "finding")
+
+
+def test_an_empty_directory_is_said_to_be_empty(tmp_path):
+    code, lines = run(str(tmp_path))
+    assert code == 0 and reasons(lines) == {".": "no files: nothing to scan"}
+
+
+def test_a_linked_directory_is_reported_under_its_own_name(tmp_path):
+    root = tmp_path / "r"
+    (root / "z_ekte").mkdir(parents=True)
+    (root / "z_ekte" / "kunder.csv").write_text(people_csv(10))
+    (root / "a_lenke").symlink_to(root / "z_ekte")
+    _, lines = run(str(root))
+    assert {r["location"]["dataset"] for r in of(lines, "dataset")} == {"z_ekte/kunder.csv"}
+    assert reasons(lines)["a_lenke"] == "symlink to a directory already scanned"
+
+
+def test_columns_beyond_the_field_cap_are_listed_not_dropped(tmp_path):
+    root = tmp_path / "w"
+    root.mkdir()
+    header = [f"felt_{chr(97 + i % 26)}{i // 26}" for i in range(249)] + ["epost"]
+    rows = [",".join(["x"] * 249 + [f"k{i}@example.no"]) for i in range(20)]
+    (root / "bred.csv").write_text(",".join(header) + "\n" + "\n".join(rows) + "\n")
+    _, lines = run(str(root))
+    skipped = {r["location"]["field"]: r["reason"] for r in of(lines, "skipped") if r["location"]["field"]}
+    assert len(skipped) == 50 and skipped["epost"] == "beyond the first 200 fields of a wide file: not read"

@@ -212,3 +212,35 @@ def test_units_travel_as_json_and_are_sampled_by_a_fresh_crawler(aws_env, bucket
                     fresh.sample(again)
             else:
                 assert fresh.sample(again).fields
+
+
+def test_an_empty_prefix_is_said_to_be_empty(aws_env, bucket):
+    code, lines, _ = run(f"s3://{bucket}/finnes-ikke/", "--endpoint-url", aws_env.endpoint)
+    assert code == 0 and reasons(lines) == {"finnes-ikke/": "no objects under this prefix"}
+
+
+def test_listing_follows_every_page(aws_env):
+    from concurrent.futures import ThreadPoolExecutor
+
+    name = f"mange-{uuid.uuid4().hex[:8]}"
+    s3 = aws_env.create_bucket(name)
+    body = people_csv(3)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda i: s3.put_object(Bucket=name, Key=f"del/{i // 100:02d}/k_{i:05d}.csv", Body=body),
+                      range(2150)))
+    code, lines, _ = run(f"s3://{name}", "--endpoint-url", aws_env.endpoint)
+    (ds,) = of(lines, "dataset")
+    assert code == 0 and ds["objects"]["total"] == 2150 and ds["objects"]["bytes"] == 2150 * len(body)
+
+
+def test_objects_deleted_or_replaced_after_listing_are_skipped_not_failed(aws_env, bucket):
+    source = Source(f"s3://{bucket}", crawler="s3", options={"endpoint_url": aws_env.endpoint})
+    with S3Crawler(source, ScanSettings()) as crawler:
+        units = {u.location.dataset: u for u in crawler.discover() if isinstance(u, WorkUnit)}
+        s3 = aws_env.client("s3")
+        s3.delete_object(Bucket=bucket, Key="notater/sak.txt")
+        s3.put_object(Bucket=bucket, Key="lake/konto.parquet", Body=parquet_bytes(100, 50))
+        for name, reason in (("notater/sak.txt", "gone since it was listed"),
+                             ("lake/konto.parquet", "changed since it was listed: left for the next scan")):
+            with pytest.raises(Skipped, match=reason):
+                crawler.sample(units[name])

@@ -63,6 +63,7 @@ class FieldSample:
     comment: str | None = None
     unstructured: bool = False  # running text (a note, a log message): judged as free text
     dataset_level: bool = False  # the whole content of a plain-text file: findings belong to the dataset
+    skipped_reason: str | None = None  # a field the reader saw but did not read: listed, not classified
 
 
 @dataclass(frozen=True)

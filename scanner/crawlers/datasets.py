@@ -59,14 +59,25 @@ def pattern_of(key: str) -> str:
     """
     *dirs, name = key.split("/")
     base = log_base(name)
-    last = f"{_segment(base)}*" if base is not None else _segment(name)
-    return "/".join([*(_segment(s) for s in dirs), last])
+    if base is not None:
+        last = f"{_segment(base)}*"
+    else:
+        suffix = _SUFFIX.search(name)
+        cut = suffix.start() if suffix and suffix.start() > 0 else len(name)
+        last = _segment(name[:cut]) + name[cut:]  # `.sql.bz2`, `.mp4` are kinds, not sequence numbers
+    return "/".join([*(_directory(s) for s in dirs), last])
+
+
+# Extensions, kept as written: up to three of letters (and digits after a letter), a few long each.
+_SUFFIX = re.compile(r"(?:\.[A-Za-z][A-Za-z0-9]{0,7}){1,3}$")
+
+
+def _directory(seg: str) -> str:
+    hive = _HIVE.match(seg)
+    return f"{hive.group(1)}=*" if hive else _segment(seg)
 
 
 def _segment(seg: str) -> str:
-    hive = _HIVE.match(seg)
-    if hive:
-        return f"{hive.group(1)}=*"
     seg = _UUID.sub("*", seg)
     seg = _DATETIME.sub("*", seg)
     seg = _TOKEN.sub("*", seg)

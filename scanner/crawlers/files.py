@@ -20,13 +20,12 @@ from urllib.parse import quote, unquote, urlsplit
 from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, Denied, unit_for, unreadable_reason
+from scanner.sources import printable
 
 _KINDS = {stat.S_IFIFO: "fifo", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 
 
-def display(name: str) -> str:
-    """A file name as valid Unicode: undecodable bytes (kept by Python as surrogates) become `\\xNN`."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+display = printable  # a file name as valid Unicode: undecodable bytes become `\\xNN`
 
 
 def root_of(url: str) -> str:
@@ -141,7 +140,7 @@ class FileCrawler(Crawler):
 
     @property
     def base(self) -> str:
-        return "file://" + quote(display(self.root))
+        return "file://" + quote(os.fsencode(self.root))
 
     def _location(self, rel: str) -> Location:
         return Location(display(self.root), display(rel) or ".", None, self.base)
@@ -166,6 +165,9 @@ class FileCrawler(Crawler):
             grouper.add(Member(os.path.basename(self.path), st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
         else:
             yield from self._walk(grouper)
+        if not grouper.datasets:
+            what = "no files match the pattern" if self.glob is not None else "no files"
+            yield Skip(self._location(""), f"{what}: nothing to scan")
         for ds in grouper:
             if ds.readable == 0:
                 yield Skip(self._location(ds.name), unreadable_reason(ds))
@@ -185,7 +187,9 @@ class FileCrawler(Crawler):
             path = os.path.join(self.root, rel) if rel else self.root
             try:
                 with os.scandir(path) as it:
-                    entries = sorted(it, key=lambda e: e.name)
+                    # real entries before symlinks: a directory is reported under its own name,
+                    # and a link to it as "already scanned"
+                    entries = sorted(it, key=lambda e: (e.is_symlink(), e.name))
             except PermissionError:
                 yield Skip(self._location(rel), "unreadable directory: permission denied")
                 continue

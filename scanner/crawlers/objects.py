@@ -121,6 +121,7 @@ class DatasetReader:
         self.errors: list[str] = []
         self.read_ok = 0
         self.blocks = 0
+        self.skipped_fields: dict[str, str] = {}  # field -> why it was not read
 
     def tally(self, n: int) -> None:
         self.fetched += n
@@ -134,7 +135,7 @@ class DatasetReader:
                 and not m.key.lower().endswith(COMPRESSED_SUFFIXES))
 
     def _samples(self, m: Member) -> Iterator[Sample]:
-        name = posixpath.basename(m.key)
+        name = self.display(posixpath.basename(m.key))
         if self.settings.full:
             with self.open_member(m, self.limits, self.tally) as (stream, _):
                 yield from read_batches(stream, name, full_limits(self.limits), self.settings.batch_rows)
@@ -168,11 +169,18 @@ class DatasetReader:
                     self.read_ok += 1
                     self.formats.append(">".join((*sample.layers, sample.format)))
                 self.notes += sample.mismatches
-                rows = max((len(f.values) for f in sample.fields), default=0)
-                yield sample.fields, rows, self._problems(m, sample)
+                read = [f for f in sample.fields if f.skipped_reason is None]
+                for f in sample.fields:
+                    if f.skipped_reason is not None and f.name not in self.skipped_fields:
+                        self.skipped_fields[f.name] = f.skipped_reason
+                rows = max((len(f.values) for f in read), default=0)
+                yield read, rows, self._problems(m, sample)
         except (Denied, Unsupported, TooLarge) as e:
             self.skips.append(scrub(str(e)))
             yield [], 0, [Problem(self._where(m.key), scrub(str(e)), "skipped")]
+        except FileNotFoundError:
+            self.skips.append("gone since it was listed")
+            yield [], 0, [Problem(self._where(m.key), "gone since it was listed", "skipped")]
         except Exception as e:  # one object that fails is an error of its own; the dataset goes on
             reason = _reason(e)
             kind = "skipped" if isinstance(e, PermissionError) else "error"
@@ -201,6 +209,7 @@ class DatasetReader:
             details["notes"] = list(dict.fromkeys(self.notes))
         return DatasetSample(
             unit=self.unit, fields=fields, rows_sampled=rows, method=self.method(kinds, total), problems=problems,
+            skipped_fields=list(self.skipped_fields.items()),
             columns=[{"name": f.name, "type": f.declared_type or ("text" if f.unstructured else "string")}
                      for f in fields],
             details=details,

@@ -15,7 +15,6 @@ import io
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from urllib.parse import unquote, urlsplit
 
 from scanner.crawlers import s3_io
 from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
@@ -28,9 +27,11 @@ RANDOM_ACCESS = ("parquet", "zip", "xlsx")
 
 
 def parse(url: str) -> tuple[str | None, str]:
-    """(bucket or None for all buckets, key prefix)."""
-    parts = urlsplit(url)
-    return (parts.netloc or None), unquote(parts.path.lstrip("/"))
+    """(bucket or None for all buckets, key prefix). The prefix is taken verbatim: `?`, `#` and `%`
+    are ordinary characters in S3 keys, not a query, a fragment or an escape."""
+    rest = url.split("://", 1)[1]
+    bucket, _, prefix = rest.partition("/")
+    return (bucket or None), prefix
 
 
 class S3Crawler(Crawler):
@@ -82,12 +83,21 @@ class S3Crawler(Crawler):
             return [b["Name"] for page in pages for b in page.get("Buckets", [])]
         return [b["Name"] for b in client.list_buckets().get("Buckets", [])]
 
+    def bucket_wanted(self, bucket: str) -> bool:
+        """Buckets no --include pattern can match are not even listed."""
+        include = self.settings.include
+        return not include or any(fnmatch.fnmatchcase(bucket, p.split("/", 1)[0]) for p in include)
+
     def discover(self) -> Iterator[WorkUnit | Skip | Failed]:
         for bucket in self.buckets():
+            if not self.bucket and not self.bucket_wanted(bucket):
+                continue
             base = f"s3://{bucket}"
             grouper = Grouper(0 if self.settings.full else self.settings.objects_per_dataset, self.settings.seed)
+            listed, failed = 0, False
             try:
                 for obj in self._list(bucket):
+                    listed += 1
                     key = obj["Key"]
                     if key.endswith("/") and obj.get("Size", 0) == 0:
                         continue  # a console "folder", not data
@@ -96,9 +106,12 @@ class S3Crawler(Crawler):
                     member = Member(key, int(obj.get("Size", 0)), obj["LastModified"].timestamp(),
                                     str(obj.get("ETag") or "") or None)
                     grouper.add(member, s3_io.archived(obj))
-            except Exception as exc:  # a bucket we may not list is reported; the others go on
+            except Exception as exc:
+                # a bucket we may not list is reported; what was listed before a failure is still scanned
                 yield Failed(Location(bucket, self.prefix or "*", None, base), exc)
-                continue
+                failed = True
+            if not failed and listed == 0:
+                yield Skip(Location(bucket, self.prefix or "*", None, base), "no objects under this prefix")
             for ds in grouper:
                 if ds.readable == 0:
                     yield Skip(Location(bucket, ds.name, None, base), unreadable_reason(ds))

@@ -45,6 +45,10 @@ def denial(exc: BaseException) -> Denied | None:
         return Denied(f"KMS key denied ({code}): the object is encrypted with a key the scanner may not use")
     if code in ("AccessDenied", "AllAccessDisabled", "403"):
         return Denied(f"access denied ({code})")
+    if code in ("NoSuchKey", "404"):
+        return Denied("gone since it was listed")
+    if code in ("PreconditionFailed", "412"):
+        return Denied("changed since it was listed: left for the next scan")
     if code == "InvalidObjectState":
         storage = error.get("StorageClass") or "archive"
         return Denied(f"in storage class {storage}: restore it to scan")

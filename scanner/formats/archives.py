@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import zipfile
 from collections.abc import Iterator
 
@@ -29,8 +30,7 @@ def decompress(fmt: str, stream, limits: Limits, notes: list[str] | None = None)
             import zstandard
         except ImportError as e:
             raise Unsupported("zstd (zstandard is not installed)") from e
-        reader = zstandard.ZstdDecompressor().stream_reader(stream, read_across_frames=True)
-        return capped(reader, cap, fmt, (zstandard.ZstdError,), notes=notes, partial=partial)
+        return capped(_Zstd(stream, zstandard), cap, fmt, (zstandard.ZstdError,), notes=notes, partial=partial)
     raise Unsupported(fmt)
 
 
@@ -56,3 +56,37 @@ def _open(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits):
     except zipfile.BadZipFile as e:
         return Corrupt(f"zip member {info.filename}: {e}")
     return capped(raw, limits.max_decompressed, f"zip member {info.filename}")
+
+
+class _Zstd(io.RawIOBase):
+    """zstd frames one after another, like zstandard's stream reader, except that input ending
+    inside a frame raises EOFError (as gzip and bz2 do) instead of passing for a clean end."""
+
+    def __init__(self, stream, zstandard):
+        self._stream, self._zstd = stream, zstandard
+        self._d = zstandard.ZstdDecompressor().decompressobj()
+        self._pending = b""
+        self._in_frame = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._pending:
+            data = self._stream.read(64 * 1024)
+            if not data:
+                if self._in_frame:
+                    raise EOFError("compressed data ends inside a zstd frame")
+                return 0
+            while data:
+                self._in_frame = True
+                self._pending += self._d.decompress(data)
+                data = b""
+                if self._d.eof:  # a frame ended: the rest of the input starts the next one
+                    data = self._d.unused_data
+                    self._d = self._zstd.ZstdDecompressor().decompressobj()
+                    self._in_frame = False
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n

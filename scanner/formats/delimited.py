@@ -65,10 +65,13 @@ def read_csv(stream, limits: Limits, delimiter: str | None = None) -> list[Field
     columns: list[list] = []
     try:
         top = next(rows, None)
+        dropped: list[str] = []
         if top is not None and looks_like_header(top):
             names = [c.strip() for c in top[: limits.max_fields]]
+            dropped = [c.strip() for c in top[limits.max_fields:]]
         elif top is not None:
             rows = chain([top], rows)
+            dropped = [f"col{i + 1}" for i in range(limits.max_fields, len(top))]
         for row in islice(rows, limits.max_rows):
             for i, value in enumerate(row[: limits.max_fields]):
                 while len(columns) <= i:
@@ -82,7 +85,11 @@ def read_csv(stream, limits: Limits, delimiter: str | None = None) -> list[Field
     # Ragged rows longer than the header get positional names.
     return [
         FieldSample(names[i] if i < len(names) else f"col{i + 1}", None, values) for i, values in enumerate(columns)
-    ]
+    ] + [FieldSample(name, None, [], skipped_reason=beyond(limits)) for name in dropped]
+
+
+def beyond(limits: Limits) -> str:
+    return f"beyond the first {limits.max_fields} fields of a wide file: not read"
 
 
 def read_tsv(stream, limits: Limits) -> list[FieldSample]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from scanner.crawlers.base import FieldSample
 from scanner.crawlers.sql_values import cap, flatten_json
+from scanner.formats.delimited import beyond
 from scanner.formats.errors import Corrupt
 from scanner.formats.limits import Limits
 
@@ -26,8 +27,15 @@ def read_parquet(stream, limits: Limits) -> list[FieldSample]:
             if has_rows:
                 batches = pf.iter_batches(batch_size=limits.max_rows, row_groups=[0], columns=[f.name])
                 batch = next(batches, None)
-                values = batch.column(0).to_pylist() if batch is not None else []
+                try:
+                    values = batch.column(0).to_pylist() if batch is not None else []
+                except (ValueError, OverflowError, pa.ArrowException):
+                    # one column Python cannot hold (a timestamp out of range) must not cost the others
+                    fields.append(FieldSample(f.name, str(f.type), [], skipped_reason="values do not convert"))
+                    continue
             fields.extend(_column(f, values, limits))
+        fields += [FieldSample(f.name, str(f.type), [], skipped_reason=beyond(limits))
+                   for f in list(schema)[limits.max_fields:]]
     except (pa.ArrowException, OSError) as e:
         raise Corrupt(f"parquet: {e}") from e
     return fields

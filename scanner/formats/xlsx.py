@@ -38,14 +38,15 @@ def read_xlsx(stream, limits: Limits) -> list[FieldSample]:
         stream.seek(0)
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise Corrupt(f"xlsx: {e}") from e
+        # openpyxl's messages can quote a cell ("invalid literal for int(): 'Kari Nordmann'"): only the type
+        raise Corrupt(f"xlsx: the workbook does not open ({type(e).__name__})") from e
     try:
         fields: list[FieldSample] = []
         for ws in wb.worksheets:
             fields.extend(_sheet(ws, limits, limits.max_fields - len(fields)))
         return fields
     except (KeyError, ValueError, OSError, zipfile.BadZipFile) as e:
-        raise Corrupt(f"xlsx: {e}") from e
+        raise Corrupt(f"xlsx: a sheet does not read ({type(e).__name__})") from e
     finally:
         wb.close()
 
