@@ -192,3 +192,37 @@ def test_context_word_rule(words, tokens, expected):
     from detectors.engine import ContextMatcher
 
     assert ContextMatcher(words)(tokens) == expected
+
+
+def test_screening_free_text_changes_no_result(engine):
+    """Free text that no recognizer could match skips Presidio; it must never skip a finding."""
+    import random
+    import string
+
+    from bench import corpus
+    from detectors import synthetic
+
+    rnd = random.Random(3)
+    known = {"name": "Kari Nordmann", "name2": "Ola Hansen", "first": "Ingrid", "name_rev": "NORDMANN, KARI",
+             "ts": "2024-05-01 10:00:00,123", "clf_ts": "01/May/2024:10:00:00 +0200", "email": "kari@example.no",
+             "ip": "203.0.113.5", "host": "app01.intern", "version": "2.14.3", "uuid": "3f2a9c1e-4b5d-4e6f-8a7b"}
+
+    def fill(template: str) -> str:
+        names = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        return template.format(**{n: known.get(n, str(rnd.randint(1, 10**rnd.randint(1, 11)))) for n in names})
+
+    texts = [fill(t) for group in (corpus.LOG_LINES, corpus.POSITIVE_LOGS, corpus.NAME_SENTENCES,
+                                   corpus.NEGATIVE_SENTENCES) for t in group for _ in range(3)]
+    texts += [f"Kunden {synthetic.format_phone(synthetic.phone_digits(rnd), 'spaced2')} bor i Storgata {i}, "
+              f"0150 OSLO, konto {synthetic.kontonummer(rnd)}, fnr {synthetic.fodselsnummer(rnd)}" for i in range(30)]
+    texts += ["request 5d41402abc4b completed in 3120 ms (status 200)", "pool stats: active=3 idle=5 waiting=0"]
+    screens = engine._screens
+    assert screens is not None
+    try:
+        screened = engine.analyze_values(texts)
+        engine._screens = None
+        unscreened = engine.analyze_values(texts)
+    finally:
+        engine._screens = screens
+    assert screened == unscreened
+    assert sum(1 for t in texts if not any(s(t) for s in screens)) >= 2  # the screen does screen something

@@ -139,6 +139,22 @@ def test_url_forms():
     assert parse("cloudwatch://%2Faws%2Fecs") == "/aws/ecs"
 
 
+def test_groups_no_glob_can_select_are_not_listed():
+    def wanted(group, include=(), exclude=()):
+        settings = ScanSettings(include=include, exclude=exclude)
+        return CloudWatchCrawler(Source("cloudwatch://", crawler="cloudwatch"), settings).group_wanted(group)
+
+    assert wanted("/aws/lambda/kunde")
+    assert wanted("/aws/lambda/kunde", include=("/aws/lambda/kunde/*",))
+    assert wanted("/aws/lambda/kunde", include=("/aws/lambda/*/2024/*",))
+    assert wanted("/aws/lambda/kunde", include=("/aws/*",))
+    assert not wanted("/aws/lambda/kunde", include=("/aws/lambda/faktura/*",))
+    assert not wanted("/aws/lambda/kunde", include=("app-logs/*",))
+    assert not wanted("/aws/lambda/kunde", exclude=("/aws/lambda/kunde/*",))
+    assert not wanted("/aws/lambda/kunde", exclude=("/aws/lambda/*",))
+    assert wanted("/aws/lambda/kunde", exclude=("/aws/lambda/kunde/2024/*",))
+
+
 def test_log_groups_are_scanned_per_stream_dataset_and_field(aws_env, engine, groups):
     outcome, lines, text = scan(aws_env, engine, f"cloudwatch://{groups['app']}")
     assert outcome.exit_code == 0, outcome.not_scanned
@@ -149,7 +165,7 @@ def test_log_groups_are_scanned_per_stream_dataset_and_field(aws_env, engine, gr
     assert nginx["format"] == "cloudwatch"
     assert nginx["objects"]["total"] == 2 and nginx["objects"]["sampled"] == 2
     assert nginx["rows_sampled"] == 80 and nginx["objects"]["read_bytes"] > 0
-    assert nginx["method"] == "newest 500 events of 2 of 2 streams (newest + random)"
+    assert nginx["method"] == "newest 500 events of each of all 2 streams"
     assert nginx["location"]["uri"] == f"cloudwatch://{groups['app']}/nginx/i-*"
     assert {"client_ip", "query.email", "path"} <= {c["name"] for c in nginx["columns"]}
     # a stream that was never written to is a dataset of its own with no rows
@@ -167,11 +183,24 @@ def test_lambda_streams_are_one_dataset(aws_env, engine, groups):
     assert ds["location"] == {"container": groups["lambda"], "dataset": LAMBDA_DATASET, "field": None,
                               "uri": f"cloudwatch://{groups['lambda']}/*/*/*/%5B%24LATEST%5D*"}
     assert ds["objects"]["total"] == 3 and ds["objects"]["sampled"] == 3
-    assert ds["rows_sampled"] == 60  # 20 newest events of each stream
+    assert ds["rows_sampled"] == 60  # the 20 newest events of each stream
+    assert ds["method"] == "newest 20 events of each of all 3 streams"
     assert ds["objects"]["newest"].endswith("Z")
     assert (groups["lambda"], LAMBDA_DATASET, "user.email", "EMAIL_ADDRESS") in found(lines)
     assert "user.id" in {c["name"] for c in ds["columns"]}
     assert "kunde301@example.no" not in text
+
+
+def test_a_few_streams_of_a_large_dataset_are_read(aws_env, engine, logs):
+    group = f"web-{uuid.uuid4().hex[:10]}"
+    for i in range(8):
+        put(logs, group, f"web/i-0{uuid.uuid4().hex[:16]}", access_messages(10))
+    outcome, lines, _ = scan(aws_env, engine, f"cloudwatch://{group}", sample_size=50)
+    assert outcome.exit_code == 0
+    (ds,) = of(lines, "dataset")
+    assert ds["location"]["dataset"] == "web/i-*"
+    assert ds["objects"]["total"] == 8 and ds["objects"]["sampled"] == 5 and ds["rows_sampled"] == 50
+    assert ds["method"] == "newest 10 events of each of 5 of 8 streams (newest + random)"
 
 
 def test_a_prefix_selects_groups_and_globs_select_streams(aws_env, engine, groups):
@@ -211,6 +240,39 @@ def test_full_reads_every_event_in_batches(aws_env, engine, logs):
     assert email["entity_type"] == "EMAIL_ADDRESS"
     assert email["hits"] == 7500 and email["sampled"] == 7500
     assert email["reasons"][0].startswith("full read: 7500 of 7500 values, found in 8 of 8 batch(es)")
+
+
+def test_a_full_read_leaves_events_written_since_the_listing_for_the_next_scan(aws_env, logs, monkeypatch):
+    import scanner.crawlers.cloudwatch as cloudwatch
+
+    monkeypatch.setattr(cloudwatch, "LIVE_MARGIN_MS", 0)  # a minute by default, for clock skew
+    group = f"live-{uuid.uuid4().hex[:10]}"
+    put(logs, group, "app/live.log", app_messages(25))
+    settings = ScanSettings(full=True, batch_rows=10)
+    with CloudWatchCrawler(source(aws_env, f"cloudwatch://{group}"), settings) as crawler:
+        (unit,) = crawler.discover()
+        time.sleep(0.01)
+        logs.put_log_events(logGroupName=group, logStreamName="app/live.log", logEvents=[
+            {"timestamp": int(time.time() * 1000), "message": "skrevet etter listingen"}])
+        batches = list(crawler.sample_batches(unit))
+    assert [b.rows_sampled for b in batches] == [10, 10, 5, 25]
+    assert batches[-1].details["objects"]["sampled"] == 1 and not batches[-1].fields
+
+
+def test_listing_a_huge_group_stops_at_the_most_recently_written_streams(aws_env, engine, logs, monkeypatch):
+    import scanner.crawlers.cloudwatch as cloudwatch
+
+    group = f"mange-{uuid.uuid4().hex[:10]}"
+    for i in range(5):
+        put(logs, group, f"web/i-0{uuid.uuid4().hex[:16]}", access_messages(3))
+    monkeypatch.setattr(cloudwatch, "MAX_LISTED_STREAMS", 3)
+    outcome, lines, _ = scan(aws_env, engine, f"cloudwatch://{group}")
+    (ds,) = of(lines, "dataset")
+    assert ds["objects"]["total"] == 3
+    assert ds["notes"] == ["only the 3 most recently written streams of the log group were listed"]
+    _, lines, _ = scan(aws_env, engine, f"cloudwatch://{group}", full=True)  # a full read lists them all
+    (ds,) = of(lines, "dataset")
+    assert ds["objects"]["total"] == 5 and ds["rows_sampled"] == 15 and "notes" not in ds
 
 
 def test_units_travel_as_json_and_are_sampled_by_a_fresh_crawler(aws_env, groups):
@@ -270,6 +332,7 @@ def test_events_the_scanner_may_not_get_are_skipped_with_the_reason(aws_env, eng
 def test_groups_whose_streams_the_scanner_may_not_list_are_skipped(aws_env, engine, groups, monkeypatch):
     identity(aws_env, monkeypatch, ["logs:DescribeLogStreams"])
     outcome, lines, _ = scan(aws_env, engine, f"cloudwatch://{groups['app']}")
+    assert outcome.exit_code == 0
     (skip,) = of(lines, "skipped")
     assert skip["location"]["container"] == groups["app"] and skip["location"]["dataset"] == "*"
     assert skip["reason"] == "access denied (AccessDenied)"

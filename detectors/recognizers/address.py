@@ -144,6 +144,7 @@ class AddressRecognizer(KartleggPatternRecognizer):
     ]
     EVIDENCE = "address pattern"
     PREFILTER = r"[\p{L}.][ ]\d|\d{4}[ \t]"  # every pattern: a word then a house number, or a postnummer
+    TEXT_NEEDS = r"\p{Lu}"  # every pattern is case-sensitive somewhere: a street, toponym or poststed
     FLAGS = regex.DOTALL | regex.MULTILINE
 
     def accepts(self, shape: Shape) -> bool:

@@ -50,6 +50,9 @@ class KartleggPatternRecognizer(PatternRecognizer):
     # A regex every match contains, to rule values out with one search. By default all the
     # patterns joined; patterns with backreferences must name one (joined, groups renumber).
     PREFILTER: ClassVar[str | None] = None
+    # A cheap regex every match in running text contains, checked before the patterns (address
+    # patterns are costly and almost every log line has a word before a number).
+    TEXT_NEEDS: ClassVar[str | None] = None
     # Words that say a match is something else ("invoice 96221651577"): they lower its score
     # unless a supporting context word is there too.
     COUNTER_CONTEXT: ClassVar[list[str]] = []
@@ -76,6 +79,10 @@ class KartleggPatternRecognizer(PatternRecognizer):
         joined = None if backrefs else "|".join(f"(?:{p.regex})" for p in self.patterns)
         prefilter = self.PREFILTER or joined
         self._any = regex.compile(prefilter, flags=self.FLAGS) if prefilter else None
+        # For running text: the cheap PREFILTER first, then the patterns themselves (a PREFILTER
+        # is written for short values and lets most log lines through).
+        self._screen = [regex.compile(joined, flags=self.FLAGS)] if joined else [c for c, _ in self._compiled]
+        self._needs = regex.compile(self.TEXT_NEEDS) if self.TEXT_NEEDS else None
         by_name = {p.name: (c, p) for c, p in self._compiled}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
 
@@ -89,6 +96,14 @@ class KartleggPatternRecognizer(PatternRecognizer):
     def accepts(self, shape: Shape) -> bool:
         """A necessary condition for any match: lets the fast path skip this recognizer."""
         return True
+
+    def may_contain(self, text: str) -> bool:
+        """False only when no pattern can match anywhere in `text` (lets free text skip Presidio)."""
+        if self._needs is not None and self._needs.search(text) is None:
+            return False
+        if self._any is not None and self._any.search(text) is None:
+            return False
+        return any(c.search(text) is not None for c in self._screen)
 
     def could_match(self, shape: Shape) -> bool:
         if shape.pure_digits and self.WHOLE_DIGITS is not None and shape.digits not in self.WHOLE_DIGITS:

@@ -187,6 +187,10 @@ class PersonRecognizer(EntityRecognizer):
 
 
     # -- matching ------------------------------------------------------------------------------
+    def may_contain(self, text: str) -> bool:
+        """False when no token is a known name: then analyze() finds nothing (see its first rule)."""
+        return any(self._known(_Token(m.group(), m.start(), m.end())) for m in _TOKEN.finditer(text))
+
     def analyze(self, text, entities=None, nlp_artifacts=None):
         if entities and self.ENTITY not in entities:
             return []

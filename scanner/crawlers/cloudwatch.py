@@ -20,6 +20,7 @@ import fnmatch
 import math
 import re
 import threading
+import time
 from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
@@ -40,6 +41,9 @@ MAX_EVENTS = 10_000  # GetLogEvents' own limit per call
 MAX_LISTED_STREAMS = 10_000
 MAX_PAGES = 50  # GetLogEvents calls for one stream's sample
 MAX_EMPTY_PAGES = 3  # GetLogEvents may answer empty pages while older events remain
+# A full read stops at events ingested after the listing (plus this margin, for clock skew and a
+# lastIngestionTime that lags): a stream written faster than it is read would never end otherwise.
+LIVE_MARGIN_MS = 60_000
 DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"})
 _GLOB = re.compile(r"[*?\[]")
 _XML_CODE = re.compile(r"<Code>([A-Za-z0-9.]{1,64})</Code>")
@@ -164,8 +168,8 @@ class CloudWatchCrawler(Crawler):
         select is not listed at all."""
         head = f"{group}/"
         s = self.settings
-        if any(p.endswith("*") and fnmatch.fnmatchcase(head, p[:-1]) for p in s.exclude):
-            return False  # `group/*` excluded, whatever the streams are called
+        if any(p.endswith("*") and fnmatch.fnmatchcase(head, p) for p in s.exclude):
+            return False  # `group/*` (or `app-*`) excluded, whatever the streams are called
         if not s.include:
             return True
         for p in s.include:
@@ -196,7 +200,7 @@ class CloudWatchCrawler(Crawler):
             except StopIteration:
                 return
             except Exception as exc:  # the groups found so far are still scanned
-                where = Location(self.prefix or None, "*", None, group_uri(self.prefix))
+                where = Location(self.prefix or None, "*", None, group_uri(self.prefix) if self.prefix else "cloudwatch://*")
                 reason = refusal(exc)
                 yield Skip(where, reason) if reason else Failed(where, exc)
                 return
@@ -222,8 +226,10 @@ class CloudWatchCrawler(Crawler):
             reason = refusal(exc)
             yield Skip(where, reason) if reason else Failed(where, exc)
             return
+        listed_at = int(time.time() * 1000)
         for ds in grouper:
             unit = unit_for(self.source.name, self.NAME, group, base, ds)
+            unit.meta["listed_at"] = listed_at
             if capped:
                 unit.meta["capped"] = MAX_LISTED_STREAMS
             yield unit
@@ -253,10 +259,11 @@ class CloudWatchCrawler(Crawler):
         messages = [e.get("message", "") for page in reversed(pages) for e in page]
         return messages[-n:] if len(messages) > n else messages, size
 
-    def _every(self, group: str, member: Member) -> Iterator[list[dict]]:
+    def _every(self, group: str, member: Member, listed_at: int | None) -> Iterator[list[dict]]:
         """Every event of a stream from its head, a page at a time, until the forward token repeats.
         Events ingested after the stream was listed are left for the next scan."""
-        cutoff = int(member.tag) if member.tag and member.tag.isdigit() else None
+        known = [int(member.tag)] if member.tag and member.tag.isdigit() else []
+        cutoff = max(known + [listed_at or 0]) + LIVE_MARGIN_MS if known or listed_at else None
         token = None
         while True:
             args = {"logGroupName": group, "logStreamName": member.key, "startFromHead": True, "limit": MAX_EVENTS}
@@ -294,8 +301,8 @@ class CloudWatchCrawler(Crawler):
                    "newest": meta.get("newest"), "unreadable": meta.get("unreadable") or {}}
         details = {"format": "cloudwatch", "objects": objects}
         if meta.get("capped"):
-            details["notes"] = [f"only the {meta['capped']} most recently written streams of the log group "
-                                "were listed"]
+            note = f"only the {meta['capped']} most recently written streams of the log group were listed"
+            details["notes"] = [note]
         return details
 
     def _nothing_read(self, unit: WorkUnit, problems: list[Problem]) -> None:
@@ -336,7 +343,12 @@ class CloudWatchCrawler(Crawler):
             self._nothing_read(unit, problems)
         fields = list(merged.values())
         total = unit.meta["total"]
-        streams = f"{len(members)} of {total} streams (newest + random)" if total > 1 else "the stream"
+        if total == 1:
+            streams = "the stream"
+        elif len(members) < total:
+            streams = f"each of {len(members)} of {total} streams (newest + random)"
+        else:
+            streams = f"each of all {total} streams"
         return DatasetSample(unit, fields, rows, f"newest {each} events of {streams}", problems=problems,
                              columns=_columns(fields), details=self._details(unit, ok, read_bytes))
 
@@ -361,7 +373,7 @@ class CloudWatchCrawler(Crawler):
         for m in members:
             read_any = False
             try:
-                for events in self._every(group, m):
+                for events in self._every(group, m, unit.meta.get("listed_at")):
                     read_any = True
                     for event in events:
                         message = event.get("message", "")
