@@ -33,8 +33,14 @@ def crawler_for(url: str, explicit: str | None = None):
     """(entry-point name, crawler class) for a source URL; crawlers are imported one by one."""
     if explicit:
         return explicit, load(explicit, CRAWLERS)
+    broken = []
     for name in group(CRAWLERS):
-        cls = load(name, CRAWLERS)
+        try:
+            cls = load(name, CRAWLERS)
+        except PluginError as exc:  # one broken plugin must not stop scans the others can do
+            broken.append(str(exc))
+            continue
         if cls.handles(url):
             return name, cls
-    raise PluginError(f"no crawler handles {url.split('://', 1)[0]}:// sources")
+    also = f" ({'; '.join(broken)})" if broken else ""
+    raise PluginError(f"no crawler handles {url.split('://', 1)[0]}:// sources{also}")

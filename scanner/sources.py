@@ -45,7 +45,9 @@ def default_name(url: str) -> str:
     path = parts.path.strip("/")
     if parts.hostname:
         return f"{parts.hostname}/{path}" if path else parts.hostname
-    return path.rsplit("/", 1)[-1] or url
+    if scheme_of(url) in ("file", "sqlite"):
+        return path.rsplit("/", 1)[-1] or url
+    return f"{parts.scheme}:{path}" if path else parts.scheme or url  # cloudwatch:aws/lambda, journald
 
 
 @dataclass(frozen=True)

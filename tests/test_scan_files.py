@@ -330,3 +330,18 @@ def test_columns_beyond_the_field_cap_are_listed_not_dropped(tmp_path):
     _, lines = run(str(root))
     skipped = {r["location"]["field"]: r["reason"] for r in of(lines, "skipped") if r["location"]["field"]}
     assert len(skipped) == 50 and skipped["epost"] == "beyond the first 200 fields of a wide file: not read"
+
+
+def test_a_large_parquet_file_costs_its_footer_and_one_row_group(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = tmp_path / "p"
+    root.mkdir()
+    n = 200_000
+    table = pa.table({"epost": [f"kunde{i}@example.no" for i in range(n)], "belop": list(range(n))})
+    pq.write_table(table, root / "kunder.parquet", row_group_size=10_000)
+    _, lines = run(str(root))
+    (ds,) = of(lines, "dataset")
+    assert ds["objects"]["read_bytes"] < ds["objects"]["bytes"] / 4
+    assert ("kunder.parquet", "epost", "EMAIL_ADDRESS") in findings(lines)

@@ -84,12 +84,12 @@ def inside(path: str, root: str) -> bool:
 
 
 class _Counting(io.RawIOBase):
-    """A file read up to `size` bytes (its size when it was listed), the bytes read counted once
-    each (format detection reads the head twice)."""
+    """A file read up to `size` bytes (its size when it was listed), each byte read counted once
+    (format detection reads the head twice; Parquet jumps to its footer)."""
 
     def __init__(self, raw: io.FileIO, tally, size: int):
         self._raw, self._tally, self._size = raw, tally, size
-        self._high = 0
+        self._spans: list[list[int]] = []  # [start, end) ranges read, merged: few (head, footer, row group)
 
     def readable(self) -> bool:
         return True
@@ -101,12 +101,24 @@ class _Counting(io.RawIOBase):
         room = self._size - self._raw.tell()
         if room <= 0:
             return 0
+        start = self._raw.tell()
         n = self._raw.readinto(memoryview(b)[:room]) or 0
-        end = self._raw.tell()
-        if end > self._high:
-            self._tally(end - self._high)
-            self._high = end
+        if n:
+            self._tally(self._add(start, start + n))
         return n
+
+    def _add(self, start: int, end: int) -> int:
+        """Record [start, end) as read; the number of bytes not read before."""
+        before = sum(e - s for s, e in self._spans)
+        spans = sorted([*self._spans, [start, end]])
+        merged = [spans[0]]
+        for s, e in spans[1:]:
+            if s <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], e)
+            else:
+                merged.append([s, e])
+        self._spans = merged
+        return sum(e - s for s, e in merged) - before
 
     def seek(self, offset, whence=io.SEEK_SET) -> int:
         if whence == io.SEEK_END:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
 from collections import Counter
 from itertools import chain, islice
 
@@ -20,6 +21,12 @@ _VALUE_LIKE = re.compile(r"\d{3}|@")
 
 
 def sniff(lines: list[str]) -> str | None:
+    """See _sniff; format detection and the reader ask about the same lines, so answers are kept."""
+    return _sniff(tuple(lines))
+
+
+@lru_cache(maxsize=32)
+def _sniff(lines: tuple[str, ...]) -> str | None:
     """The delimiter that splits the most rows into the same number (>= 2) of fields.
 
     csv.Sniffer's guess breaks ties: alone it is easily misled by commas inside

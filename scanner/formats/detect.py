@@ -97,8 +97,8 @@ def _log_or_delimited(lines: list[str]) -> str | None:
     log's `10:00:00,123` would otherwise sniff as a two-column CSV); else a headerless table."""
     delimited = _delimited_kind(lines)
     if delimited:
-        first = next((line for line in lines if line.strip()), "")
-        cells = next(csv.reader([first], delimiter="\t" if delimited == "tsv" else sniff(lines[:50]) or ","), [])
+        sample = [line for line in lines if line.strip()][:50]
+        cells = next(csv.reader(sample[:1], delimiter="\t" if delimited == "tsv" else sniff(sample) or ","), [])
         if looks_like_header(cells):
             return delimited
     if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
