@@ -137,6 +137,7 @@ def test_symlinks_never_lead_out_of_the_root_and_loops_are_read_once(tree, tmp_p
     assert skipped["lenker/utenfor-mappe"] == "symlink leads outside the root: not followed"
     assert skipped["lenker/loop"] == "symlink to a directory already scanned"
     assert skipped["lenker/brutt.csv"] == "broken symlink"
+    assert skipped["lenker/notat-lenke.txt"] == "symlink to a file in the root: read at its own path"
     scanned = {r["location"]["dataset"] for r in of(lines, "dataset")}
     assert not any("hemmelig" in d or d.startswith("lenker/") for d in scanned)
     assert sum(1 for d in scanned if d.endswith("notat.txt")) == 1
@@ -345,3 +346,10 @@ def test_a_large_parquet_file_costs_its_footer_and_one_row_group(tmp_path):
     (ds,) = of(lines, "dataset")
     assert ds["objects"]["read_bytes"] < ds["objects"]["bytes"] / 4
     assert ("kunder.parquet", "epost", "EMAIL_ADDRESS") in findings(lines)
+
+
+def test_a_hard_linked_file_is_read_once(tree):
+    os.link(tree / "notat.txt", tree / "notat-kopi.txt")
+    _, lines = run(str(tree))
+    scanned = [r["location"]["dataset"] for r in of(lines, "dataset")]
+    assert sum(1 for d in scanned if d.startswith("notat")) == 1

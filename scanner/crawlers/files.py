@@ -230,8 +230,16 @@ class FileCrawler(Crawler):
                     seen_dirs.add(key)
                     if self.max_depth is None or child.count("/") < self.max_depth:
                         subdirs.append(child)
-                elif key not in seen_files and self.wanted(child):  # hard links and in-root symlinks: once
-                    seen_files.add(key)
+                elif key not in seen_files and self.wanted(child):
+                    if entry.is_symlink():
+                        target = os.path.relpath(os.path.realpath(entry.path), real_root)
+                        if self.wanted(target):  # the walk reads it at its own path
+                            yield Skip(self._location(child), "symlink to a file in the root: read at its own path")
+                            continue
+                    # Only files that can be reached twice are remembered (hard links, link
+                    # targets): memory stays per dataset, not per file.
+                    if st.st_nlink > 1 or entry.is_symlink():
+                        seen_files.add(key)
                     grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
             stack.extend(reversed(subdirs))
 
