@@ -345,6 +345,16 @@ def test_truncated_gzip_keeps_the_readable_part_and_says_so(tmp_path):
     assert len(sample.warnings) == 1 and "gzip: truncated" in sample.warnings[0]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_utf16_text_exports_are_read_as_text(tmp_path, encoding):
+    # Excel's "Unicode text" is UTF-16 with a BOM and tabs; Windows tools write UTF-16 logs
+    path = tmp_path / "kunder.txt"
+    text = csv_bytes(delimiter="\t").decode()
+    path.write_bytes((b"\xfe\xff" if encoding == "utf-16-be" else b"") + text.encode(encoding))
+    sample = read_file(path)
+    assert sample.format == "tsv" and by_name(sample) == EXPECTED_CSV
+
+
 def test_truncated_zstd_is_noted_like_gzip(tmp_path):
     import zstandard
 

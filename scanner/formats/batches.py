@@ -7,6 +7,7 @@ Line formats (text, logs, JSON Lines, CSV/TSV) and Parquet are read to the end; 
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -21,7 +22,7 @@ from scanner.formats.errors import Corrupt
 from scanner.formats.json_records import fields_of
 from scanner.formats.limits import Limits
 from scanner.formats.reader import Sample, read
-from scanner.formats.streams import peek, spool
+from scanner.formats.streams import CHUNK, UTF16_BOMS, Utf16AsUtf8, peek, spool
 from scanner.formats.text import iter_lines, text_fields
 
 UNLIMITED = 1 << 60
@@ -42,6 +43,9 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
     """Samples of up to batch_rows records each, in file order. `limits` (the sampling limits)
     still cap values, fields and what the non-line formats read."""
     stream, head, complete = peek(stream, limits.head_bytes)
+    if head.startswith(UTF16_BOMS):
+        stream = io.BufferedReader(Utf16AsUtf8(stream), CHUNK)
+        stream, head, complete = peek(stream, limits.head_bytes)
     found = detect(head, name, complete)
     fmt = found.format
     mismatches = [f"{name}: named {found.claimed}, holds {fmt}"] if found.mismatch else []

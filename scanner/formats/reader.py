@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from dataclasses import dataclass, field, replace
 
@@ -13,7 +14,7 @@ from scanner.formats.errors import Corrupt, FormatError, Unsupported
 from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
 from scanner.formats.parquet import read_parquet
-from scanner.formats.streams import peek, spool
+from scanner.formats.streams import CHUNK, UTF16_BOMS, Utf16AsUtf8, peek, spool
 from scanner.formats.logs import read_log
 from scanner.formats.text import read_text
 from scanner.formats.xlsx import read_xlsx
@@ -55,6 +56,9 @@ def read(stream, name: str | None = None, limits: Limits | None = None) -> Sampl
 
 def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
     stream, head, complete = peek(stream, limits.head_bytes)
+    if head.startswith(UTF16_BOMS):
+        stream = io.BufferedReader(Utf16AsUtf8(stream), CHUNK)
+        stream, head, complete = peek(stream, limits.head_bytes)
     found = detect(head, name, complete)
     fmt = found.format
     if fmt in ("zip", "xlsx", "parquet"):

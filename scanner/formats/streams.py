@@ -141,3 +141,32 @@ def spool(stream, limit: int, what: str):
         out.write(data)
     out.seek(0)
     return out
+
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+class Utf16AsUtf8(io.RawIOBase):
+    """UTF-16 text (Excel's "Unicode text" export, Windows tools) re-encoded as UTF-8 as it is read,
+    so every text reader sees one encoding."""
+
+    def __init__(self, raw):
+        import codecs
+
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._pending = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self._pending and not self._done:
+            data = self._raw.read(CHUNK)
+            self._done = not data
+            self._pending = self._decoder.decode(data, final=self._done).encode("utf-8")
+        n = min(len(b), len(self._pending))
+        b[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
