@@ -112,6 +112,7 @@ class Engine:
                 supported_language=LANGUAGE, supported_entities=["PERSON", "LOCATION", "ORGANIZATION"]
             )
             reg.add_recognizer(self.ner_recognizer)
+            self._screens = None  # a model's NER can find what no pattern screens for
         self.analyzer = AnalyzerEngine(
             registry=reg,
             nlp_engine=nlp_engine,

@@ -6,7 +6,6 @@ the settings, so it can run wherever the unit was sampled.
 
 from __future__ import annotations
 
-import re
 import time
 import uuid
 from collections import Counter, deque
@@ -17,12 +16,13 @@ from dataclasses import dataclass, field
 from detectors import categories
 from detectors.column import classify_column
 from detectors.engine import Engine
-from detectors.evidence import Fingerprinter, mask
+from detectors.evidence import Fingerprinter
 from reports import records
 from scanner import __version__
 from scanner.crawlers.base import DatasetSample, Failed, Skip, Skipped, WorkUnit
 from scanner.plugins import crawler_for
-from scanner.redact import describe_error, scrub
+from scanner.names import masked_names
+from scanner.redact import describe_error
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 
@@ -55,37 +55,6 @@ def examine(sample: DatasetSample, source: Source, engine: Engine, settings: Sca
     return [dataset_record(sample, source, scan_id, duration_ms), *found]
 
 
-# A field name that might be a value: an e-mail, a long number, two capitalised words.
-_SUSPECT_NAME = re.compile(r"@|\d{6,}|[A-ZÆØÅ][a-zæøåé]+[ ,]+[A-ZÆØÅ][a-zæøåé]+")
-_UNSAFE_NAME = re.compile(r"@|\d{6,}")  # never written out as it is, found by a detector or not
-
-
-def masked_names(sample: DatasetSample, engine: Engine) -> None:
-    """Field names are written to the report unmasked, so a name that holds personal data (a
-    headerless file whose first row was taken for a header, a JSON key that is an e-mail address)
-    is masked like a value, and the original goes back among the field's values to be classified."""
-    renamed: dict[str, str] = {}
-    for f in sample.fields:
-        if not _SUSPECT_NAME.search(f.name):
-            continue
-        found = [d for d in engine.analyze_text(f.name) if categories.info(d.entity_type).personal]
-        if not found:
-            if not _UNSAFE_NAME.search(f.name):
-                continue
-            found = []  # an address in a JSON path (`kari@example.no.fnr`) is no valid e-mail: scrub it
-        name = f.name
-        for d in sorted(found, key=lambda d: d.start, reverse=True):
-            name = name[: d.start] + mask(d.entity_type, d.text) + name[d.end:]
-        if _UNSAFE_NAME.search(name):
-            name = scrub(name)
-        renamed[f.name] = name
-        f.values.append(f.name)
-        f.name = name
-    if renamed:
-        for c in sample.columns:
-            c["name"] = renamed.get(c["name"], c["name"])
-
-
 def dataset_record(sample: DatasetSample, source: Source, scan_id: str, duration_ms: int,
                    fields: int | None = None) -> dict:
     unit = sample.unit
@@ -95,8 +64,9 @@ def dataset_record(sample: DatasetSample, source: Source, scan_id: str, duration
 
 
 def field_records(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
-                  fingerprint: Callable[[str, str], str], scan_id: str) -> list[dict]:
-    """Skipped fields, problems, and the findings of every field."""
+                  fingerprint: Callable[[str, str], str], scan_id: str, observe=None) -> list[dict]:
+    """Skipped fields, problems, and the findings of every field; `observe(uri, verdicts)` sees
+    every entity's verdict, reported or not (a full read adds up hits across batches)."""
     unit = sample.unit
     src = source.describe()
     out = []
@@ -113,8 +83,10 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
         result = classify_column(f.name, f.declared_type, f.values, engine,
                                  neighbours=[n for n in names if n != f.name], fingerprint=fingerprint,
                                  free_text=True if f.unstructured else None)
+        where = unit.location.with_field(None if f.dataset_level else f.name)
+        if observe is not None:
+            observe(where.uri(source), result.entities.values())
         for verdict in result.findings(settings.min_confidence):
-            where = unit.location.with_field(None if f.dataset_level else f.name)
             out.append(records.finding(scan_id, src, where.to_dict(source), verdict,
                                        f.declared_type, unit.row_estimate,
                                        categories.info(verdict.entity_type).personal))
@@ -127,21 +99,34 @@ class FullRead:
 
     MAX_EXAMPLES = 5
 
-    def __init__(self):
+    def __init__(self, max_columns: int = 200):
         self.findings: dict[tuple[str, str], dict] = {}
+        self.hits: dict[tuple[str, str], int] = {}  # every batch's hits, also where a batch alone did not report
         self.values: dict[str | None, int] = {}  # values read per reported field, for `sampled`
         self.columns: dict[str, dict] = {}
+        self.more_columns = 0
+        self.max_columns = max_columns
         self.others: list[dict] = []  # skipped and error records, each once
         self._seen: set[str] = set()
         self.batches = 0
+
+    def observe(self, uri: str, verdicts) -> None:
+        for v in verdicts:
+            key = (uri, v.entity_type)
+            self.hits[key] = self.hits.get(key, 0) + v.hits
 
     def add(self, sample: DatasetSample, found: list[dict]) -> None:
         self.batches += bool(sample.fields)
         for f in sample.fields:
             key = None if f.dataset_level else f.name
             self.values[key] = self.values.get(key, 0) + len(f.values)
-            self.columns.setdefault(f.name, {"name": f.name, "type": f.declared_type or
-                                             ("text" if f.unstructured else "string")})
+            if f.name in self.columns:
+                continue
+            if len(self.columns) < self.max_columns:
+                self.columns[f.name] = {"name": f.name, "type": f.declared_type or
+                                        ("text" if f.unstructured else "string")}
+            else:
+                self.more_columns += 1
         for r in found:
             if r["record"] != "finding":
                 ident = repr((r["record"], r["location"], r.get("reason"), r.get("error")))
@@ -164,13 +149,18 @@ class FullRead:
                     if fp is not None:
                         have.setdefault("fingerprints", []).append(fp)
 
-    def records(self) -> list[dict]:
+    def records(self, complete: bool) -> list[dict]:
+        """`complete`: the crawler read everything in batches (not a sample passed off as one)."""
         out = list(self.others)
-        for r in self.findings.values():
+        for key, r in self.findings.items():
             batches = r.pop("batches")
+            if not complete:
+                out.append(r)
+                continue
+            r["hits"] = max(self.hits.get(key, r["hits"]), r["hits"])
             r["sampled"] = max(self.values.get(r["location"]["field"], r["sampled"]), r["hits"])
             r["ratio"] = round(r["hits"] / r["sampled"], 4) if r["sampled"] else 0.0
-            r["reasons"] = [f"full read: {r['hits']} of {r['sampled']} values, found in {batches} of "
+            r["reasons"] = [f"full read: {r['hits']} of {r['sampled']} values, reported from {batches} of "
                             f"{self.batches} batch(es)", *r["reasons"][1:]]
             out.append(r)
         return out
@@ -185,7 +175,7 @@ def full_read(crawler, unit: WorkUnit, source: Source, engine: Engine, settings:
     last = None
     try:
         for batch in crawler.sample_batches(unit):
-            merge.add(batch, field_records(batch, source, engine, settings, fingerprint, scan_id))
+            merge.add(batch, field_records(batch, source, engine, settings, fingerprint, scan_id, merge.observe))
             last = batch
     except Skipped as exc:
         return [records.skipped(scan_id, src, unit.location.to_dict(source), exc.reason)]
@@ -193,8 +183,12 @@ def full_read(crawler, unit: WorkUnit, source: Source, engine: Engine, settings:
         return [records.error(scan_id, src, unit.location.to_dict(source), describe_error(exc, source.secrets))]
     if not last.columns:
         last.columns = list(merge.columns.values())
-    head = dataset_record(last, source, scan_id, int((time.monotonic() - t) * 1000), fields=len(merge.columns))
-    return [head, *merge.records()]
+    if merge.more_columns:
+        last.details.setdefault("notes", []).append(
+            f"{merge.more_columns} more fields than the {merge.max_columns} listed in columns")
+    head = dataset_record(last, source, scan_id, int((time.monotonic() - t) * 1000),
+                          fields=len(merge.columns) + merge.more_columns)
+    return [head, *merge.records(last.complete)]
 
 
 def bounded_map(pool, fn, items, ahead: int):

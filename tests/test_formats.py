@@ -163,9 +163,9 @@ RECORDS = [
             {"user.email": EMAILS, "user.fnr": FNR, "telefon[]": PHONE},
         ),
         (
-            "events.log",  # JSON Lines under a .log name: text is a fair claim for it
+            "events.log",  # JSON Lines under a .log name: a JSON log, read by the log parser
             "".join(json.dumps({"msg": NAMES[i], "fnr": FNR[i]}, ensure_ascii=False) + "\n" for i in range(3)),
-            "jsonl",
+            "log",
             {"msg": NAMES, "fnr": FNR},
         ),
     ],

@@ -239,7 +239,7 @@ def test_full_reads_every_event_in_batches(aws_env, engine, logs):
     (email,) = [r for r in of(lines, "finding") if r["location"]["field"] == "user.email"]
     assert email["entity_type"] == "EMAIL_ADDRESS"
     assert email["hits"] == 7500 and email["sampled"] == 7500
-    assert email["reasons"][0].startswith("full read: 7500 of 7500 values, found in 8 of 8 batch(es)")
+    assert email["reasons"][0].startswith("full read: 7500 of 7500 values, reported from 8 of 8 batch(es)")
 
 
 def test_a_full_read_leaves_events_written_since_the_listing_for_the_next_scan(aws_env, logs, monkeypatch):

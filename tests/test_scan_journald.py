@@ -43,6 +43,9 @@ def entries(n_api: int = 120, n_nginx: int = 150) -> list[dict]:
         rows.append({"_SYSTEMD_UNIT": "nginx.service", "SYSLOG_IDENTIFIER": "nginx", "PRIORITY": "6",
                      "MESSAGE": f'203.0.113.{i % 250 + 1} - - [01/May/2024:10:00:00 +0200] "GET /sok?epost='
                                 f'bruker{i}%40example.no&side=2 HTTP/1.1" 200 512 "-" "Mozilla/5.0"'})
+    for i in range(30):  # the kernel's messages belong to no unit
+        rows.append({"_TRANSPORT": "kernel", "SYSLOG_IDENTIFIER": "kernel", "PRIORITY": "4",
+                     "MESSAGE": f"usb 1-{i % 4}: new device, serial {i:04d} owner admin{i}@example.no"})
     for i in range(40):
         rows.append({"_SYSTEMD_UNIT": "cron.service", "SYSLOG_IDENTIFIER": "CRON", "PRIORITY": "6",
                      "MESSAGE": f"pam_unix(cron:session): session opened for user root(uid=0) by (uid={i})"})
@@ -74,9 +77,10 @@ def test_units_are_datasets_and_messages_are_parsed_into_fields(journal):
         ("kunde-api.service", "epost", "EMAIL_ADDRESS"),
         ("nginx.service", "client_ip", "IP_ADDRESS"),
         ("nginx.service", "query.epost", "EMAIL_ADDRESS"),
+        ("kernel", "message", "EMAIL_ADDRESS"),
     }
     datasets = {r["location"]["dataset"]: r for r in of(lines, "dataset")}
-    assert set(datasets) == {"kunde-api.service", "nginx.service", "cron.service"}
+    assert set(datasets) == {"kunde-api.service", "nginx.service", "cron.service", "kernel"}
     assert {r["location"]["container"] for r in of(lines, "dataset")} == {"kunde-app01"}
     # a journal shorter than the sample is read once: the oldest and newest halves do not overlap
     assert datasets["kunde-api.service"]["rows_sampled"] == 120 and datasets["cron.service"]["rows_sampled"] == 40
@@ -108,3 +112,23 @@ def test_without_journalctl_the_source_is_one_clean_skip(journal, monkeypatch, t
     assert skip["reason"].startswith("journalctl not found")
     assert not of(lines, "error") and not of(lines, "dataset")
     assert reasons(lines) == {"journal": skip["reason"]}
+
+
+def test_another_hosts_journal_is_refused_with_the_reason(journal):
+    code, lines = run("journald://db01.intern")
+    assert code == 3
+    (err,) = of(lines, "error")
+    assert "not another host's: db01.intern" in err["error"]["message"]
+
+
+def test_a_journalctl_that_hangs_is_stopped(journal, tmp_path, monkeypatch):
+    # fault injection: journalctl stuck on a broken journal file, as a stand-in that never answers
+    fake = tmp_path / "bin" / "journalctl"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\necho x >&2\nexec sleep 60\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}:/usr/bin:/bin")
+    code, lines = run(f"journald://{journal}", "--statement-timeout", "1")
+    assert code == 3
+    (err,) = of(lines, "error")
+    assert err["error"]["type"] == "TimeoutError"

@@ -141,7 +141,7 @@ def test_full_reads_every_line_in_bounded_batches(tmp_path):
     by_field = {(r["location"]["field"], r["entity_type"]): r for r in of(lines, "finding")}
     fnr = by_field[("fnr", "NO_FODSELSNUMMER")]
     assert fnr["hits"] == 3000 and fnr["sampled"] == 3000
-    assert fnr["reasons"][0].startswith("full read: 3000 of 3000 values, found in 1 of 2 batch(es)")
+    assert fnr["reasons"][0].startswith("full read: 3000 of 3000 values, reported from 1 of 2 batch(es)")
     (ds,) = of(lines, "dataset")
     assert ds["rows_sampled"] == 30_000 and ds["method"].startswith("full read")
 
@@ -178,3 +178,55 @@ def test_a_log_rotated_between_listing_and_reading_is_read_without_errors_or_twi
     assert not sample.problems
     emails = [v for f in sample.fields if f.name == "epost" for v in f.values]
     assert len(emails) == len(set(emails))  # no line counted twice
+
+
+def test_a_full_read_across_a_rotation_reads_every_file_once(tmp_path):
+    root = tmp_path / "log"
+    root.mkdir()
+    (root / "app.log").write_text("".join(app_line(i) for i in range(100)))
+    (root / "app.log.1").write_text("".join(app_line(i) for i in range(100, 200)))
+    settings = ScanSettings(full=True, batch_rows=50)
+    source = Source(str(root), crawler="files")
+    with FileCrawler(source, settings) as crawler:
+        (unit,) = [u for u in crawler.discover() if isinstance(u, WorkUnit)]
+        batches = crawler.sample_batches(unit)
+        seen = [v for f in next(batches).fields if f.name == "epost" for v in f.values]
+        os.rename(root / "app.log.1", root / "app.log.2")  # logrotate, after the first batch
+        os.rename(root / "app.log", root / "app.log.1")
+        (root / "app.log").write_text("".join(app_line(i) for i in range(200, 230)))
+        for batch in batches:
+            assert not batch.problems
+            seen += [v for f in batch.fields if f.name == "epost" for v in f.values]
+    assert len(seen) == len(set(seen)) == 200  # the two listed files, each once; the new one next time
+
+
+@pytest.mark.parametrize("batch_rows", [100, 20_000])
+def test_full_read_hits_do_not_depend_on_the_batch_size(tmp_path, batch_rows):
+    # a few e-mails spread thin: some batches hold too few to report on their own
+    root = tmp_path / "log"
+    root.mkdir()
+    lines = [app_line(i) if i % 97 == 0 else quiet_line(i) for i in range(3000)]
+    (root / "app.log").write_text("".join(lines))
+    from scanner.pipeline import scan
+    from reports.jsonl import JsonlWriter
+
+    out = tmp_path / "r.jsonl"
+    writer = JsonlWriter(str(out))
+    scan([Source(str(root), crawler="files")], ScanSettings(full=True, batch_rows=batch_rows), [writer])
+    writer.close()
+    found = {(r["location"]["field"], r["entity_type"]): r for r in of(report(out), "finding")}
+    assert found[("epost", "EMAIL_ADDRESS")]["hits"] == len(range(0, 3000, 97))
+
+
+def test_a_database_scan_with_full_is_still_a_sample_and_says_so(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "k.db"
+    con = sqlite3.connect(db)
+    con.execute("create table kunde (id integer primary key, epost text)")
+    con.executemany("insert into kunde (epost) values (?)", [(f"k{i}@example.no",) for i in range(3000)])
+    con.commit()
+    con.close()
+    _, lines = run(f"sqlite:///{db}", "--full")
+    (f,) = of(lines, "finding")
+    assert f["sampled"] == 1000 and not f["reasons"][0].startswith("full read")

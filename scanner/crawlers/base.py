@@ -85,6 +85,7 @@ class DatasetSample:
     columns: list[dict] = field(default_factory=list)  # what discovery saw: name, type, nullable, comment
     problems: list[Problem] = field(default_factory=list)
     details: dict = field(default_factory=dict)  # extra dataset-record keys (format, objects), JSON-able
+    complete: bool = False  # the last batch of a full read: everything was read, not sampled
 
 
 @dataclass(frozen=True)

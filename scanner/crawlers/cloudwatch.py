@@ -399,4 +399,4 @@ class CloudWatchCrawler(Crawler):
             self._nothing_read(unit, problems)
         total = unit.meta["total"]
         yield DatasetSample(unit, [], rows, f"every event of all {total} stream(s) (full read)",
-                            details=self._details(unit, ok, read_bytes))
+                            details=self._details(unit, ok, read_bytes), complete=True)

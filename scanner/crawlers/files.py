@@ -273,20 +273,54 @@ class FileCrawler(Crawler):
 
     @contextmanager
     def _fd(self, member: Member):
-        """A read-only descriptor of a regular file still inside the root."""
+        """A read-only descriptor of the file listed as `member`, still inside the root.
+
+        A log rotated since listing (access.log is now access.log.1) is found again by its inode
+        among its siblings, so every file is read once, whatever name it has now.
+        """
         path = os.path.join(self.root, member.key)
+        fd = self._open_inside(path)
+        try:
+            if member.tag and self._tag(fd) != member.tag:
+                os.close(fd)
+                fd = -1
+                moved = self._find(os.path.dirname(path), member.tag)
+                if moved is None:
+                    raise Denied("rotated or replaced since it was listed: left for the next scan")
+                fd = self._open_inside(moved)
+            yield fd
+        finally:
+            if fd >= 0:
+                os.close(fd)
+
+    def _open_inside(self, path: str) -> int:
         real = os.path.realpath(path)
         if not inside(real, os.path.realpath(self.root)):  # changed since discovery
             raise Denied("symlink leads outside the root: not followed")
         # O_NONBLOCK: a FIFO swapped in since discovery must not hang the scan; O_NOFOLLOW: nor
         # a symlink swapped in for the resolved path.
         fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-        try:
-            if not stat.S_ISREG(os.fstat(fd).st_mode):
-                raise Denied("not a regular file")
-            yield fd
-        finally:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
+            raise Denied("not a regular file")
+        return fd
+
+    @staticmethod
+    def _tag(fd: int) -> str:
+        st = os.fstat(fd)
+        return f"{st.st_dev}:{st.st_ino}"
+
+    @staticmethod
+    def _find(directory: str, tag: str) -> str | None:
+        try:
+            with os.scandir(directory) as it:
+                for entry in it:
+                    st = entry.stat(follow_symlinks=False)
+                    if f"{st.st_dev}:{st.st_ino}" == tag and stat.S_ISREG(st.st_mode):
+                        return entry.path
+        except OSError:
+            return None
+        return None
 
     @contextmanager
     def _open(self, member: Member, limits, tally):

@@ -17,8 +17,10 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
+import threading
+import time
 from collections.abc import Iterator
-from itertools import islice
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from scanner.crawlers.base import Crawler, DatasetSample, Location, Skip, WorkUnit
@@ -31,6 +33,9 @@ MISSING = "journalctl not found: the systemd journal was not scanned (install sy
 def journal_args(url: str) -> list[str]:
     """journalctl options selecting the journal a URL names."""
     parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise ValueError(f"journald reads this machine's journal or a copied one (journald:///path), "
+                         f"not another host's: {parts.netloc}")
     path = unquote(parts.path)
     if not path or path == "/":
         return []
@@ -47,25 +52,56 @@ class JournaldCrawler(Crawler):
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
-        self.args = journal_args(source.url)
+        try:
+            self.args, self._problem = journal_args(source.url), None
+        except ValueError as exc:  # reported by discover(), as a failed source
+            self.args, self._problem = [], exc
         self.units = tuple(parse_qs(urlsplit(source.url).query).get("unit", []))
         self.binary = shutil.which("journalctl")
 
     def _run(self, *args: str, limit: int | None = None) -> Iterator[str]:
-        """journalctl's output lines; with `limit`, the process is stopped after that many."""
+        """journalctl's output lines; with `limit`, the process is stopped after that many.
+
+        A journalctl that goes quiet for statement_timeout seconds is killed (a corrupt journal
+        file can make it hang), and its stderr goes to a file, so a flood of warnings cannot block it.
+        """
         cmd = [self.binary, "--no-pager", "-q", *self.args, *args]
         env = {**os.environ, "SYSTEMD_PAGER": "cat", "SYSTEMD_COLORS": "0", "LC_ALL": "C.UTF-8"}
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True,
-                                encoding="utf-8", errors="replace")
-        try:
-            lines = (line.rstrip("\n") for line in proc.stdout)
-            yield from (islice(lines, limit) if limit is not None else lines)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            _, err = proc.communicate(timeout=self.settings.statement_timeout)
+        with tempfile.TemporaryFile() as errors:
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=errors, env=env, text=True,
+                                    encoding="utf-8", errors="replace")
+            last = [time.monotonic()]
+            stalled = threading.Event()
+            done = threading.Event()
+
+            def watchdog():
+                while not done.wait(0.5):
+                    if time.monotonic() - last[0] > self.settings.statement_timeout:
+                        stalled.set()
+                        proc.kill()
+                        return
+
+            threading.Thread(target=watchdog, daemon=True).start()
+            try:
+                count = 0
+                for line in proc.stdout:
+                    last[0] = time.monotonic()
+                    yield line.rstrip("\n")
+                    count += 1
+                    if limit is not None and count >= limit:
+                        break
+            finally:
+                done.set()
+                if proc.poll() is None:
+                    proc.kill()
+                proc.wait()
+                proc.stdout.close()
+            if stalled.is_set():
+                raise TimeoutError(f"journalctl gave no output for {self.settings.statement_timeout:g} s")
             if proc.returncode not in (0, -9) and limit is None:
-                raise RuntimeError(f"journalctl failed ({proc.returncode}): {err.strip()[:300]}")
+                errors.seek(0)
+                raise RuntimeError(f"journalctl failed ({proc.returncode}): "
+                                   f"{errors.read(300).decode('utf-8', 'replace').strip()}")
 
     def _values(self, field: str) -> list[str]:
         return sorted(v for v in self._run("-F", field) if v)
@@ -77,6 +113,8 @@ class JournaldCrawler(Crawler):
         return hosts[0] if len(hosts) == 1 else (", ".join(hosts[:3]) if hosts else "journal")
 
     def discover(self) -> Iterator[WorkUnit | Skip]:
+        if self._problem is not None:
+            raise self._problem
         if self.binary is None:
             yield Skip(Location(socket.gethostname(), "journal"), MISSING)
             return
@@ -84,12 +122,16 @@ class JournaldCrawler(Crawler):
         field, names = "_SYSTEMD_UNIT", self._values("_SYSTEMD_UNIT")
         if not names:
             field, names = "SYSLOG_IDENTIFIER", self._values("SYSLOG_IDENTIFIER")
+        matches = [(name, f"{field}={name}") for name in names]
+        # The kernel's messages belong to no unit.
+        if "kernel" in self._values("_TRANSPORT"):
+            matches.append(("kernel", "_TRANSPORT=kernel"))
         if self.units:
-            names = [n for n in names if n in self.units]
-        for name in names:
+            matches = [(n, m) for n, m in matches if n in self.units]
+        for name, match in matches:
             location = Location(host, name, None, f"journald://{host}")
             if self.selected(location):
-                yield WorkUnit(self.source.name, self.NAME, location, None, {"match": f"{field}={name}"})
+                yield WorkUnit(self.source.name, self.NAME, location, None, {"match": match})
 
     @staticmethod
     def _entries(lines: Iterator[str]) -> Iterator[dict]:
@@ -141,4 +183,4 @@ class JournaldCrawler(Crawler):
         if batch:
             total += len(batch)
             yield DatasetSample(unit, parse_lines(batch, limits), len(batch), "")
-        yield DatasetSample(unit, [], total, "every entry (full read)", details={"format": "journal"})
+        yield DatasetSample(unit, [], total, "every entry (full read)", details={"format": "journal"}, complete=True)

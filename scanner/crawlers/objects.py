@@ -20,8 +20,9 @@ from datetime import UTC, datetime
 from scanner.crawlers.base import DatasetSample, FieldSample, Location, Problem, Skipped, WorkUnit
 from scanner.crawlers.datasets import Dataset, Member, is_log
 from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
-from scanner.formats.batches import full_limits, read_batches
+from scanner.formats.batches import read_batches
 from scanner.formats.limits import human_size
+from scanner.formats.streams import UTF16_BOMS
 from scanner.redact import describe_error, scrub
 
 
@@ -97,10 +98,13 @@ def whole_lines(data: bytes, at_start: bool, at_end: bool) -> bytes:
     """A block cut to whole lines: a line cut by the block's edges is not a value."""
     if not at_start:
         cut = data.find(b"\n")
-        data = data[cut + 1:] if cut >= 0 else b""
+        if cut < 0:
+            return data  # inside one line longer than the block: its piece is still read
+        data = data[cut + 1:]
     if not at_end:
         cut = data.rfind(b"\n")
-        data = data[: cut + 1] if cut >= 0 else b""
+        if cut >= 0:
+            data = data[: cut + 1]
     return data
 
 
@@ -131,26 +135,32 @@ class DatasetReader:
         return Location(loc.container, self.display(key), None, loc.base)
 
     def in_blocks(self, m: Member) -> bool:
-        return (self.read_range is not None and is_log(m.key) and m.size > self.settings.object_bytes
+        # A log barely over the budget is read whole: blocks would leave slivers unread.
+        return (self.read_range is not None and is_log(m.key) and m.size > self.settings.object_bytes * 5 // 4
                 and not m.key.lower().endswith(COMPRESSED_SUFFIXES))
 
     def _samples(self, m: Member) -> Iterator[Sample]:
         name = self.display(posixpath.basename(m.key))
         if self.settings.full:
             with self.open_member(m, self.limits, self.tally) as (stream, _):
-                yield from read_batches(stream, name, full_limits(self.limits), self.settings.batch_rows)
+                yield from read_batches(stream, name, self.limits, self.settings.batch_rows)
             return
         if self.in_blocks(m):
             plan = block_plan(m.size, self.settings.object_bytes, f"{self.settings.seed}|{m.key}")
             rows = max(1, math.ceil(self.rows_each / len(plan)))
-            self.blocks = max(self.blocks, len(plan))
-            for offset, length in plan:
-                data = self.read_range(m, offset, length, self.tally)
-                data = whole_lines(data, offset == 0, offset + length >= m.size)
-                yield read(io.BytesIO(data), name, replace(self.limits, max_rows=rows, partial=True))
-            return
+            head = self.read_range(m, 0, min(m.size, 4), lambda n: None)
+            if not head.startswith(UTF16_BOMS):  # a UTF-16 block has no BOM to say so: read the head
+                self.blocks = max(self.blocks, len(plan))
+                yield from self._blocks(m, name, plan, rows)
+                return
         with self.open_member(m, self.limits, self.tally) as (stream, partial):
             yield read(stream, name, replace(self.limits, partial=partial))
+
+    def _blocks(self, m: Member, name: str, plan: list[tuple[int, int]], rows: int) -> Iterator[Sample]:
+        for offset, length in plan:
+            data = self.read_range(m, offset, length, self.tally)
+            data = whole_lines(data, offset == 0, offset + length >= m.size)
+            yield read(io.BytesIO(data), name, replace(self.limits, max_rows=rows, partial=True))
 
     def _problems(self, m: Member, sample: Sample) -> list[Problem]:
         loc = self.unit.location
@@ -249,7 +259,9 @@ class DatasetReader:
                 yield DatasetSample(self.unit, fields, n, "", problems=found)
         if not self.read_ok:
             self._nothing_read()
-        yield self._finish([], rows, [])
+        final = self._finish([], rows, [])
+        final.complete = True
+        yield final
 
 
 def _merge(merged: dict[str, FieldSample], fields: list[FieldSample]) -> None:

@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 
+from scanner.crawlers.datasets import log_base
 from scanner.formats import logs
 from scanner.formats.delimited import looks_like_header, sniff
 from scanner.formats.text import choose_encoding
@@ -66,6 +67,8 @@ def detect(head: bytes, name: str | None = None, complete: bool = False) -> Dete
     """`head` is the file's first bytes; `complete` says it is the whole file."""
     claimed = claimed_format(name)
     found = content_format(head, complete)
+    if found == "jsonl" and (claimed == "text" or (name and log_base(os.path.basename(name)))):
+        found = "log"  # JSON logging: messages are free text, and the odd line that is not JSON still counts
     if found == "text" and claimed in ("csv", "tsv"):
         found = claimed  # a single-column CSV has no delimiter to sniff
     if found == "text" and claimed in ("json", "jsonl") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
@@ -99,7 +102,8 @@ def _log_or_delimited(lines: list[str]) -> str | None:
     if delimited:
         sample = [line for line in lines if line.strip()][:50]
         cells = next(csv.reader(sample[:1], delimiter="\t" if delimited == "tsv" else sniff(sample) or ","), [])
-        if looks_like_header(cells):
+        # a header row names columns; a syslog line with commas in its message is no header
+        if looks_like_header(cells) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
             return delimited
     if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
         return "log"
