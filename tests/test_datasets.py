@@ -29,6 +29,10 @@ SAME_DATASET = [
     ("log/syslog", "log/syslog.7.gz"),
     ("httpd/error_log", "httpd/error_log-20240501"),
     ("app/app-2024-05-01.log", "app/app-2024-05-02.log.gz"),
+    ("app/app.log", "app/app.log.2024-05-01_10"),  # Python's TimedRotatingFileHandler, hourly
+    ("app/app.log", "app/app.log.2024-05-01_10-00-00"),
+    ("nginx/access.log", "nginx/access.log-20240501-1714521600"),
+    ("app/app.log", "app/app.log.10000"),
     ("eksport/faktura_v1.csv", "eksport/faktura_v2.csv"),
 ]
 

@@ -298,6 +298,7 @@ def _zstd(data: bytes) -> bytes:
         ("kunder.csv.gz", gzip.compress, "gzip", ""),
         ("kunder.csv.bz2", bz2.compress, "bzip2", ""),
         ("kunder.csv.zst", _zstd, "zstd", ""),
+        ("kunder.csv.xz", __import__("lzma").compress, "xz", ""),
         ("kunder.zip", _zip, "zip", "kunder.csv:"),
         ("kunder.csv.gz.zst", lambda d: _zstd(gzip.compress(d)), "zstd", ""),
     ],
@@ -375,7 +376,8 @@ def test_gzip_cut_before_any_data_is_corrupt(tmp_path):
         read_file(path)
 
 
-@pytest.mark.parametrize("compress", [gzip.compress, lambda d: bz2.compress(d, 1)], ids=["gzip", "bzip2"])
+@pytest.mark.parametrize("compress", [gzip.compress, lambda d: bz2.compress(d, 1), __import__("lzma").compress],
+                         ids=["gzip", "bzip2", "xz"])
 def test_a_prefix_read_ends_quietly_where_the_bytes_end(tmp_path, compress):
     data = compress(noisy_csv(8000))  # bzip2 gives nothing before its first 100 kB block is complete
     sample = read(io.BytesIO(data[: len(data) // 3]), "export.csv.gz", Limits(partial=True))

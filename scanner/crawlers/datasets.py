@@ -36,7 +36,8 @@ _LOG_NAME = re.compile(
     re.IGNORECASE,
 )
 _ROTATED = re.compile(
-    r"^(?P<base>.+?)(?P<rotation>[.-](?:\d{1,4}|\d{8}(?:\d{2,6})?|\d{4}-\d{2}-\d{2}))?"
+    r"^(?P<base>.+?)(?P<rotation>[.-](?:\d{1,5}|\d{8}(?:\d{2,6})?(?:-\d+)?"
+    r"|\d{4}-\d{2}-\d{2}(?:[_T]\d{2}(?:[-:]\d{2}){0,2})?))?"
     r"(?P<compression>\.(?:gz|bz2|xz|zst))?$"
 )
 

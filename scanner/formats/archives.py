@@ -1,10 +1,11 @@
-"""gzip, bzip2 and zstd streams, and zip members, decompressed with a hard cap on output."""
+"""gzip, bzip2, xz and zstd streams, and zip members, decompressed with a hard cap on output."""
 
 from __future__ import annotations
 
 import bz2
 import gzip
 import io
+import lzma
 import zipfile
 from collections.abc import Iterator
 
@@ -25,6 +26,8 @@ def decompress(fmt: str, stream, limits: Limits, notes: list[str] | None = None)
         return capped(gzip.GzipFile(fileobj=stream, mode="rb"), cap, fmt, notes=notes, partial=partial)
     if fmt == "bzip2":
         return capped(bz2.BZ2File(stream), cap, fmt, notes=notes, partial=partial)
+    if fmt == "xz":
+        return capped(lzma.LZMAFile(stream), cap, fmt, (lzma.LZMAError,), notes=notes, partial=partial)
     if fmt == "zstd":
         try:
             import zstandard

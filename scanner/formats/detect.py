@@ -18,6 +18,7 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"PK\x03\x04", "zip"),
     (b"PK\x05\x06", "zip"),  # an empty archive
     (b"\x28\xb5\x2f\xfd", "zstd"),
+    (b"\xfd7zXZ\x00", "xz"),
     (b"PAR1", "parquet"),
     (b"%PDF", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -31,11 +32,11 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
 EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "text", ".log": "text", ".gz": "gzip", ".gzip": "gzip",
-    ".bz2": "bzip2", ".zip": "zip", ".zst": "zstd", ".pdf": "pdf", ".png": "png", ".jpg": "jpeg",
+    ".bz2": "bzip2", ".zip": "zip", ".zst": "zstd", ".xz": "xz", ".pdf": "pdf", ".png": "png", ".jpg": "jpeg",
     ".jpeg": "jpeg", ".gif": "gif", ".tar": "tar", ".xls": "ole",
 }
 
-COMPRESSED = ("gzip", "bzip2", "zstd")
+COMPRESSED = ("gzip", "bzip2", "zstd", "xz")
 TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "log", "empty")
 _FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"})
 _CONTROL = set(range(32)) - {9, 10, 12, 13, 27}
