@@ -27,6 +27,8 @@ from detectors.shape import Shape
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
+MAX_VOCABULARY = 200_000  # strings spaCy may hold before its pipeline is reloaded
+VOCAB_CHECK_EVERY = 5_000  # texts between checks
 CONTEXT_FACTOR = 0.35
 CONTEXT_FLOOR = 0.4
 
@@ -85,6 +87,7 @@ class Engine:
     def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None):
         offline.install()
         self.plugins = registry.select(detectors)
+        self._texts = 0
         self.recognizers = [plugin.load() for plugin in self.plugins]
         # Text screening needs every recognizer to say what it could match; a plugin that
         # cannot (no may_contain) turns it off.
@@ -161,6 +164,15 @@ class Engine:
             types.update(self.ner_recognizer.supported_entities)
         return sorted(types)
 
+    def _bound_vocabulary(self) -> None:
+        """spaCy keeps every string it has tokenised: over a log of unique ids and addresses its
+        vocabulary, and the scan's memory, would grow without end. Past a bound, the pipeline is
+        loaded afresh (a fraction of a second, once per some hundred thousand texts)."""
+        engine = self.analyzer.nlp_engine
+        nlp = engine.nlp.get(LANGUAGE) if isinstance(getattr(engine, "nlp", None), dict) else None
+        if nlp is not None and len(nlp.vocab.strings) > MAX_VOCABULARY:
+            engine.load()
+
     # -- free text ---------------------------------------------------------------------------
     def analyze_text(
         self,
@@ -170,6 +182,9 @@ class Engine:
         entities: Sequence[str] | None = None,
         resolve: bool = True,
     ) -> list[Detection]:
+        self._texts += 1
+        if self._texts % VOCAB_CHECK_EVERY == 0:
+            self._bound_vocabulary()
         results = self.analyzer.analyze(
             text,
             language=LANGUAGE,

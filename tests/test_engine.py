@@ -226,3 +226,21 @@ def test_screening_free_text_changes_no_result(engine):
         engine._screens = screens
     assert screened == unscreened
     assert sum(1 for t in texts if not any(s(t) for s in screens)) >= 2  # the screen does screen something
+
+
+def test_the_nlp_vocabulary_is_bounded_over_a_long_scan(engine, monkeypatch):
+    """spaCy keeps every token string it sees; over a huge log that would be all the memory."""
+    import random
+
+    from detectors import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "MAX_VOCABULARY", 3_000)
+    monkeypatch.setattr(engine_module, "VOCAB_CHECK_EVERY", 50)
+    rnd = random.Random(4)
+    sizes = []
+    for _ in range(2_000):
+        engine.analyze_text(f"sak {rnd.getrandbits(48):x} fra Kunde{rnd.getrandbits(32):x} ref {rnd.getrandbits(40):x}")
+        sizes.append(len(engine.analyzer.nlp_engine.nlp["nb"].vocab.strings))
+    assert max(sizes) < 3_000 + 50 * 10  # a check every 50 texts, a few new strings each
+    found = engine.analyze_text("Kari Nordmann har fnr 15076500565")
+    assert {d.entity_type for d in found} >= {"PERSON", "NO_FODSELSNUMMER"}
