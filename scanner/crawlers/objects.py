@@ -177,7 +177,8 @@ class DatasetReader:
                 if not got:
                     got = True
                     self.read_ok += 1
-                    self.formats.append(">".join((*sample.layers, sample.format)))
+                    kinds = [*sample.layers, sample.format]
+                    self.formats.append(">".join(k for i, k in enumerate(kinds) if i == 0 or k != kinds[i - 1]))
                 self.notes += sample.mismatches
                 read = [f for f in sample.fields if f.skipped_reason is None]
                 for f in sample.fields:
