@@ -80,6 +80,10 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
             out.append(records.skipped(scan_id, src, p.location.to_dict(source), p.reason))
     names = [f.name for f in sample.fields]
     for f in sample.fields:
+        if f.skipped_reason is not None:  # a crawler that passed the reader's fields on as they came
+            out.append(records.skipped(scan_id, src, unit.location.with_field(f.name).to_dict(source),
+                                       f.skipped_reason))
+            continue
         result = classify_column(f.name, f.declared_type, f.values, engine,
                                  neighbours=[n for n in names if n != f.name], fingerprint=fingerprint,
                                  free_text=True if f.unstructured else None)

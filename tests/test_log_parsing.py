@@ -335,10 +335,12 @@ def test_parse_lines_value_cap_cuts_long_messages_into_pieces():
     assert any(FNR in v for v in values)
 
 
-def test_parse_lines_max_fields_keeps_the_first_seen():
+def test_parse_lines_max_fields_keeps_the_first_seen_and_lists_the_rest():
     lines = ['{"a":"1","b":"2","c":"3"}', '{"d":"4","a":"5"}']
     fields = parse_lines(lines, Limits(max_fields=2))
-    assert by_name(fields) == {"a": ["1", "5"], "b": ["2"]}
+    assert by_name([f for f in fields if f.skipped_reason is None]) == {"a": ["1", "5"], "b": ["2"]}
+    assert [(f.name, f.skipped_reason) for f in fields if f.skipped_reason] == [
+        ("c", "beyond the first 2 fields of a log: not read"), ("d", "beyond the first 2 fields of a log: not read")]
 
 
 def test_parse_lines_skips_empty_values():

@@ -531,6 +531,7 @@ def records(lines: Iterable[str]) -> Iterator[Pairs]:
 def parse_lines(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
     """Values by field over at most max_rows entries; long values in pieces of at most value_cap."""
     out: dict[str, list] = {}
+    dropped: dict[str, None] = {}  # past max_fields: listed (a few), not read
     cap = limits.value_cap
     n = 0
     for record in records(lines):
@@ -543,13 +544,20 @@ def parse_lines(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
             values = out.get(name)
             if values is None:
                 if len(out) >= limits.max_fields:
+                    if len(dropped) < MAX_DROPPED_LISTED:
+                        dropped[name] = None
                     continue
                 values = out[name] = []
             if isinstance(value, str) and len(value) > cap:
                 values.extend(pieces(value, cap))
             else:
                 values.append(value)
-    return [FieldSample(name, None, values, unstructured=is_free_text(name)) for name, values in out.items()]
+    reason = f"beyond the first {limits.max_fields} fields of a log: not read"
+    return [FieldSample(name, None, values, unstructured=is_free_text(name)) for name, values in out.items()] + [
+        FieldSample(name, None, [], skipped_reason=reason) for name in dropped]
+
+
+MAX_DROPPED_LISTED = 50
 
 
 def read_log(stream, limits: Limits) -> list[FieldSample]:
