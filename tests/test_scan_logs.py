@@ -230,3 +230,13 @@ def test_a_database_scan_with_full_is_still_a_sample_and_says_so(tmp_path):
     _, lines = run(f"sqlite:///{db}", "--full")
     (f,) = of(lines, "finding")
     assert f["sampled"] == 1000 and not f["reasons"][0].startswith("full read")
+
+
+@pytest.mark.parametrize("full", [False, True])
+def test_rows_of_a_mixed_log_are_its_entries(tmp_path, full):
+    root = tmp_path / "log"
+    root.mkdir()
+    (root / "blandet.log").write_text("".join(access_line(i) if i % 2 else app_line(i) for i in range(120)))
+    _, lines = run(str(root), *(["--full"] if full else []))
+    (ds,) = of(lines, "dataset")
+    assert ds["rows_sampled"] == 120 and ds["format"] == "log"

@@ -184,7 +184,7 @@ class DatasetReader:
                 for f in sample.fields:
                     if f.skipped_reason is not None and f.name not in self.skipped_fields:
                         self.skipped_fields[f.name] = f.skipped_reason
-                rows = max((len(f.values) for f in read), default=0)
+                rows = sample.rows if sample.rows is not None else max((len(f.values) for f in read), default=0)
                 yield read, rows, self._problems(m, sample)
         except (Denied, Unsupported, TooLarge) as e:
             self.skips.append(scrub(str(e)))

@@ -69,8 +69,11 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
         elif fmt == "jsonl":
             batches = (_jsonl_fields(batch, batch_limits) for batch in chunks(lines, batch_rows))
         elif fmt == "log":
-            batches = (logs.parse_lines((line.rstrip("\r\n") for line in batch), batch_limits)
-                       for batch in chunks(lines, batch_rows))
+            for batch in chunks(lines, batch_rows):
+                fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in batch), batch_limits)
+                yield Sample(fmt, fields, found.claimed, (), mismatches, rows=rows)
+                mismatches = []
+            return
         else:
             batches = (text_fields(batch, batch_limits) for batch in chunks(lines, batch_rows))
         for fields in batches:

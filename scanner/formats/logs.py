@@ -530,6 +530,11 @@ def records(lines: Iterable[str]) -> Iterator[Pairs]:
 
 def parse_lines(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
     """Values by field over at most max_rows entries; long values in pieces of at most value_cap."""
+    return parse_entries(lines, limits)[0]
+
+
+def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSample], int]:
+    """parse_lines, and how many log entries the fields came from (the sample's rows)."""
     out: dict[str, list] = {}
     dropped: dict[str, None] = {}  # past max_fields: listed (a few), not read
     cap = limits.value_cap
@@ -554,7 +559,7 @@ def parse_lines(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
                 values.append(value)
     reason = f"beyond the first {limits.max_fields} fields of a log: not read"
     return [FieldSample(name, None, values, unstructured=is_free_text(name)) for name, values in out.items()] + [
-        FieldSample(name, None, [], skipped_reason=reason) for name in dropped]
+        FieldSample(name, None, [], skipped_reason=reason) for name in dropped], n
 
 
 MAX_DROPPED_LISTED = 50

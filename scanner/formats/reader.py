@@ -7,7 +7,7 @@ import zipfile
 from dataclasses import dataclass, field, replace
 
 from scanner.crawlers.base import FieldSample
-from scanner.formats import archives
+from scanner.formats import archives, logs
 from scanner.formats.delimited import read_csv, read_tsv
 from scanner.formats.detect import COMPRESSED, Detection, detect
 from scanner.formats.errors import Corrupt, FormatError, Unsupported
@@ -15,8 +15,7 @@ from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
 from scanner.formats.parquet import read_parquet
 from scanner.formats.streams import CHUNK, UTF16_BOMS, Utf16AsUtf8, peek, spool
-from scanner.formats.logs import read_log
-from scanner.formats.text import read_text
+from scanner.formats.text import iter_lines, read_text
 from scanner.formats.xlsx import read_xlsx
 
 STREAMED = {
@@ -25,7 +24,6 @@ STREAMED = {
     "json": read_json,
     "jsonl": read_jsonl,
     "text": read_text,
-    "log": read_log,
 }
 RANDOM_ACCESS = {"parquet": read_parquet, "xlsx": read_xlsx}
 
@@ -39,6 +37,7 @@ class Sample:
     mismatches: list[str] = field(default_factory=list)  # "name: named csv, holds parquet"
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (zip member, reason)
     warnings: list[str] = field(default_factory=list)  # sampled, but something was wrong (a truncated gzip)
+    rows: int | None = None  # records read, where fields do not say it (log entries); None: the fullest field
 
     @property
     def mismatch(self) -> bool:
@@ -76,6 +75,9 @@ def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
         return inner
     if fmt == "empty":
         return Sample(fmt, [], found.claimed, (), mismatches)
+    if fmt == "log":
+        fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in iter_lines(stream, limits)), limits)
+        return Sample(fmt, fields, found.claimed, (), mismatches, rows=rows)
     reader = STREAMED.get(fmt) or RANDOM_ACCESS.get(fmt)
     if reader is None:
         raise Unsupported(fmt, found.claimed)
