@@ -102,6 +102,8 @@ def test_a_full_read_counts_every_entry(journal):
     api = {r["location"]["field"]: r for r in of(lines, "finding")
            if r["location"]["dataset"] == "kunde-api.service" and r["entity_type"] == "EMAIL_ADDRESS"}
     assert api["epost"]["hits"] == 120 and api["epost"]["sampled"] == 120
+    rows = {r["location"]["dataset"]: r["rows_sampled"] for r in of(lines, "dataset")}
+    assert rows == {"kunde-api.service": 120, "nginx.service": 150, "cron.service": 40, "kernel": 30}
 
 
 def test_without_journalctl_the_source_is_one_clean_skip(journal, monkeypatch, tmp_path):

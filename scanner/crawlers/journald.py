@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from itertools import islice
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from scanner.crawlers.base import Crawler, DatasetSample, Location, Skip, WorkUnit
@@ -171,16 +172,11 @@ class JournaldCrawler(Crawler):
                              details={"format": "journal"})
 
     def sample_batches(self, unit: WorkUnit) -> Iterator[DatasetSample]:
-        limits = Limits.from_settings(self.settings, rows=self.settings.batch_rows)
+        """Every entry of the unit, batch_rows entries at a time; rows count entries, as sampling does."""
+        limits = Limits.from_settings(self.settings, rows=self.settings.batch_rows * 4)
         total = 0
-        batch: list[str] = []
-        for message in self._messages(self._entries(self._run("-o", "json", unit.meta["match"]))):
-            batch.append(message)
-            if len(batch) >= self.settings.batch_rows:
-                total += len(batch)
-                yield DatasetSample(unit, parse_lines(batch, limits), len(batch), "")
-                batch = []
-        if batch:
+        entries = self._entries(self._run("-o", "json", unit.meta["match"]))
+        while batch := list(islice(entries, self.settings.batch_rows)):
             total += len(batch)
-            yield DatasetSample(unit, parse_lines(batch, limits), len(batch), "")
+            yield DatasetSample(unit, parse_lines(self._messages(batch), limits), len(batch), "")
         yield DatasetSample(unit, [], total, "every entry (full read)", details={"format": "journal"}, complete=True)
