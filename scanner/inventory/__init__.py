@@ -1,0 +1,1 @@
+"""The inventory: findings kept between scans (issue 6)."""

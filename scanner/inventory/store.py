@@ -1,0 +1,438 @@
+"""The inventory store: consumes a scan's record stream (it is a report writer) and keeps what
+is where between scans, in SQLite (embedded) or PostgreSQL (shared).
+
+Concurrency: every write is an `INSERT … ON CONFLICT DO UPDATE` or an `UPDATE … WHERE` that
+re-checks its condition, in short transactions (one per batch of records), retried on deadlock.
+Which scan wins when two write the same rows: the one that *started* later (its `started_at` is
+the time it saw things), whatever order the writes arrive in; `first_seen` is the earliest and
+`last_seen` the latest scan that saw a row. So no update is lost and the end state does not
+depend on how two scanners' writes interleave.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError
+
+from scanner.inventory.models import (COMPLETED, CONFIRMED, ERROR, FAILED, FALSE_POSITIVE, GONE, INCOMPLETE, PRESENT,
+                                      RUNNING, SCANNED, SKIPPED, Coverage, Finding, Location, Observation, Review,
+                                      Scan, Source)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+DECLARED = ("owner", "role", "purpose", "legal_basis", "data_subjects", "retention", "environment")
+_OUTCOME_RANK = {SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
+_RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
+_PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
+
+
+def parse_time(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(UTC)
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+
+
+def config_fingerprint(settings: dict, detectors: dict) -> str:
+    blob = json.dumps({"settings": settings, "detectors": detectors}, sort_keys=True, separators=(",", ":"),
+                      default=str)
+    return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+def dataset_uri(location: dict) -> str:
+    """The dataset's own URI from a location (a field's URI is the dataset's plus #field)."""
+    uri = location["uri"]
+    return uri.rsplit("#", 1)[0] if location.get("field") is not None and "#" in uri else uri
+
+
+def status_of(exit_code: int) -> str:
+    return {0: COMPLETED, 1: COMPLETED, 3: INCOMPLETE}.get(exit_code, FAILED)
+
+
+class Store:
+    """`Store.open(url)`; then `store.writer()` (or the store itself) goes into
+    `pipeline.scan(..., writers=[...])`."""
+
+    NAME = "inventory"
+
+    def __init__(self, engine: Engine, batch_size: int = 200):
+        self.engine = engine
+        self.batch_size = batch_size
+        self._default: InventoryWriter | None = None
+        self._lock = threading.Lock()
+
+    # -- opening and migrating --------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, migrate: bool = True, batch_size: int = 200, **engine_kwargs) -> Store:
+        """A URL (sqlite:///path, postgresql://…) or a plain file path (an SQLite file). An SQLite
+        file and its directory are created on first use; the schema is upgraded to head."""
+        if "://" not in url:
+            url = f"sqlite:///{Path(url).expanduser().resolve()}"
+        u = make_url(url)
+        if u.get_backend_name() == "sqlite":
+            if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
+                Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            engine_kwargs.setdefault("connect_args", {"timeout": 60})
+        engine = sa.create_engine(u, **engine_kwargs)
+        if u.get_backend_name() == "sqlite":
+            @event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                if u.database and u.database != ":memory:":
+                    cur.execute("PRAGMA journal_mode=WAL")
+                cur.close()
+        store = cls(engine, batch_size=batch_size)
+        if migrate:
+            store.migrate()
+        return store
+
+    def alembic_config(self, connection: Connection | None = None):
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.set_main_option("sqlalchemy.url", self.engine.url.render_as_string(hide_password=False))
+        if connection is not None:
+            config.attributes["connection"] = connection
+        return config
+
+    def migrate(self, revision: str = "head") -> None:
+        from alembic import command
+
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATE_LOCK})
+            command.upgrade(self.alembic_config(conn), revision)
+
+    def revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def writer(self) -> InventoryWriter:
+        """A writer for one scan's record stream (write/close), as report writers are."""
+        return InventoryWriter(self)
+
+    def write(self, record: dict) -> None:
+        with self._lock:
+            if self._default is None:
+                self._default = self.writer()
+        self._default.write(record)
+        if record.get("record") == "summary":
+            self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            w, self._default = self._default, None
+        if w is not None:
+            w.close()
+
+    def transaction(self, work, attempts: int = 8):
+        """Run `work(conn)` in one transaction, again on a deadlock or a busy SQLite file."""
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as conn:
+                    return work(conn)
+            except DBAPIError as exc:
+                code = getattr(exc.orig, "pgcode", None)
+                busy = "database is locked" in str(exc.orig)
+                if attempt == attempts - 1 or not (code in _RETRY_PGCODES or busy):
+                    raise
+                time.sleep(0.05 * (2 ** attempt))
+
+    def declare(self, source: str, **metadata) -> None:
+        """Declared metadata for a source (owner, role, purpose, legal_basis, data_subjects,
+        retention, environment), from configuration; scans never overwrite it."""
+        unknown = set(metadata) - set(DECLARED)
+        if unknown:
+            raise ValueError(f"unknown declared metadata: {', '.join(sorted(unknown))}")
+
+        def work(conn):
+            ins = _insert(conn)(Source).values(name=source, **metadata)
+            conn.execute(ins.on_conflict_do_update(index_elements=[Source.name], set_=metadata)
+                         if metadata else ins.on_conflict_do_nothing(index_elements=[Source.name]))
+
+        self.transaction(work)
+
+    def review(self, uri: str, decision: str, entity_type: str | None = None, note: str | None = None,
+               who: str | None = None, source: str | None = None) -> int:
+        """An analyst's decision on a location (all its findings, or one entity type), with the
+        evidence it was made on (entity types, hit ratios) so a later scan can tell whether the
+        evidence changed materially. Returns the review's id."""
+        if decision not in (FALSE_POSITIVE, CONFIRMED):
+            raise ValueError(f"decision must be {FALSE_POSITIVE} or {CONFIRMED}")
+        with self.session() as s, s.begin():
+            q = sa.select(Location).where(Location.uri == uri)
+            if source is not None:
+                q = q.join(Source, Location.source_id == Source.id).where(Source.name == source)
+            locations = s.scalars(q).all()
+            if len(locations) != 1:
+                raise LookupError(f"{len(locations)} locations in the inventory at {uri}")
+            loc = locations[0]
+            fq = sa.select(Finding).where(Finding.location_id == loc.id, Finding.status == PRESENT)
+            if entity_type is not None:
+                fq = fq.where(Finding.entity_type == entity_type)
+            found = s.scalars(fq).all()
+            evidence = {"entity_types": sorted(f.entity_type for f in found),
+                        "categories": sorted({f.category for f in found}),
+                        "ratio": {f.entity_type: f.ratio for f in found},
+                        "confidence": {f.entity_type: f.confidence for f in found},
+                        "scan_id": loc.last_scan_id}
+            r = Review(location_id=loc.id, entity_type=entity_type, decision=decision, note=note, who=who,
+                       at=datetime.now(UTC), evidence=evidence)
+            s.add(r)
+            s.flush()
+            return r.id
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def session(self):
+        from sqlalchemy.orm import Session
+
+        return Session(self.engine)
+
+
+def _insert(conn: Connection):
+    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+
+
+def _later(new, old):
+    return sa.case((new > old, new), else_=old)
+
+
+def _earlier(new, old):
+    return sa.case((new < old, new), else_=old)
+
+
+class InventoryWriter:
+    """One scan's records into the inventory, in batches of `store.batch_size` records."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.pending: list[dict] = []
+        self.scan_id: str | None = None
+        self.seen: datetime | None = None  # the scan's started_at
+        self.settings: dict = {}
+        self.sources: dict[str, int] = {}  # name → id
+        self.finished = False
+
+    def write(self, record: dict) -> None:
+        kind = record.get("record")
+        if kind == "scan":
+            self._begin(record)
+        elif kind == "summary":
+            self.flush()
+            self._finish(record)
+        elif kind in ("finding", "dataset", "error", "skipped"):
+            self.pending.append(record)
+            if len(self.pending) >= self.store.batch_size:
+                self.flush()
+        # other record kinds (a future `change`) are not the inventory's
+
+    def close(self) -> None:
+        self.flush()
+        if self.scan_id is not None and not self.finished:  # the stream ended without a summary
+            def work(conn):
+                conn.execute(sa.update(Scan).where(Scan.id == self.scan_id, Scan.status == RUNNING)
+                             .values(status=FAILED, finished_at=datetime.now(UTC)))
+            self.store.transaction(work)
+            self.finished = True
+
+    # -- the header --------------------------------------------------------------------------
+
+    def _begin(self, record: dict) -> None:
+        self.scan_id = record["scan_id"]
+        self.seen = parse_time(record.get("started_at"))
+        self.settings = record.get("settings") or {}
+        sources = record.get("sources") or []
+
+        def work(conn):
+            conn.execute(_insert(conn)(Scan).values(
+                id=self.scan_id, started_at=self.seen, tool_version=(record.get("tool") or {}).get("version"),
+                config_fingerprint=config_fingerprint(self.settings, record.get("detectors") or {}),
+                status=RUNNING, sources=sources,
+            ).on_conflict_do_nothing(index_elements=[Scan.id]))
+            for s in sorted(sources, key=lambda s: s["name"]):
+                self._source(conn, s)
+
+        self.store.transaction(work)
+
+    def _source(self, conn: Connection, src: dict) -> int:
+        sid = self.sources.get(src["name"])
+        if sid is not None:
+            return sid
+        ins = _insert(conn)(Source).values(name=src["name"], type=src.get("type"), uri=src.get("uri"))
+        ins = ins.on_conflict_do_update(index_elements=[Source.name],
+                                        set_={"type": ins.excluded.type, "uri": ins.excluded.uri})
+        sid = conn.execute(ins.returning(Source.id)).scalar_one()
+        self.sources[src["name"]] = sid
+        return sid
+
+    # -- records -----------------------------------------------------------------------------
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        if self.scan_id is None:
+            raise ValueError("inventory: records before the scan header")
+        # one lock order for every writer (by URI), so two writers rarely deadlock
+        batch = sorted(self.pending, key=lambda r: ((r.get("location") or {}).get("uri") or "", r["record"]))
+        sources = dict(self.sources)
+
+        def work(conn):
+            self.sources = dict(sources)  # a retried transaction starts again
+            for r in batch:
+                getattr(self, "_" + r["record"])(conn, r)
+
+        self.store.transaction(work)
+        self.pending = []
+
+    def _location(self, conn: Connection, sid: int, loc: dict, row_estimate: int | None) -> int:
+        t = Location.__table__.c
+        ins = _insert(conn)(Location).values(
+            source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
+            uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
+            checked_at=self.seen, status=PRESENT, row_estimate=row_estimate)
+        ex = ins.excluded
+        newer = ex.checked_at >= t.checked_at
+        ins = ins.on_conflict_do_update(index_elements=[t.source_id, t.uri], set_={
+            "first_seen": _earlier(ex.first_seen, t.first_seen),
+            "last_seen": _later(ex.last_seen, t.last_seen),
+            "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
+            "checked_at": _later(ex.checked_at, t.checked_at),
+            "status": sa.case((newer, ex.status), else_=t.status),
+            "row_estimate": sa.case((newer, sa.func.coalesce(ex.row_estimate, t.row_estimate)),
+                                    else_=t.row_estimate),
+        })
+        return conn.execute(ins.returning(t.id)).scalar_one()
+
+    def _coverage(self, conn: Connection, sid: int, loc: dict | None, outcome: str, field_level: bool = False):
+        t = Coverage.__table__.c
+        if loc is None:
+            values = dict(container=None, dataset=None, field=None, uri="")
+        elif field_level:
+            values = dict(container=loc.get("container"), dataset=loc["dataset"], field=loc["field"], uri=loc["uri"])
+        else:
+            values = dict(container=loc.get("container"), dataset=loc["dataset"], field=None, uri=dataset_uri(loc))
+        ins = _insert(conn)(Coverage).values(scan_id=self.scan_id, source_id=sid, outcome=outcome, **values)
+        rank = lambda col: sa.case(_OUTCOME_RANK, value=col, else_=0)  # noqa: E731
+        ins = ins.on_conflict_do_update(index_elements=[t.scan_id, t.source_id, t.uri], set_={
+            "outcome": sa.case((rank(ins.excluded.outcome) > rank(t.outcome), ins.excluded.outcome),
+                               else_=t.outcome)})
+        conn.execute(ins)
+
+    def _dataset(self, conn: Connection, r: dict) -> None:
+        sid = self._source(conn, r["source"])
+        loc = {**r["location"], "field": None, "uri": dataset_uri(r["location"])}
+        self._location(conn, sid, loc, r.get("row_estimate"))
+        self._coverage(conn, sid, loc, SCANNED)
+
+    def _finding(self, conn: Connection, r: dict) -> None:
+        sid = self._source(conn, r["source"])
+        lid = self._location(conn, sid, r["location"], r.get("row_estimate"))
+        t = Finding.__table__.c
+        values = dict(category=r["category"], personal=bool(r["personal"]), confidence=r["confidence"],
+                      hits=r["hits"], sampled=r["sampled"], ratio=r.get("ratio"),
+                      examples=list(r.get("examples") or []), fingerprints=list(r.get("fingerprints") or []),
+                      declared_type=r.get("declared_type"))
+        ins = _insert(conn)(Finding).values(location_id=lid, entity_type=r["entity_type"], first_seen=self.seen,
+                                            last_seen=self.seen, last_scan_id=self.scan_id, checked_at=self.seen,
+                                            status=PRESENT, **values)
+        ex = ins.excluded
+        newer = ex.checked_at >= t.checked_at
+        updates = {k: sa.case((newer, getattr(ex, k)), else_=getattr(t, k)) for k in (*values, "status")}
+        ins = ins.on_conflict_do_update(index_elements=[t.location_id, t.entity_type], set_={
+            **updates,
+            "first_seen": _earlier(ex.first_seen, t.first_seen),
+            "last_seen": _later(ex.last_seen, t.last_seen),
+            "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
+            "checked_at": _later(ex.checked_at, t.checked_at),
+        })
+        conn.execute(ins)
+        conn.execute(_insert(conn)(Observation).values(
+            scan_id=self.scan_id, location_id=lid, entity_type=r["entity_type"], category=r["category"],
+            personal=bool(r["personal"]), confidence=r["confidence"], hits=r["hits"], sampled=r["sampled"],
+        ).on_conflict_do_nothing(index_elements=["scan_id", "location_id", "entity_type"]))
+
+    def _error(self, conn: Connection, r: dict) -> None:
+        sid = self._source(conn, r["source"])
+        self._coverage(conn, sid, r.get("location"), ERROR)
+
+    def _skipped(self, conn: Connection, r: dict) -> None:
+        sid = self._source(conn, r["source"])
+        loc = r.get("location")
+        self._coverage(conn, sid, loc, SKIPPED, field_level=bool(loc and loc.get("field") is not None))
+
+    # -- the summary -------------------------------------------------------------------------
+
+    def _finish(self, record: dict) -> None:
+        counts = {k: record.get(k) for k in ("findings", "by_category", "locations", "sources")}
+
+        def work(conn):
+            conn.execute(sa.update(Scan).where(Scan.id == self.scan_id).values(
+                finished_at=parse_time(record.get("finished_at")), status=status_of(record.get("exit_code", 3)),
+                exit_code=record.get("exit_code"), counts=counts))
+            for name, sid in sorted(self.sources.items()):
+                self._mark_gone(conn, sid)
+
+        self.store.transaction(work)
+        self.finished = True
+
+    def _mark_gone(self, conn: Connection, sid: int) -> None:
+        """Locations and findings of a source this scan covered but did not see turn gone:
+        - in a dataset it scanned (a dataset record, no error): the fields and findings not seen;
+        - datasets it did not meet at all, in a container it did meet, when the source did not
+          fail and the scan was not narrowed by include/exclude: the dataset and all in it.
+        A dataset that errored or was skipped, and a skipped field, keep what they had."""
+        cov = conn.execute(sa.select(Coverage.container, Coverage.dataset, Coverage.field, Coverage.uri,
+                                     Coverage.outcome)
+                           .where(Coverage.scan_id == self.scan_id, Coverage.source_id == sid)).all()
+        if any(c.dataset is None for c in cov if c.outcome == ERROR):
+            return  # the source failed
+        scanned = {(c.container, c.dataset) for c in cov if c.field is None and c.outcome == SCANNED}
+        met = {(c.container, c.dataset) for c in cov if c.field is None}
+        skipped_fields = {c.uri for c in cov if c.field is not None}
+        containers = {c.container for c in cov}
+        narrowed = bool(self.settings.get("include") or self.settings.get("exclude"))
+
+        rows = conn.execute(sa.select(Location.id, Location.container, Location.dataset, Location.field,
+                                      Location.uri, Location.status)
+                            .where(Location.source_id == sid, Location.checked_at < self.seen)).all()
+        vanished = set()  # datasets gone as a whole
+        if not narrowed:
+            vanished = {(r.container, r.dataset) for r in rows
+                        if r.field is None and r.status == PRESENT and r.container in containers
+                        and (r.container, r.dataset) not in met}
+        gone_locations = [r.id for r in rows if r.uri not in skipped_fields and (
+            (r.container, r.dataset) in vanished or (r.field is not None and (r.container, r.dataset) in scanned))]
+        # findings: those not seen in a scanned or vanished dataset (not at a skipped field)
+        frows = conn.execute(sa.select(Finding.id, Location.container, Location.dataset, Location.uri)
+                             .join(Location, Finding.location_id == Location.id)
+                             .where(Location.source_id == sid, Finding.checked_at < self.seen,
+                                    Finding.status == PRESENT)).all()
+        gone_findings = [f.id for f in frows if f.uri not in skipped_fields and (
+            (f.container, f.dataset) in scanned or (f.container, f.dataset) in vanished)]
+        for model, ids in ((Location, gone_locations), (Finding, gone_findings)):
+            for i in range(0, len(ids), 500):
+                # the condition again: a newer scan that saw the row meanwhile wins
+                conn.execute(sa.update(model).where(model.id.in_(ids[i:i + 500]), model.checked_at < self.seen)
+                             .values(status=GONE, checked_at=self.seen))
+        for container, dataset in sorted(vanished, key=repr):
+            uri = next(r.uri for r in rows if r.field is None and (r.container, r.dataset) == (container, dataset))
+            self._coverage(conn, sid, {"container": container, "dataset": dataset, "field": None, "uri": uri}, GONE)
