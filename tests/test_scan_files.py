@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from detectors import synthetic
 from reporting import findings, of, reasons, report
 from scanner.cli import cli
-from scanner.crawlers.base import WorkUnit
+from scanner.crawlers.base import Skipped, WorkUnit
 from scanner.crawlers.files import FileCrawler, display
 from scanner.settings import ScanSettings
 from scanner.sources import Source
@@ -353,3 +353,20 @@ def test_a_hard_linked_file_is_read_once(tree):
     _, lines = run(str(tree))
     scanned = [r["location"]["dataset"] for r in of(lines, "dataset")]
     assert sum(1 for d in scanned if d.startswith("notat")) == 1
+
+
+def test_a_directory_swapped_for_a_symlink_after_listing_is_not_followed(tmp_path):
+    root = tmp_path / "r"
+    (root / "inn").mkdir(parents=True)
+    (root / "inn" / "kunder.csv").write_text(people_csv(10))
+    outside = tmp_path / "ute"
+    outside.mkdir()
+    (outside / "kunder.csv").write_text(people_csv(10))
+    source = Source(str(root), crawler="files")
+    with FileCrawler(source, ScanSettings()) as crawler:
+        (unit,) = [u for u in crawler.discover() if isinstance(u, WorkUnit)]
+        (root / "inn" / "kunder.csv").unlink()
+        (root / "inn").rmdir()
+        (root / "inn").symlink_to(outside)  # the swap: the listed path now leads out of the root
+        with pytest.raises(Skipped, match="outside the root|swapped"):
+            crawler.sample(unit)

@@ -8,6 +8,7 @@ listed without being opened. Names that are not valid UTF-8 are reported with `\
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import io
 import os
@@ -294,12 +295,28 @@ class FileCrawler(Crawler):
                 os.close(fd)
 
     def _open_inside(self, path: str) -> int:
+        """Open `path` read-only, one component at a time from the root with O_NOFOLLOW, so a
+        directory swapped for a symlink after the check cannot lead the open out of the root."""
+        root = os.path.realpath(self.root)
         real = os.path.realpath(path)
-        if not inside(real, os.path.realpath(self.root)):  # changed since discovery
+        if not inside(real, root) or real == root:  # changed since discovery
             raise Denied("symlink leads outside the root: not followed")
-        # O_NONBLOCK: a FIFO swapped in since discovery must not hang the scan; O_NOFOLLOW: nor
-        # a symlink swapped in for the resolved path.
-        fd = os.open(real, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        *dirs, name = os.path.relpath(real, root).split(os.sep)
+        cloexec = getattr(os, "O_CLOEXEC", 0)
+        at = os.open(root, os.O_RDONLY | os.O_DIRECTORY | cloexec)
+        try:
+            for part in dirs:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | cloexec, dir_fd=at)
+                os.close(at)
+                at = inner
+            # O_NONBLOCK: a FIFO swapped in since discovery must not hang the scan.
+            fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | cloexec, dir_fd=at)
+        except OSError as e:
+            if e.errno in (errno.ELOOP, errno.ENOTDIR):
+                raise Denied("a symlink was swapped into the path since listing: not followed") from None
+            raise
+        finally:
+            os.close(at)
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             os.close(fd)
             raise Denied("not a regular file")
