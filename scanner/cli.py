@@ -182,7 +182,8 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
               help="Rows per table or dataset; SOURCE=N for one source (by name, see the report header).")
 @click.option("--views", is_flag=True, help="Sample views too.")
 @click.option("--max-connections", type=click.IntRange(1, 64), default=None,
-              help="Concurrent reads per source [default: 1 for databases, 4 for files, 8 for S3].")
+              help="Concurrent reads per source [default: 1 for databases, 2 for journald, "
+                   "4 for files and CloudWatch, 8 for S3].")
 @click.option("--objects-per-dataset", type=click.IntRange(0), default=5, show_default=True,
               help="Files or objects read per dataset (newest + random); 0 reads all.")
 @click.option("--read-bytes", "object_bytes", type=ByteSize(), default="1M", show_default=True,
