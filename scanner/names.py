@@ -26,10 +26,23 @@ _UNSAFE = re.compile(r"@|\d{6,}|\d(?:[ -]\d{2,}){2,}|\d{1,3}(?:\.\d{1,3}){3}")
 _WORD = re.compile(r"[A-Za-zÆØÅæøåéÉ]{2,}")
 
 
+_MASKED: dict[tuple[int, str], str] = {}  # a full read meets the same names in every batch
+_MAX_MASKED = 10_000
+
+
 def masked_name(name: str, engine) -> str:
     """`name` with any personal data in it masked (unchanged when there is none)."""
     if not _SUSPECT.search(name):
         return name
+    key = (id(engine), name)
+    if key not in _MASKED:
+        if len(_MASKED) >= _MAX_MASKED:
+            _MASKED.clear()
+        _MASKED[key] = _masked(name, engine)
+    return _MASKED[key]
+
+
+def _masked(name: str, engine) -> str:
     found = [(d.start, d.end, d.entity_type, d.text) for d in engine.analyze_text(name)
              if categories.info(d.entity_type).personal]
     found += _person_pairs(name, engine, {(s, e) for s, e, _, _ in found})

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import jsonschema
+from click.testing import CliRunner
 
 SCHEMA = json.loads((Path(__file__).parent.parent / "reports" / "report.schema.json").read_text())
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -30,3 +32,12 @@ def reasons(lines: list[dict], kind: str = "skipped") -> dict[str, str]:
     """dataset -> skip reason (or error message)."""
     return {r["location"]["dataset"]: (r["reason"] if kind == "skipped" else r["error"]["message"])
             for r in of(lines, kind) if r["location"]}
+
+
+def scan_cli(*args) -> tuple[int, list[dict], str]:
+    """`kartlegg scan ARGS` through the CLI: (exit code, the validated report, what it printed)."""
+    from scanner.cli import cli
+
+    out = Path(tempfile.mkdtemp()) / "report.jsonl"
+    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
+    return result.exit_code, report(out), result.output

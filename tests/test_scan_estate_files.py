@@ -4,17 +4,14 @@ read must be listed with the right reason."""
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from reporting import of, report
+from reporting import of, scan_cli
 from scanner import estate_files
-from scanner.cli import cli
 from scanner.crawlers.datasets import pattern_of
 from scanner.crawlers.files import display
 
@@ -52,9 +49,8 @@ def reported(lines: list[dict]) -> dict[tuple[str, str | None], frozenset]:
 
 
 def run(*args) -> tuple[int, list[dict]]:
-    out = Path(tempfile.mkdtemp()) / "report.jsonl"
-    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
-    return result.exit_code, report(out)
+    code, lines, _ = scan_cli(*args)
+    return code, lines
 
 
 def by_dataset(lines: list[dict], kind: str) -> dict[str, dict]:

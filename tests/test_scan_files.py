@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from detectors import synthetic
-from reporting import findings, of, reasons, report
+from reporting import findings, of, reasons, report, scan_cli
 from scanner.cli import cli
 from scanner.crawlers.base import Skipped, WorkUnit
 from scanner.crawlers.files import FileCrawler, display
@@ -37,9 +37,8 @@ def people_csv(n: int = 40, delimiter: str = ",") -> str:
 
 
 def run(*args) -> tuple[int, list[dict]]:
-    out = Path(tempfile.mkdtemp()) / "report.jsonl"
-    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
-    return result.exit_code, report(out)
+    code, lines, _ = scan_cli(*args)
+    return code, lines
 
 
 @pytest.fixture

@@ -6,15 +6,12 @@ from __future__ import annotations
 import random
 import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from detectors import synthetic
-from reporting import findings, of, reasons, report
-from scanner.cli import cli
+from reporting import findings, of, reasons, scan_cli
 
 REMOTE = "/lib/systemd/systemd-journal-remote"
 pytestmark = pytest.mark.skipif(not (shutil.which("journalctl") and Path(REMOTE).exists()),
@@ -62,9 +59,8 @@ def journal(tmp_path_factory):
 
 
 def run(*args) -> tuple[int, list[dict]]:
-    out = Path(tempfile.mkdtemp()) / "report.jsonl"
-    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
-    return result.exit_code, report(out)
+    code, lines, _ = scan_cli(*args)
+    return code, lines
 
 
 def test_units_are_datasets_and_messages_are_parsed_into_fields(journal):

@@ -6,15 +6,12 @@ from __future__ import annotations
 import gzip
 import os
 import random
-import tempfile
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from detectors import synthetic
-from reporting import findings, of, report
-from scanner.cli import cli
+from reporting import findings, of, report, scan_cli
 from scanner.crawlers.base import WorkUnit
 from scanner.crawlers.files import FileCrawler
 from scanner.settings import ScanSettings
@@ -41,9 +38,8 @@ def quiet_line(i: int) -> str:
 
 
 def run(*args) -> tuple[int, list[dict]]:
-    out = Path(tempfile.mkdtemp()) / "report.jsonl"
-    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
-    return result.exit_code, report(out)
+    code, lines, _ = scan_cli(*args)
+    return code, lines
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import io
 import json
 import pickle
 import random
-import tempfile
 import uuid
 from dataclasses import asdict
 from pathlib import Path
@@ -19,11 +18,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
 
 from detectors import synthetic
-from reporting import findings, of, reasons, report
-from scanner.cli import cli
+from reporting import findings, of, reasons, scan_cli
 from scanner.crawlers.base import Skipped, WorkUnit
 from scanner.crawlers.s3 import S3Crawler
 from scanner.settings import ScanSettings
@@ -54,10 +51,7 @@ def parquet_bytes(rows: int, row_group: int) -> bytes:
     return buf.getvalue()
 
 
-def run(*args) -> tuple[int, list[dict], str]:
-    out = Path(tempfile.mkdtemp()) / "report.jsonl"
-    result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
-    return result.exit_code, report(out), result.output
+run = scan_cli
 
 
 @pytest.fixture

@@ -177,3 +177,11 @@ def field_selected(location: Location, name: str, include: tuple[str, ...], excl
     if column_patterns and not any(fnmatch.fnmatchcase(dotted, p) for p in column_patterns):
         return False
     return not any(fnmatch.fnmatchcase(dotted, p) for p in exclude)
+
+
+def path_selected(name: str, include: tuple[str, ...], exclude: tuple[str, ...]) -> bool:
+    """--include / --exclude for keys and paths (`bucket/key`, `group/stream`, a relative path):
+    `*` crosses `/`."""
+    return (not include or any(fnmatch.fnmatchcase(name, p) for p in include)) and not any(
+        fnmatch.fnmatchcase(name, p) for p in exclude
+    )

@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote
 
 from scanner.crawlers import s3_io
 from scanner.crawlers.base import (Crawler, DatasetSample, Failed, FieldSample, Location, Problem, Skip, Skipped,
-                                   WorkUnit)
+                                   WorkUnit, path_selected)
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import unit_for
 from scanner.formats import Limits
@@ -139,14 +139,7 @@ class CloudWatchCrawler(Crawler):
     def client(self):
         with self._lock:
             if self._client is None:
-                import boto3
-
-                opts = self.source.options
-                session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
-                self._client = session.client(
-                    "logs", endpoint_url=opts.get("endpoint_url"),
-                    config=s3_io.client_config(self.settings, self.connections, path_style=False),
-                )
+                self._client = s3_io.aws_client("logs", self.source, self.settings, self.connections)
             return self._client
 
     def close(self) -> None:
@@ -158,10 +151,7 @@ class CloudWatchCrawler(Crawler):
     def wanted(self, group: str, stream: str) -> bool:
         """--include / --exclude globs match `group/stream` (`*` crosses `/`)."""
         name = f"{group}/{stream}"
-        s = self.settings
-        return (not s.include or any(fnmatch.fnmatchcase(name, p) for p in s.include)) and not any(
-            fnmatch.fnmatchcase(name, p) for p in s.exclude
-        )
+        return path_selected(name, self.settings.include, self.settings.exclude)
 
     def group_wanted(self, group: str) -> bool:
         """Whether any stream of the group can pass --include/--exclude: a group no pattern can

@@ -9,7 +9,6 @@ listed without being opened. Names that are not valid UTF-8 are reported with `\
 from __future__ import annotations
 
 import errno
-import fnmatch
 import io
 import os
 import re
@@ -18,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote, unquote, urlsplit
 
-from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
+from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit, path_selected
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, Denied, unit_for, unreadable_reason
 from scanner.sources import printable
@@ -164,10 +163,7 @@ class FileCrawler(Crawler):
         name = display(rel)
         if self.glob is not None and not self.glob.match(rel):
             return False
-        s = self.settings
-        return (not s.include or any(fnmatch.fnmatchcase(name, p) for p in s.include)) and not any(
-            fnmatch.fnmatchcase(name, p) for p in s.exclude
-        )
+        return path_selected(name, self.settings.include, self.settings.exclude)
 
     # -- discovery ------------------------------------------------------------------------------
     def discover(self) -> Iterator[WorkUnit | Skip | Failed]:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from scanner.crawlers import s3_io
-from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit
+from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit, path_selected
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, unit_for, unreadable_reason
 from scanner.formats.detect import content_format
@@ -49,15 +49,7 @@ class S3Crawler(Crawler):
     def client(self):
         with self._lock:
             if self._client is None:
-                import boto3
-
-                opts = self.source.options
-                session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
-                endpoint = opts.get("endpoint_url")
-                self._client = session.client(
-                    "s3", endpoint_url=endpoint,
-                    config=s3_io.client_config(self.settings, self.connections, path_style=bool(endpoint)),
-                )
+                self._client = s3_io.aws_client("s3", self.source, self.settings, self.connections)
             return self._client
 
     def close(self) -> None:
@@ -68,10 +60,7 @@ class S3Crawler(Crawler):
     def wanted(self, bucket: str, key: str) -> bool:
         """--include / --exclude globs match `bucket/key` (`*` crosses `/`)."""
         name = f"{bucket}/{key}"
-        s = self.settings
-        return (not s.include or any(fnmatch.fnmatchcase(name, p) for p in s.include)) and not any(
-            fnmatch.fnmatchcase(name, p) for p in s.exclude
-        )
+        return path_selected(name, self.settings.include, self.settings.exclude)
 
     # -- discovery ------------------------------------------------------------------------------
     def buckets(self) -> list[str]:

@@ -27,6 +27,18 @@ def client_config(settings, connections: int, path_style: bool):
     )
 
 
+def aws_client(service: str, source, settings, connections: int):
+    """A boto3 client from the standard credential chain and the source's --profile, --region
+    and --endpoint-url (an S3-compatible endpoint is addressed path-style)."""
+    import boto3
+
+    opts = source.options
+    session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
+    endpoint = opts.get("endpoint_url")
+    config = client_config(settings, connections, path_style=service == "s3" and bool(endpoint))
+    return session.client(service, endpoint_url=endpoint, config=config)
+
+
 def error_code(exc: BaseException) -> str | None:
     response = getattr(exc, "response", None)
     if not isinstance(response, dict):
