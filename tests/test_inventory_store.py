@@ -362,26 +362,37 @@ def test_two_scanners_writing_at_once_lose_no_update(backend, tmp_path, request)
     older, newer = estate("scan-old", T1, 10), estate("scan-new", T2, 30)
     errors = []
 
-    def run(stream, delay_first):
+    # Lock-step: the newer scan writes its first two records, then the two alternate record by
+    # record, so the writes interleave on every run (thread scheduling alone may not interleave them).
+    turn = threading.Condition()
+    state = {"next": 0, "done": [False, False], "written": [0, 0]}
+    log: list[str] = []
+
+    def run(me, stream):
+        other = 1 - me
         store = Store.open(url, migrate=False, batch_size=1)
         try:
             w = store.writer()
-            for k, r in enumerate(stream):
-                if k == 1 and delay_first:
-                    gate.wait()
+            for r in stream:
+                with turn:
+                    turn.wait_for(lambda: state["next"] == me or state["done"][other], timeout=60)
                 w.write(r)
                 log.append(stream[0]["scan_id"])
-                if k == 1 and not delay_first:
-                    gate.set()
+                with turn:
+                    state["written"][me] += 1
+                    if me == 1 or state["written"][0] >= 2:
+                        state["next"] = other
+                    turn.notify_all()
             w.close()
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
+            with turn:
+                state["done"][me] = True
+                turn.notify_all()
             store.dispose()
 
-    gate = threading.Event()
-    log: list[str] = []
-    threads = [threading.Thread(target=run, args=(newer, False)), threading.Thread(target=run, args=(older, True))]
+    threads = [threading.Thread(target=run, args=(0, newer)), threading.Thread(target=run, args=(1, older))]
     for t in threads:
         t.start()
     for t in threads:
