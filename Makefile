@@ -21,8 +21,12 @@ demo: $(STAMP)
 	@rm -rf demo-out && mkdir -p demo-out/utenfor
 	$(PY) -m scanner.estate sqlite:///demo-out/kundesystem.db --rows 2000
 	$(PY) -m scanner.estate_files demo-out/filer --rows 300 --outside demo-out/utenfor
-	$(VENV)/bin/kartlegg scan sqlite:///demo-out/kundesystem.db demo-out/filer -o report.jsonl; \
-	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
+	$(VENV)/bin/kartlegg scan sqlite:///demo-out/kundesystem.db demo-out/filer -o report.jsonl \
+	  --inventory demo-out/inventory.sqlite; rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
+	@echo "== the inventory: declared metadata, then the exports (Art. 30 view with its gaps) =="
+	$(VENV)/bin/kartlegg inventory declare --file demo/declared.toml --inventory demo-out/inventory.sqlite
+	$(VENV)/bin/kartlegg inventory export --format xlsx -o demo-out/inventory.xlsx --inventory demo-out/inventory.sqlite
+	$(VENV)/bin/kartlegg inventory export --format csv --view art30 -o demo-out/art30.csv --inventory demo-out/inventory.sqlite
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt

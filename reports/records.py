@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-SCHEMA_VERSION = "1.1"  # 1.1: dataset records may carry format and objects
+SCHEMA_VERSION = "1.2"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+# findings may carry review, the header inventory, the summary suppressed and changes
 
 
 def now() -> str:
@@ -16,9 +17,10 @@ def _base(kind: str, scan_id: str) -> dict:
     return {"record": kind, "schema_version": SCHEMA_VERSION, "scan_id": scan_id}
 
 
-def header(scan_id: str, started_at: str, tool: dict, sources: list[dict], settings: dict, detectors: dict) -> dict:
+def header(scan_id: str, started_at: str, tool: dict, sources: list[dict], settings: dict, detectors: dict,
+           inventory: dict | None = None) -> dict:
     return {**_base("scan", scan_id), "started_at": started_at, "tool": tool, "sources": sources,
-            "settings": settings, "detectors": detectors}
+            "settings": settings, "detectors": detectors, **({"inventory": inventory} if inventory else {})}
 
 
 def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: str | None,

@@ -8,6 +8,7 @@ import sys
 import click
 
 from scanner import __version__
+from scanner.inventory.cli import inventory, open_store
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -201,11 +202,16 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--value-cap", type=click.IntRange(16), default=4096, show_default=True, help="Characters kept of one value.")
 @click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.5, show_default=True)
 @click.option("--detector", "-d", multiple=True, metavar="NAME", help="Only these detectors.")
+@click.option("--inventory", "inventory_url", envvar="KARTLEGG_INVENTORY", default="kartlegg-inventory.sqlite",
+              show_default=True, metavar="PATH|URL",
+              help="Keep findings between scans here: an SQLite file, or postgresql://… shared by several scanners "
+                   "[env KARTLEGG_INVENTORY].")
+@click.option("--no-inventory", is_flag=True, help="Write the report only; keep no inventory.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
 def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, objects_per_dataset,
          object_bytes, max_object_bytes, full, aws_profile, aws_region, endpoint_url, statement_timeout,
-         value_cap, min_confidence, detector, fail_on):
+         value_cap, min_confidence, detector, inventory_url, no_inventory, fail_on):
     """Scan databases, object stores and files for personal data.
 
     \b
@@ -218,6 +224,10 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     \b
     Files and objects that differ only by date, partition or sequence number are one
     dataset (exports/*/*/maleverdi_*.csv); a few of each are read.
+    \b
+    Findings go into an inventory (an SQLite file here by default) that keeps what is where
+    between scans; the report then also lists what changed since the previous scan, and
+    findings reviewed as false positives stay suppressed (see `kartlegg inventory`).
     \b
     Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
     2 bad usage or configuration; 3 some sources or locations could not be scanned.
@@ -253,6 +263,7 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
     engine = _engine(settings.detectors, None)
+    store = None if no_inventory else open_store(inventory_url)
     console = Console(stderr=True)
     try:
         writer = writer_cls(output)
@@ -261,10 +272,12 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     try:
         outcome = pipeline.scan(
             sources, settings, [writer], engine=engine, progress=progress_for(console),
-            fail_on=set(_csv((fail_on,))) if fail_on else set(),
+            fail_on=set(_csv((fail_on,))) if fail_on else set(), inventory=store,
         )
     finally:
         writer.close()
+        if store is not None:
+            store.dispose()
     print_summary(console if output == "-" else Console(), outcome, output)
     sys.exit(outcome.exit_code)
 
@@ -286,6 +299,9 @@ def list_plugins(as_json):
         return
     for r in rows:
         click.echo(f"{r['kind']:<9} {r['name']:<24} {r['target']:<60} {r['distribution']}")
+
+
+cli.add_command(inventory)
 
 
 def main() -> None:

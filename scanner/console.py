@@ -66,19 +66,74 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
             where = place(r["location"])
             hits = f"{r['hits']}/{r['sampled']}" if r["hits"] else "name+shape"
             row = ([r["source"]["name"]] if several else []) + [
-                where, r["entity_type"], r["category"], f"{r['confidence']:.2f}", hits,
+                where, r["entity_type"] + _review_mark(r.get("review")), r["category"], f"{r['confidence']:.2f}", hits,
             ]
             table.add_row(*map(escape, row))
         console.print(table)
     _print_not_scanned(console, outcome.not_scanned)
+    first = sorted({c["source"]["name"] for c in outcome.changes if c.get("since_scan_id") is None})
+    if first:
+        console.print(f"First scan of {escape(', '.join(first))} in the inventory: what was found is recorded as new.")
+    compared = [c for c in outcome.changes if c.get("since_scan_id") is not None]
+    if compared:
+        print_changes(console, compared, outcome.scan_id, None, limit=25)
+    elif "changes" in outcome.summary and not outcome.changes:
+        console.print("No changes since the previous scan.")
     s = outcome.summary
     loc = s["locations"]
     console.print(
         f"{s['findings']} finding(s) in {loc['scanned']} location(s) scanned; "
         f"{loc['skipped']} skipped, {loc['failed']} failed; "
         f"{s['sources']['failed']}/{s['sources']['total']} source(s) could not be scanned."
+        + (f" {s['suppressed']} suppressed as reviewed false positives." if s.get("suppressed") else "")
         + (f" Report: {report_target}" if report_target and report_target != "-" else "")
     )
+
+
+def _review_mark(review: dict | None) -> str:
+    if not review:
+        return ""
+    if review["state"] == "reopened":
+        return " (reopened: " + "; ".join(review.get("reasons") or []) + ")"
+    return f" ({review['state']})"
+
+
+_CHANGE_LABEL = {"new": "new", "gone": "gone", "category_added": "category added",
+                 "category_removed": "category removed", "confidence_changed": "confidence"}
+
+
+def _change_detail(c: dict) -> str:
+    if c["change"] == "confidence_changed":
+        return f"{c['before']:.2f} → {c['after']:.2f}"
+    if c["change"] in ("new", "gone"):
+        e = c["after"] or c["before"]
+        return f"{e['hits']}/{e['sampled']} at {e['confidence']:.2f}"
+    return f"{', '.join(c['before']['categories']) or '-'} → {', '.join(c['after']['categories']) or '-'}"
+
+
+def print_changes(console: Console, changes: list[dict], scan_id: str, since: str | None,
+                  limit: int | None = 25) -> None:
+    """The change records of a scan, as a table: what is new first."""
+    console = wide(console)
+    against = f"scan {since}" if since else "the previous scan of each source"
+    if not changes:
+        console.print(f"No changes in scan {escape(scan_id)} since {escape(against)}.")
+        return
+    table = Table(title=f"Changes since {against}", header_style="bold")
+    several = len({c["source"]["name"] for c in changes}) > 1
+    for col in (["source"] if several else []) + ["change", "location", "entity type", "category", "detail"]:
+        table.add_column(col, no_wrap=col != "detail")
+    order = {k: i for i, k in enumerate(_CHANGE_LABEL)}
+    ordered = sorted(changes, key=lambda c: (order[c["change"]], c["source"]["name"], c["location"]["uri"]))
+    shown = ordered if limit is None else ordered[:limit]
+    for c in shown:
+        row = ([c["source"]["name"]] if several else []) + [
+            _CHANGE_LABEL[c["change"]], place(c["location"]), (c["entity_type"] or "") + _review_mark(c.get("review")),
+            c["category"], _change_detail(c)]
+        table.add_row(*map(escape, row))
+    console.print(table)
+    if len(changes) > len(shown):
+        console.print(f"… and {len(changes) - len(shown)} more: kartlegg inventory diff")
 
 
 def _print_not_scanned(console: Console, problems: list[dict], limit: int = 25) -> None:

@@ -20,6 +20,7 @@ from detectors.evidence import Fingerprinter
 from reports import records
 from scanner import __version__
 from scanner.crawlers.base import DatasetSample, Failed, Skip, Skipped, WorkUnit
+from scanner.inventory import suppressed
 from scanner.plugins import crawler_for
 from scanner.names import masked_names
 from scanner.redact import describe_error
@@ -39,6 +40,7 @@ class Outcome:
     summary: dict
     personal_locations: list[dict] = field(default_factory=list)
     not_scanned: list[dict] = field(default_factory=list)  # skipped and error records, for the console
+    changes: list[dict] = field(default_factory=list)  # change records, with an inventory
 
 
 class Progress:
@@ -222,7 +224,10 @@ def scan(
     engine: Engine | None = None,
     progress: Progress | None = None,
     fail_on: set[str] = frozenset(),
+    inventory=None,
 ) -> Outcome:
+    """Scan `sources`, writing records to `writers`; with an `inventory` (a Store) the records go
+    into it too, reviews in it mark the findings, and the report gets the scan's `change` records."""
     sources = list(sources)
     progress = progress or Progress()
     started, t0 = records.now(), time.monotonic()
@@ -235,18 +240,27 @@ def scan(
     not_scanned: list[dict] = []
     failed_sources: list[str] = []
     matched_fail = False
+    run = None
+    if inventory is not None:
+        from scanner.inventory.run import InventoryRun
+
+        run = InventoryRun(inventory, [s.name for s in sources])
 
     def emit(record: dict) -> None:
         nonlocal matched_fail
+        if run is not None:
+            run.write(record)
         for w in writers:
             w.write(record)
         kind = record["record"]
         if kind == "finding":
             counts["findings"] += 1
             by_category[record["category"]] += 1
-            if record["personal"]:
+            if suppressed(record):
+                counts["suppressed"] += 1
+            elif record["personal"]:
                 personal_locations.append(record)
-            matched_fail = matched_fail or fails_on(record, fail_on)
+                matched_fail = matched_fail or fails_on(record, fail_on)
         elif kind == "dataset":
             counts["scanned"] += 1
         elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
@@ -255,6 +269,12 @@ def scan(
         elif kind == "error":
             counts["failed"] += 1
             not_scanned.append(record)
+
+    def emit_all(batch: list[dict]) -> None:
+        if run is not None:
+            run.annotate(batch)  # one dataset's records: every finding at a location together
+        for record in batch:
+            emit(record)
 
     resolved = []
     for source in sources:
@@ -266,7 +286,8 @@ def scan(
         resolved.append((Source(source.url, source.name, name, source.options), cls, None))
 
     emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
-                        [s.describe() for s, _, _ in resolved], settings.to_dict(), engine.describe()))
+                        [s.describe() for s, _, _ in resolved], settings.to_dict(), engine.describe(),
+                        inventory=run.describe() if run is not None else None))
 
     for source, cls, problem in resolved:
         src = source.describe()
@@ -298,8 +319,7 @@ def scan(
 
             if settings.full:
                 for unit in units:
-                    for record in full_read(crawler, unit, source, engine, settings, fingerprint, scan_id):
-                        emit(record)
+                    emit_all(full_read(crawler, unit, source, engine, settings, fingerprint, scan_id))
                     progress.unit_done(unit)
                 continue
 
@@ -314,25 +334,45 @@ def scan(
                                            describe_error(exc, source.secrets)))
                     else:
                         try:
-                            for record in examine(result, source, engine, settings, fingerprint, scan_id, ms):
-                                emit(record)
+                            batch = examine(result, source, engine, settings, fingerprint, scan_id, ms)
                         except Exception as exc:  # a detector bug loses one table, not the scan
-                            emit(records.error(scan_id, src, unit.location.to_dict(source),
-                                               describe_error(exc, source.secrets)))
+                            batch = [records.error(scan_id, src, unit.location.to_dict(source),
+                                                   describe_error(exc, source.secrets))]
+                        emit_all(batch)
                     progress.unit_done(unit)
     progress.close()
 
-    if failed_sources or counts["failed"]:
-        exit_code = EXIT_INCOMPLETE
-    elif matched_fail:
-        exit_code = EXIT_FINDINGS
-    else:
-        exit_code = EXIT_OK
-    summary = {
-        "findings": counts["findings"],
-        "by_category": dict(sorted(by_category.items())),
-        "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"]},
-        "sources": {"total": len(sources), "failed": len(failed_sources)},
-    }
-    emit(records.summary(scan_id, records.now(), time.monotonic() - t0, summary, exit_code))
-    return Outcome(scan_id, exit_code, summary, personal_locations, not_scanned)
+    def exit_code() -> int:
+        if failed_sources or counts["failed"]:
+            return EXIT_INCOMPLETE
+        return EXIT_FINDINGS if matched_fail else EXIT_OK
+
+    def summary() -> dict:
+        return {
+            "findings": counts["findings"],
+            "by_category": dict(sorted(by_category.items())),
+            "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"]},
+            "sources": {"total": len(sources), "failed": len(failed_sources)},
+            **({"suppressed": counts["suppressed"]} if run is not None else {}),
+        }
+
+    changed: list[dict] = []
+    if run is not None:
+        if run.error is None:
+            changed = run.finish(records.summary(scan_id, records.now(), time.monotonic() - t0, summary(),
+                                                 exit_code()))
+        else:
+            run.finish(None)
+        if run.error is not None:
+            inv = {"name": "inventory", "type": "inventory", "uri": inventory.masked_url}
+            emit(records.error(scan_id, inv, None, describe_error(run.error, inventory.secrets)))
+        for record in changed:
+            for w in writers:
+                w.write(record)
+    final = summary()
+    if run is not None:
+        final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))
+    code = exit_code()
+    for w in writers:
+        w.write(records.summary(scan_id, records.now(), time.monotonic() - t0, final, code))
+    return Outcome(scan_id, code, final, personal_locations, not_scanned, changed)

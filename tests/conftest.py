@@ -20,3 +20,10 @@ def engine(_isolated_state):
     from detectors.engine import Engine
 
     return Engine()
+
+
+@pytest.fixture(autouse=True)
+def _inventory_per_test(tmp_path_factory, monkeypatch):
+    """`kartlegg scan` keeps an inventory in the working directory by default: each test gets
+    its own, out of the checkout."""
+    monkeypatch.setenv("KARTLEGG_INVENTORY", str(tmp_path_factory.mktemp("inventory") / "inventory.sqlite"))

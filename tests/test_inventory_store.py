@@ -21,6 +21,7 @@ SOURCE = {"name": "crm", "type": "sql", "uri": "postgresql://skanner:***@db.exam
 CATEGORY = {"NO_FODSELSNUMMER": "identity", "EMAIL_ADDRESS": "contact", "NO_PHONE_NUMBER": "contact",
             "NO_METER_ID": "metering"}
 _db_names = itertools.count()
+HEAD = "0002"
 
 
 # -- record streams ---------------------------------------------------------------------------
@@ -158,14 +159,14 @@ def test_migrations_from_an_empty_database_to_head(store_url):
         assert not Path(store_url.removeprefix("sqlite:///")).parent.exists()  # created on first use
     store = Store.open(store_url)
     try:
-        assert store.revision() == "0001"
+        assert store.revision() == HEAD
         names = set(sa.inspect(store.engine).get_table_names())
         assert {"scans", "sources", "locations", "findings", "observations", "reviews", "coverage",
                 "alembic_version"} <= names
         with store.engine.connect() as conn:  # the migration builds exactly what the models say
             assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
         store.migrate()  # again: nothing to do
-        assert store.revision() == "0001"
+        assert store.revision() == HEAD
     finally:
         store.dispose()
 
@@ -209,7 +210,7 @@ def test_second_scan_of_a_changed_estate(store):
         ("confidence_changed", "customers", "fnr", "NO_FODSELSNUMMER", "identity"),
     }
     for c in changes(store, "scan-2"):
-        assert c["record"] == "change" and c["schema_version"] == "1.1" and c["scan_id"] == "scan-2"
+        assert c["record"] == "change" and c["schema_version"] == records.SCHEMA_VERSION and c["scan_id"] == "scan-2"
         assert c["source"] == SOURCE
         if c["change"] == "confidence_changed":
             assert (c["before"], c["after"]) == (0.6, 0.95)
@@ -331,7 +332,7 @@ def test_sqlite_file_and_directory_are_created(tmp_path):
     path = tmp_path / "a" / "b" / "inventory.db"
     store = Store.open(str(path))  # a plain path is an SQLite file
     try:
-        assert path.exists() and store.revision() == "0001"
+        assert path.exists() and store.revision() == HEAD
     finally:
         store.dispose()
 
@@ -468,3 +469,21 @@ def test_a_real_scan_feeds_the_inventory(tmp_path, engine):
         assert not any(f in dump for f in fnrs) and not any(p in dump for p in phones)
     finally:
         store.dispose()
+
+
+def test_first_use_by_several_processes_at_once_migrates_once(tmp_path):
+    """Scanners started together on a new SQLite inventory: one creates the schema, the others
+    wait and find it at head (without the lock, SQLite's non-transactional DDL lets two create
+    the same tables)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from scanner.inventory.store import Store; s = Store.open(sys.argv[1]); "
+            "print(s.revision()); s.dispose()")
+    for attempt in range(3):
+        path = tmp_path / f"inv{attempt}" / "inventory.sqlite"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(path)], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, cwd=Path(__file__).parent.parent) for _ in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [p.returncode for p in procs] == [0] * 4, [r[1].decode()[-400:] for r in results]
+        assert {r[0].decode().strip() for r in results} == {HEAD}

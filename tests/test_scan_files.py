@@ -196,7 +196,8 @@ def test_unreadable_files_and_directories_are_listed_and_the_scan_goes_on():
         out = home / "report.jsonl"
         cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", str(data), "-o", str(out)]
         env = {**os.environ, "KARTLEGG_FINGERPRINT_KEY_FILE": str(home / "key"), "KARTLEGG_CACHE_DIR": str(home / "c"),
-               "HOME": str(home), "PYTHONPATH": str(Path(__file__).parent.parent)}
+               "HOME": str(home), "PYTHONPATH": str(Path(__file__).parent.parent),
+               "KARTLEGG_INVENTORY": str(home / "inventory.sqlite")}
         if os.geteuid() == 0:
             cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
         done = subprocess.run(cmd, env=env, cwd=home, capture_output=True, text=True, timeout=120)

@@ -1,22 +1,28 @@
-"""What changed between a scan and the previous completed scan of the same source: each change a
-dict shaped like a (future) JSONL `change` record."""
+"""What changed between a scan and the previous completed scan of the same source (or a chosen
+earlier scan): each change a JSONL `change` record."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
+from reports.records import SCHEMA_VERSION
+from scanner.inventory import SUPPRESSED
 from scanner.inventory.models import COMPLETED, ERROR, GONE, SCANNED, Coverage, Location, Observation, Scan, Source
+from scanner.inventory.reviews import judge, load as load_reviews
 
-SCHEMA_VERSION = "1.1"
 CONFIDENCE_JUMP = 0.2
 _ORDER = {"new": 0, "gone": 1, "category_added": 2, "category_removed": 3, "confidence_changed": 4}
 
 
-def previous_scan(conn, scan: Scan | sa.Row, source_name: str) -> str | None:
-    """The latest completed scan that started before `scan` and covered the source."""
-    rows = conn.execute(sa.select(Scan.id, Scan.sources)
-                        .where(Scan.status == COMPLETED, Scan.id != scan.id, Scan.started_at < scan.started_at)
-                        .order_by(Scan.started_at.desc())).all()
+def previous_scan(conn, scan: Scan | sa.Row, source_name: str, since: Scan | None = None) -> str | None:
+    """The latest completed scan that started before `scan` and covered the source; with `since`,
+    the latest that started no later than `since` (`since` itself when it covered the source)."""
+    q = sa.select(Scan.id, Scan.sources).where(Scan.status == COMPLETED, Scan.id != scan.id)
+    if since is not None:
+        q = q.where(Scan.started_at <= since.started_at)
+    else:
+        q = q.where(Scan.started_at < scan.started_at)
+    rows = conn.execute(q.order_by(Scan.started_at.desc())).all()
     for r in rows:
         if any(s.get("name") == source_name for s in (r.sources or [])):
             return r.id
@@ -37,22 +43,51 @@ def _evidence(o) -> dict:
     return {"confidence": o.confidence, "hits": o.hits, "sampled": o.sampled}
 
 
-def changes(store, scan_id: str) -> list[dict]:
+def _ratios(obs: dict[str, Observation]) -> dict[str, float]:
+    return {et: (o.hits / o.sampled if o.sampled else 0.0) for et, o in obs.items()}
+
+
+def resolve_scan(store, ref: str) -> str:
+    """A scan id from its full id or a unique prefix of it."""
+    with store.session() as conn:
+        ids = conn.execute(sa.select(Scan.id).where(Scan.id.startswith(ref, autoescape=True))
+                           .order_by(Scan.started_at.desc()).limit(2)).scalars().all()
+    if ref in ids:
+        return ref
+    if len(ids) != 1:
+        raise LookupError(f"no scan {ref!r} in the inventory" if not ids else f"more than one scan starts with {ref!r}")
+    return ids[0]
+
+
+def latest_scan(store) -> str | None:
+    with store.session() as conn:
+        return conn.execute(sa.select(Scan.id).where(Scan.status.in_((COMPLETED, "incomplete")))
+                            .order_by(Scan.started_at.desc()).limit(1)).scalar_one_or_none()
+
+
+def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
     """New personal-data locations, locations gone, categories added or removed per location and
     confidence jumps (|Δ| ≥ 0.2), per source of the scan, against that source's previous
-    completed scan (with none, everything found is new). A location in a dataset the scan could
-    not read (error, skipped) or of a source that failed is not reported gone."""
+    completed scan, or its scan as of `since` (with none, everything found is new). A location in
+    a dataset the scan could not read (error, skipped) or of a source that failed is not reported
+    gone. Findings suppressed as false positives are left out; others carry their review."""
     out: list[dict] = []
     with store.session() as conn:
         scan = conn.execute(sa.select(Scan).where(Scan.id == scan_id)).scalar_one_or_none()
         if scan is None:
             raise KeyError(f"no scan {scan_id} in the inventory")
+        base = None
+        if since is not None:
+            base = conn.execute(sa.select(Scan).where(Scan.id == since)).scalar_one_or_none()
+            if base is None:
+                raise KeyError(f"no scan {since} in the inventory")
+        reviews = load_reviews(conn, [s["name"] for s in scan.sources or []])
         for s in scan.sources or []:
             source = conn.execute(sa.select(Source).where(Source.name == s["name"])).scalar_one_or_none()
             if source is None:
                 continue
             src = {"name": source.name, "type": source.type, "uri": source.uri}
-            prev_id = previous_scan(conn, scan, source.name)
+            prev_id = previous_scan(conn, scan, source.name, base)
             now = _observations(conn, scan_id, source.id)
             before = _observations(conn, prev_id, source.id) if prev_id else {}
             cov = conn.execute(sa.select(Coverage).where(Coverage.scan_id == scan_id,
@@ -71,16 +106,27 @@ def changes(store, scan_id: str) -> list[dict]:
             locs = {loc.id: loc for loc in conn.execute(sa.select(Location).where(Location.id.in_(ids))).scalars()} \
                 if ids else {}
 
+            verdicts: dict = {}
+
             def change(kind, loc, entity_type, category, b, a):
-                out.append({"record": "change", "schema_version": SCHEMA_VERSION, "scan_id": scan_id,
-                            "source": src,
-                            "location": {"container": loc.container, "dataset": loc.dataset, "field": loc.field,
-                                         "uri": loc.uri},
-                            "change": kind, "entity_type": entity_type, "category": category,
-                            "before": b, "after": a})
+                ets = [entity_type] if entity_type else sorted(set((a or {}).get("entity_types", ()))
+                                                               | set((b or {}).get("entity_types", ())))
+                marks = [verdicts[et] for et in ets if et in verdicts]
+                if marks and all(m["state"] == SUPPRESSED for m in marks):
+                    return
+                record = {"record": "change", "schema_version": SCHEMA_VERSION, "scan_id": scan_id,
+                          "source": src,
+                          "location": {"container": loc.container, "dataset": loc.dataset, "field": loc.field,
+                                       "uri": loc.uri},
+                          "change": kind, "entity_type": entity_type, "category": category,
+                          "before": b, "after": a, "since_scan_id": prev_id}
+                if len(marks) == 1:
+                    record["review"] = marks[0]
+                out.append(record)
 
             for lid in sorted(ids, key=lambda i: locs[i].uri):
                 loc, b, a = locs[lid], before.get(lid, {}), now.get(lid, {})
+                verdicts = judge(reviews.get((source.name, loc.uri), []), _ratios(a or b))
                 if a and not b:
                     for et, o in sorted(a.items()):
                         change("new", loc, et, o.category, None, _evidence(o))

@@ -56,6 +56,11 @@ class Source(Base):
     data_subjects: Mapped[list | None] = mapped_column(JSON)
     retention: Mapped[str | None] = mapped_column(Text)
     environment: Mapped[str | None] = mapped_column(String(32))
+    # 0002: the system a source belongs to (several sources may make one system), the categories
+    # of personal data declared for it, and when the declaration was last changed
+    system: Mapped[str | None] = mapped_column(Text)
+    categories: Mapped[list | None] = mapped_column(JSON)
+    declared_at: Mapped[datetime | None]
 
 
 class Location(Base):
@@ -107,7 +112,8 @@ class Observation(Base):
 
     __tablename__ = "observations"
     __table_args__ = (UniqueConstraint("scan_id", "location_id", "entity_type", name="uq_observations"),
-                      Index("ix_observations_location", "location_id", "entity_type"))
+                      Index("ix_observations_location", "location_id", "entity_type"),
+                      Index("ix_observations_scan", "scan_id"))
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     scan_id: Mapped[str] = mapped_column(ForeignKey("scans.id"))

@@ -11,10 +11,13 @@ depend on how two scanners' writes interleave.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import threading
 import time
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +32,6 @@ from scanner.inventory.models import (COMPLETED, CONFIRMED, ERROR, FAILED, FALSE
                                       Scan, Source)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-DECLARED = ("owner", "role", "purpose", "legal_basis", "data_subjects", "retention", "environment")
 _OUTCOME_RANK = {SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
 _RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
 _PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
@@ -107,9 +109,12 @@ class Store:
         return config
 
     def migrate(self, revision: str = "head") -> None:
+        """Upgrade the schema, one process at a time: PostgreSQL through an advisory lock, an SQLite
+        file through an flock on its directory (SQLite's DDL is not transactional under the
+        driver, so two first scans at once would both create the tables)."""
         from alembic import command
 
-        with self.engine.begin() as conn:
+        with _sqlite_migration_lock(self.engine), self.engine.begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATE_LOCK})
             command.upgrade(self.alembic_config(conn), revision)
@@ -122,6 +127,15 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @property
+    def masked_url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """What must never be printed: the password, for error messages."""
+        return tuple(p for p in (self.engine.url.password,) if p)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -157,16 +171,17 @@ class Store:
                 time.sleep(0.05 * (2 ** attempt))
 
     def declare(self, source: str, **metadata) -> None:
-        """Declared metadata for a source (owner, role, purpose, legal_basis, data_subjects,
-        retention, environment), from configuration; scans never overwrite it."""
-        unknown = set(metadata) - set(DECLARED)
-        if unknown:
-            raise ValueError(f"unknown declared metadata: {', '.join(sorted(unknown))}")
+        """Declared metadata for a source (see `declared.FIELDS`), from configuration; scans never
+        overwrite it. Keys not given keep their value; a key given as None is cleared."""
+        from scanner.inventory.declared import validate
+
+        metadata = validate(source, metadata)
 
         def work(conn):
-            ins = _insert(conn)(Source).values(name=source, **metadata)
-            conn.execute(ins.on_conflict_do_update(index_elements=[Source.name], set_=metadata)
-                         if metadata else ins.on_conflict_do_nothing(index_elements=[Source.name]))
+            values = {**metadata, "declared_at": datetime.now(UTC)} if metadata else {}
+            ins = _insert(conn)(Source).values(name=source, **values)
+            conn.execute(ins.on_conflict_do_update(index_elements=[Source.name], set_=values)
+                         if values else ins.on_conflict_do_nothing(index_elements=[Source.name]))
 
         self.transaction(work)
 
@@ -189,6 +204,8 @@ class Store:
             if entity_type is not None:
                 fq = fq.where(Finding.entity_type == entity_type)
             found = s.scalars(fq).all()
+            if entity_type is not None and not found:
+                raise LookupError(f"no {entity_type} finding at {uri}")
             evidence = {"entity_types": sorted(f.entity_type for f in found),
                         "categories": sorted({f.category for f in found}),
                         "ratio": {f.entity_type: f.ratio for f in found},
@@ -208,6 +225,22 @@ class Store:
         return Session(self.engine)
 
 
+@contextmanager
+def _sqlite_migration_lock(engine: Engine):
+    database = engine.url.database if engine.url.get_backend_name() == "sqlite" else None
+    if not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    # the directory, not the file: closing any descriptor of the database file would drop
+    # SQLite's own POSIX locks in this process, and a lock file would be left lying about
+    fd = os.open(Path(database).expanduser().resolve().parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the flock
+
+
 def _insert(conn: Connection):
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
@@ -218,6 +251,58 @@ def _later(new, old):
 
 def _earlier(new, old):
     return sa.case((new < old, new), else_=old)
+
+
+_STATEMENTS: dict[str, dict] = {}
+
+
+def statements(dialect: str) -> dict:
+    """The upserts, built once per dialect and run with many rows at a time (building a
+    statement costs more than running it)."""
+    if dialect in _STATEMENTS:
+        return _STATEMENTS[dialect]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+    loc = Location.__table__
+    ins = insert(loc)
+    t, ex = loc.c, ins.excluded
+    newer = ex.checked_at >= t.checked_at
+    location = ins.on_conflict_do_update(index_elements=[t.source_id, t.uri], set_={
+        "first_seen": _earlier(ex.first_seen, t.first_seen),
+        "last_seen": _later(ex.last_seen, t.last_seen),
+        "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
+        "checked_at": _later(ex.checked_at, t.checked_at),
+        "status": sa.case((newer, ex.status), else_=t.status),
+        "row_estimate": sa.case((newer, sa.func.coalesce(ex.row_estimate, t.row_estimate)), else_=t.row_estimate),
+    }).returning(t.id, t.source_id, t.uri)
+
+    fnd = Finding.__table__
+    ins = insert(fnd)
+    t, ex = fnd.c, ins.excluded
+    newer = ex.checked_at >= t.checked_at
+    kept = ("category", "personal", "confidence", "hits", "sampled", "ratio", "examples", "fingerprints",
+            "declared_type", "status")
+    finding = ins.on_conflict_do_update(index_elements=[t.location_id, t.entity_type], set_={
+        **{k: sa.case((newer, getattr(ex, k)), else_=getattr(t, k)) for k in kept},
+        "first_seen": _earlier(ex.first_seen, t.first_seen),
+        "last_seen": _later(ex.last_seen, t.last_seen),
+        "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
+        "checked_at": _later(ex.checked_at, t.checked_at),
+    })
+
+    observation = insert(Observation.__table__).on_conflict_do_nothing(
+        index_elements=["scan_id", "location_id", "entity_type"])
+
+    cov = Coverage.__table__
+    ins = insert(cov)
+    t = cov.c
+    rank = lambda col: sa.case(_OUTCOME_RANK, value=col, else_=0)  # noqa: E731
+    coverage = ins.on_conflict_do_update(index_elements=[t.scan_id, t.source_id, t.uri], set_={
+        "outcome": sa.case((rank(ins.excluded.outcome) > rank(t.outcome), ins.excluded.outcome), else_=t.outcome)})
+
+    _STATEMENTS[dialect] = {"location": location, "finding": finding, "observation": observation,
+                            "coverage": coverage}
+    return _STATEMENTS[dialect]
 
 
 class InventoryWriter:
@@ -287,97 +372,87 @@ class InventoryWriter:
     # -- records -----------------------------------------------------------------------------
 
     def flush(self) -> None:
+        """The pending records in one transaction: one multi-row upsert per table, rows in URI
+        order (one lock order for every writer, so two writers rarely deadlock)."""
         if not self.pending:
             return
         if self.scan_id is None:
             raise ValueError("inventory: records before the scan header")
-        # one lock order for every writer (by URI), so two writers rarely deadlock
-        batch = sorted(self.pending, key=lambda r: ((r.get("location") or {}).get("uri") or "", r["record"]))
+        batch = self.pending
         sources = dict(self.sources)
 
         def work(conn):
             self.sources = dict(sources)  # a retried transaction starts again
-            for r in batch:
-                getattr(self, "_" + r["record"])(conn, r)
+            self._write_batch(conn, batch)
 
         self.store.transaction(work)
         self.pending = []
 
-    def _location(self, conn: Connection, sid: int, loc: dict, row_estimate: int | None) -> int:
-        t = Location.__table__.c
-        ins = _insert(conn)(Location).values(
-            source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
-            uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
-            checked_at=self.seen, status=PRESENT, row_estimate=row_estimate)
-        ex = ins.excluded
-        newer = ex.checked_at >= t.checked_at
-        ins = ins.on_conflict_do_update(index_elements=[t.source_id, t.uri], set_={
-            "first_seen": _earlier(ex.first_seen, t.first_seen),
-            "last_seen": _later(ex.last_seen, t.last_seen),
-            "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
-            "checked_at": _later(ex.checked_at, t.checked_at),
-            "status": sa.case((newer, ex.status), else_=t.status),
-            "row_estimate": sa.case((newer, sa.func.coalesce(ex.row_estimate, t.row_estimate)),
-                                    else_=t.row_estimate),
-        })
-        return conn.execute(ins.returning(t.id)).scalar_one()
+    def _write_batch(self, conn: Connection, batch: list[dict]) -> None:
+        st = statements(conn.dialect.name)
+        locations: dict[tuple[int, str], dict] = {}
+        found: dict[tuple[int, str, str], dict] = {}
+        covered: dict[tuple[int, str], dict] = {}
+        for r in batch:
+            sid = self._source(conn, r["source"])
+            kind, loc = r["record"], r.get("location")
+            if kind == "dataset":
+                loc = {**loc, "field": None, "uri": dataset_uri(loc)}
+                locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"))
+                self._cover(covered, sid, loc, SCANNED)
+            elif kind == "finding":
+                locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"))
+                found[(sid, loc["uri"], r["entity_type"])] = r
+            elif kind == "error":
+                self._cover(covered, sid, loc, ERROR)
+            elif kind == "skipped":
+                self._cover(covered, sid, loc, SKIPPED, field_level=bool(loc and loc.get("field") is not None))
+        ids: dict[tuple[int, str], int] = {}
+        if locations:
+            rows = conn.execute(st["location"], [locations[k] for k in sorted(locations)])
+            ids = {(row.source_id, row.uri): row.id for row in rows}
+        if found:
+            keys = sorted(found)
+            conn.execute(st["finding"], [self._finding_row(ids[(sid, uri)], found[(sid, uri, et)])
+                                         for sid, uri, et in keys])
+            conn.execute(st["observation"], [self._observation_row(ids[(sid, uri)], found[(sid, uri, et)])
+                                             for sid, uri, et in keys])
+        if covered:
+            conn.execute(st["coverage"], [covered[k] for k in sorted(covered)])
 
-    def _coverage(self, conn: Connection, sid: int, loc: dict | None, outcome: str, field_level: bool = False):
-        t = Coverage.__table__.c
+    def _location_row(self, sid: int, loc: dict, row_estimate: int | None) -> dict:
+        return dict(source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
+                    uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
+                    checked_at=self.seen, status=PRESENT, row_estimate=row_estimate)
+
+    def _finding_row(self, location_id: int, r: dict) -> dict:
+        return dict(location_id=location_id, entity_type=r["entity_type"], category=r["category"],
+                    personal=bool(r["personal"]), confidence=r["confidence"], hits=r["hits"], sampled=r["sampled"],
+                    ratio=r.get("ratio"), examples=list(r.get("examples") or []),
+                    fingerprints=list(r.get("fingerprints") or []), declared_type=r.get("declared_type"),
+                    first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id, checked_at=self.seen,
+                    status=PRESENT)
+
+    def _observation_row(self, location_id: int, r: dict) -> dict:
+        return dict(scan_id=self.scan_id, location_id=location_id, entity_type=r["entity_type"],
+                    category=r["category"], personal=bool(r["personal"]), confidence=r["confidence"],
+                    hits=r["hits"], sampled=r["sampled"])
+
+    def _cover(self, covered: dict, sid: int, loc: dict | None, outcome: str, field_level: bool = False) -> None:
+        """What the scan did with a location, the worst outcome kept (errored over skipped over scanned)."""
+        row = self._coverage_row(sid, loc, outcome, field_level)
+        key = (sid, row["uri"])
+        if key not in covered or _OUTCOME_RANK.get(outcome, 0) > _OUTCOME_RANK.get(covered[key]["outcome"], 0):
+            covered[key] = row
+
+    def _coverage_row(self, sid: int, loc: dict | None, outcome: str, field_level: bool = False) -> dict:
         if loc is None:
             values = dict(container=None, dataset=None, field=None, uri="")
         elif field_level:
             values = dict(container=loc.get("container"), dataset=loc["dataset"], field=loc["field"], uri=loc["uri"])
         else:
             values = dict(container=loc.get("container"), dataset=loc["dataset"], field=None, uri=dataset_uri(loc))
-        ins = _insert(conn)(Coverage).values(scan_id=self.scan_id, source_id=sid, outcome=outcome, **values)
-        rank = lambda col: sa.case(_OUTCOME_RANK, value=col, else_=0)  # noqa: E731
-        ins = ins.on_conflict_do_update(index_elements=[t.scan_id, t.source_id, t.uri], set_={
-            "outcome": sa.case((rank(ins.excluded.outcome) > rank(t.outcome), ins.excluded.outcome),
-                               else_=t.outcome)})
-        conn.execute(ins)
-
-    def _dataset(self, conn: Connection, r: dict) -> None:
-        sid = self._source(conn, r["source"])
-        loc = {**r["location"], "field": None, "uri": dataset_uri(r["location"])}
-        self._location(conn, sid, loc, r.get("row_estimate"))
-        self._coverage(conn, sid, loc, SCANNED)
-
-    def _finding(self, conn: Connection, r: dict) -> None:
-        sid = self._source(conn, r["source"])
-        lid = self._location(conn, sid, r["location"], r.get("row_estimate"))
-        t = Finding.__table__.c
-        values = dict(category=r["category"], personal=bool(r["personal"]), confidence=r["confidence"],
-                      hits=r["hits"], sampled=r["sampled"], ratio=r.get("ratio"),
-                      examples=list(r.get("examples") or []), fingerprints=list(r.get("fingerprints") or []),
-                      declared_type=r.get("declared_type"))
-        ins = _insert(conn)(Finding).values(location_id=lid, entity_type=r["entity_type"], first_seen=self.seen,
-                                            last_seen=self.seen, last_scan_id=self.scan_id, checked_at=self.seen,
-                                            status=PRESENT, **values)
-        ex = ins.excluded
-        newer = ex.checked_at >= t.checked_at
-        updates = {k: sa.case((newer, getattr(ex, k)), else_=getattr(t, k)) for k in (*values, "status")}
-        ins = ins.on_conflict_do_update(index_elements=[t.location_id, t.entity_type], set_={
-            **updates,
-            "first_seen": _earlier(ex.first_seen, t.first_seen),
-            "last_seen": _later(ex.last_seen, t.last_seen),
-            "last_scan_id": sa.case((ex.last_seen >= t.last_seen, ex.last_scan_id), else_=t.last_scan_id),
-            "checked_at": _later(ex.checked_at, t.checked_at),
-        })
-        conn.execute(ins)
-        conn.execute(_insert(conn)(Observation).values(
-            scan_id=self.scan_id, location_id=lid, entity_type=r["entity_type"], category=r["category"],
-            personal=bool(r["personal"]), confidence=r["confidence"], hits=r["hits"], sampled=r["sampled"],
-        ).on_conflict_do_nothing(index_elements=["scan_id", "location_id", "entity_type"]))
-
-    def _error(self, conn: Connection, r: dict) -> None:
-        sid = self._source(conn, r["source"])
-        self._coverage(conn, sid, r.get("location"), ERROR)
-
-    def _skipped(self, conn: Connection, r: dict) -> None:
-        sid = self._source(conn, r["source"])
-        loc = r.get("location")
-        self._coverage(conn, sid, loc, SKIPPED, field_level=bool(loc and loc.get("field") is not None))
+        return dict(scan_id=self.scan_id, source_id=sid, outcome=outcome, **values)
 
     # -- the summary -------------------------------------------------------------------------
 
@@ -435,4 +510,5 @@ class InventoryWriter:
                              .values(status=GONE, checked_at=self.seen))
         for container, dataset in sorted(vanished, key=repr):
             uri = next(r.uri for r in rows if r.field is None and (r.container, r.dataset) == (container, dataset))
-            self._coverage(conn, sid, {"container": container, "dataset": dataset, "field": None, "uri": uri}, GONE)
+            conn.execute(statements(conn.dialect.name)["coverage"], [self._coverage_row(
+                sid, {"container": container, "dataset": dataset, "field": None, "uri": uri}, GONE)])

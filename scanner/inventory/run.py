@@ -1,0 +1,54 @@
+"""What one scan does with the inventory: its records go in, reviews are applied to its findings
+as they are written, and at the end it yields what changed since the previous scan.
+
+A failing inventory (a shared PostgreSQL going away mid-scan) does not lose the scan: writing
+stops, the report goes on, and the scan ends with an error record and exit code 3.
+"""
+
+from __future__ import annotations
+
+from scanner.inventory.changes import changes
+from scanner.inventory.reviews import ReviewBook
+
+
+class InventoryRun:
+    def __init__(self, store, source_names: list[str]):
+        self.store = store
+        self.writer = store.writer()
+        self.book = ReviewBook.for_sources(store, source_names)
+        self.error: Exception | None = None
+
+    def describe(self) -> dict:
+        return {"uri": self.store.masked_url, "revision": self.store.revision()}
+
+    def annotate(self, records: list[dict]) -> None:
+        self.book.annotate(records)
+
+    def write(self, record: dict) -> None:
+        if self.error is not None:
+            return
+        try:
+            self.writer.write(record)
+        except Exception as exc:
+            self.error = exc
+
+    def finish(self, summary: dict) -> list[dict]:
+        """Settles the scan in the inventory (what is gone, its status) and returns its `change`
+        records; on a failure returns none and leaves the failure in `error`."""
+        if self.error is not None:
+            self._abandon()
+            return []
+        try:
+            self.writer.write(summary)
+            return changes(self.store, summary["scan_id"])
+        except Exception as exc:
+            self.error = exc
+            self._abandon()
+            return []
+
+    def _abandon(self) -> None:
+        try:
+            self.writer.pending = []
+            self.writer.close()  # marks the scan failed if the store still answers
+        except Exception:
+            pass
