@@ -6,4 +6,6 @@ COPY scanner ./scanner
 COPY detectors ./detectors
 COPY reports ./reports
 RUN pip install --no-cache-dir .
+# the report and the inventory (kartlegg-inventory.sqlite) land in the working directory: mount it
+WORKDIR /work
 ENTRYPOINT ["kartlegg"]

@@ -487,3 +487,74 @@ def test_first_use_by_several_processes_at_once_migrates_once(tmp_path):
         results = [p.communicate(timeout=120) for p in procs]
         assert [p.returncode for p in procs] == [0] * 4, [r[1].decode()[-400:] for r in results]
         assert {r[0].decode().strip() for r in results} == {HEAD}
+
+
+def test_migration_from_the_previous_schema_keeps_the_data(store_url):
+    """An inventory left at revision 0001 by an older kartlegg, with scans, a declaration and a
+    review in it: upgrading keeps every row, marks the declaration as made, and a scan by this
+    version compares with the old one. Downgrading gives 0001 back, data intact."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    old = Store.open(store_url, migrate=False)
+    old.migrate("0001")
+    assert old.revision() == "0001"
+    with old.engine.begin() as conn:
+        t = {name: sa.Table(name, sa.MetaData(), autoload_with=conn)
+             for name in ("scans", "sources", "locations", "findings", "observations", "reviews", "coverage")}
+        assert "categories" not in t["sources"].c
+        conn.execute(t["scans"].insert().values(id="scan-1", started_at=T1, finished_at=T1, status="completed",
+                                                exit_code=0, sources=[SOURCE], counts={"findings": 1}))
+        sid = conn.execute(t["sources"].insert().values(name="crm", type="sql", uri=SOURCE["uri"], owner="Kunde AS",
+                                                        role="processor", data_subjects=["kunder"])
+                           .returning(t["sources"].c.id)).scalar_one()
+        field = loc("public", "customers", "epost")
+        ids = {}
+        for where in (loc("public", "customers"), field):
+            ids[where["uri"]] = conn.execute(t["locations"].insert().values(
+                source_id=sid, container="public", dataset="customers", field=where["field"], uri=where["uri"],
+                first_seen=T1, last_seen=T1, last_scan_id="scan-1", checked_at=T1, status="present",
+                row_estimate=1000).returning(t["locations"].c.id)).scalar_one()
+        lid = ids[field["uri"]]
+        conn.execute(t["findings"].insert().values(
+            location_id=lid, entity_type="EMAIL_ADDRESS", category="contact", personal=True, confidence=0.9, hits=40,
+            sampled=50, ratio=0.8, examples=[masked(MAIL[0])], fingerprints=[fingerprint(MAIL[0])], first_seen=T1,
+            last_seen=T1, last_scan_id="scan-1", checked_at=T1, status="present"))
+        conn.execute(t["observations"].insert().values(scan_id="scan-1", location_id=lid, entity_type="EMAIL_ADDRESS",
+                                                       category="contact", personal=True, confidence=0.9, hits=40,
+                                                       sampled=50))
+        conn.execute(t["coverage"].insert().values(scan_id="scan-1", source_id=sid, container="public",
+                                                   dataset="customers", uri=loc("public", "customers")["uri"],
+                                                   outcome="scanned"))
+        conn.execute(t["reviews"].insert().values(location_id=lid, entity_type=None, decision="confirmed", who="kari",
+                                                  at=T1, evidence={"entity_types": ["EMAIL_ADDRESS"]}))
+    old.dispose()
+
+    store = Store.open(store_url)  # this version: upgrades
+    try:
+        assert store.revision() == HEAD
+        with store.engine.connect() as conn:
+            assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        with store.session() as s:
+            src = s.scalars(sa.select(Source)).one()
+            assert (src.owner, src.role, src.data_subjects, src.system, src.categories) == \
+                ("Kunde AS", "processor", ["kunder"], None, None)
+            assert src.declared_at is not None  # declared under 0001: still counts as declared
+            assert s.scalars(sa.select(Review)).one().who == "kari"
+        (f,) = by_uri(store).values()
+        assert (f.entity_type, f.hits, f.examples) == ("EMAIL_ADDRESS", 40, [masked(MAIL[0])])
+        # a scan by this version: the renamed column shows as new + gone against the old scan
+        e = Estate("scan-2", T2).dataset("public", "customers", ("email", [verdict("EMAIL_ADDRESS", raws=MAIL)]))
+        feed(store, e.records())
+        got = {(c["change"], c["location"]["field"], c["since_scan_id"]) for c in changes(store, "scan-2")}
+        assert got == {("new", "email", "scan-1"), ("gone", "epost", "scan-1")}
+        store.declare("crm", categories=["contact"])
+        # and back down to 0001: the new columns go, the rows stay
+        store.downgrade("0001")
+        assert store.revision() == "0001"
+        with store.engine.connect() as conn:
+            cols = {c["name"] for c in sa.inspect(conn).get_columns("sources")}
+            assert "categories" not in cols and "owner" in cols
+            assert conn.execute(sa.text("select count(*) from observations")).scalar() == 2
+    finally:
+        store.dispose()

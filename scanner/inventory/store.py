@@ -114,10 +114,30 @@ class Store:
         driver, so two first scans at once would both create the tables)."""
         from alembic import command
 
-        with _sqlite_migration_lock(self.engine), self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATE_LOCK})
-            command.upgrade(self.alembic_config(conn), revision)
+        self._alembic(command.upgrade, revision)
+
+    def downgrade(self, revision: str) -> None:
+        from alembic import command
+
+        self._alembic(command.downgrade, revision)
+
+    def _alembic(self, fn, revision: str) -> None:
+        with _sqlite_migration_lock(self.engine), self.engine.connect() as conn:
+            sqlite_db = conn.dialect.name == "sqlite"
+            if sqlite_db:
+                # SQLite alters a table by copying it; with foreign keys on, dropping the old copy of
+                # a referenced table fails. The pragma only works outside a transaction.
+                conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                conn.commit()
+            try:
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATE_LOCK})
+                    fn(self.alembic_config(conn), revision)
+            finally:
+                if sqlite_db:
+                    conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    conn.commit()
 
     def revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
