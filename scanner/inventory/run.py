@@ -15,11 +15,16 @@ class InventoryRun:
     def __init__(self, store, source_names: list[str]):
         self.store = store
         self.writer = store.writer()
-        self.book = ReviewBook.for_sources(store, source_names)
         self.error: Exception | None = None
+        self.revision: str | None = None
+        try:
+            self.book = ReviewBook.for_sources(store, source_names)
+            self.revision = store.revision()
+        except Exception as exc:  # the scan goes on without it
+            self.book, self.error = ReviewBook({}), exc
 
     def describe(self) -> dict:
-        return {"uri": self.store.masked_url, "revision": self.store.revision()}
+        return {"uri": self.store.masked_url, "revision": self.revision}
 
     def annotate(self, records: list[dict]) -> None:
         self.book.annotate(records)
