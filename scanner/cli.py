@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 
 import click
@@ -164,6 +165,16 @@ class ByteSize(click.ParamType):
         return size
 
 
+_NAMED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.@-]*)=([A-Za-z][A-Za-z0-9+.-]*://.*)$", re.S)
+
+
+def _named(url: str) -> tuple[str, str]:
+    """NAME=URL names a source (a URL with a scheme: file:///srv/b, sqlite:////srv/b/kunder.db);
+    anything else is a URL or path, named by default."""
+    found = _NAMED.match(url)
+    return (found.group(1), found.group(2)) if found else ("", url)
+
+
 AWS_CRAWLERS = ("s3", "cloudwatch")  # sources that take --profile, --region and --endpoint-url
 
 
@@ -221,6 +232,8 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     Files:     /path, ./path or file:///path; a quoted glob: '/var/log/nginx/*.log*'
     Logs:      log files as files (rotations are one dataset, lines parsed into fields),
                journald:// (or journald:///path/to/journal), cloudwatch:///log-group-prefix
+    Names:     NAME=URL names a source (default: host/database, or the file name):
+               kunder-b=sqlite:////srv/b/kunder.db
     \b
     Files and objects that differ only by date, partition or sequence number are one
     dataset (exports/*/*/maleverdi_*.csv); a few of each are read.
@@ -249,7 +262,7 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     aws = {k: v for k, v in (("profile", aws_profile), ("region", aws_region), ("endpoint_url", endpoint_url)) if v}
     try:
         writer_cls = plugins.load(report_format, plugins.REPORTS)
-        sources = [Source(u, crawler=plugins.crawler_for(u)[0]) for u in urls]
+        sources = [Source(u, name, crawler=plugins.crawler_for(u)[0]) for name, u in map(_named, urls)]
         sources = [
             Source(s.url, s.name, s.crawler, {
                 **({"sample_size": per_source[s.name]} if s.name in per_source else {}),
@@ -262,8 +275,18 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
             raise click.BadParameter(f"no source named {', '.join(sorted(unknown))}", param_hint="--sample-size")
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
+    names = [s.name for s in sources]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise click.UsageError(f"two sources named {', '.join(map(repr, twice))}: name them, NAME=URL")
     engine = _engine(settings.detectors, None)
     store = None if no_inventory else open_store(inventory_url)
+    if store is not None:
+        clash = store.conflicts([s.describe() for s in sources])
+        if clash:
+            store.dispose()
+            raise click.UsageError("; ".join(clash) + ". Name this source (NAME=URL, e.g. "
+                                   "kunder-b=sqlite:////srv/b/kunder.db) or use another --inventory.")
     console = Console(stderr=True)
     try:
         writer = writer_cls(output)

@@ -258,8 +258,9 @@ def scan(
             by_category[record["category"]] += 1
             if suppressed(record):
                 counts["suppressed"] += 1
-            elif record["personal"]:
-                personal_locations.append(record)
+            else:
+                if record["personal"]:
+                    personal_locations.append(record)
                 matched_fail = matched_fail or fails_on(record, fail_on)
         elif kind == "dataset":
             counts["scanned"] += 1
@@ -289,58 +290,64 @@ def scan(
                         [s.describe() for s, _, _ in resolved], settings.to_dict(), engine.describe(),
                         inventory=run.describe() if run is not None else None))
 
-    for source, cls, problem in resolved:
-        src = source.describe()
-        if problem is not None:
-            emit(records.error(scan_id, src, None, describe_error(problem, source.secrets)))
-            failed_sources.append(source.name)
-            continue
-        with cls(source, settings) as crawler:
-            try:
-                found = list(crawler.discover())
-            except Exception as exc:
-                emit(records.error(scan_id, src, None, describe_error(exc, source.secrets)))
+    try:
+        for source, cls, problem in resolved:
+            src = source.describe()
+            if problem is not None:
+                emit(records.error(scan_id, src, None, describe_error(problem, source.secrets)))
                 failed_sources.append(source.name)
                 continue
-            units = [u for u in found if isinstance(u, WorkUnit)]
-            for skip in (u for u in found if isinstance(u, Skip)):
-                emit(records.skipped(scan_id, src, skip.location.to_dict(source), skip.reason))
-            for failed in (u for u in found if isinstance(u, Failed)):
-                emit(records.error(scan_id, src, failed.location.to_dict(source),
-                                   describe_error(failed.error, source.secrets)))
-            progress.source_started(source, len(units))
-
-            def sample(unit: WorkUnit):
-                t = time.monotonic()
+            with cls(source, settings) as crawler:
                 try:
-                    return unit, crawler.sample(unit), None, int((time.monotonic() - t) * 1000)
+                    found = list(crawler.discover())
                 except Exception as exc:
-                    return unit, None, exc, int((time.monotonic() - t) * 1000)
+                    emit(records.error(scan_id, src, None, describe_error(exc, source.secrets)))
+                    failed_sources.append(source.name)
+                    continue
+                units = [u for u in found if isinstance(u, WorkUnit)]
+                for skip in (u for u in found if isinstance(u, Skip)):
+                    emit(records.skipped(scan_id, src, skip.location.to_dict(source), skip.reason))
+                for failed in (u for u in found if isinstance(u, Failed)):
+                    emit(records.error(scan_id, src, failed.location.to_dict(source),
+                                       describe_error(failed.error, source.secrets)))
+                progress.source_started(source, len(units))
 
-            if settings.full:
-                for unit in units:
-                    emit_all(full_read(crawler, unit, source, engine, settings, fingerprint, scan_id))
-                    progress.unit_done(unit)
-                continue
+                def sample(unit: WorkUnit):
+                    t = time.monotonic()
+                    try:
+                        return unit, crawler.sample(unit), None, int((time.monotonic() - t) * 1000)
+                    except Exception as exc:
+                        return unit, None, exc, int((time.monotonic() - t) * 1000)
 
-            # Sampling waits on the scanned system, so up to `connections` units are read at once;
-            # detection stays in this thread.
-            with ThreadPoolExecutor(max_workers=crawler.connections) as pool:
-                for unit, result, exc, ms in bounded_map(pool, sample, units, 2 * crawler.connections):
-                    if isinstance(exc, Skipped):
-                        emit(records.skipped(scan_id, src, unit.location.to_dict(source), exc.reason))
-                    elif exc is not None:
-                        emit(records.error(scan_id, src, unit.location.to_dict(source),
-                                           describe_error(exc, source.secrets)))
-                    else:
-                        try:
-                            batch = examine(result, source, engine, settings, fingerprint, scan_id, ms)
-                        except Exception as exc:  # a detector bug loses one table, not the scan
-                            batch = [records.error(scan_id, src, unit.location.to_dict(source),
-                                                   describe_error(exc, source.secrets))]
-                        emit_all(batch)
-                    progress.unit_done(unit)
-    progress.close()
+                if settings.full:
+                    for unit in units:
+                        emit_all(full_read(crawler, unit, source, engine, settings, fingerprint, scan_id))
+                        progress.unit_done(unit)
+                    continue
+
+                # Sampling waits on the scanned system, so up to `connections` units are read at once;
+                # detection stays in this thread.
+                with ThreadPoolExecutor(max_workers=crawler.connections) as pool:
+                    for unit, result, exc, ms in bounded_map(pool, sample, units, 2 * crawler.connections):
+                        if isinstance(exc, Skipped):
+                            emit(records.skipped(scan_id, src, unit.location.to_dict(source), exc.reason))
+                        elif exc is not None:
+                            emit(records.error(scan_id, src, unit.location.to_dict(source),
+                                               describe_error(exc, source.secrets)))
+                        else:
+                            try:
+                                batch = examine(result, source, engine, settings, fingerprint, scan_id, ms)
+                            except Exception as exc:  # a detector bug loses one table, not the scan
+                                batch = [records.error(scan_id, src, unit.location.to_dict(source),
+                                                       describe_error(exc, source.secrets))]
+                            emit_all(batch)
+                        progress.unit_done(unit)
+    except BaseException:  # Ctrl-C, a writer failing: what was written stays, the scan is marked failed
+        if run is not None:
+            run.abort()
+        raise
+    finally:
+        progress.close()
 
     def exit_code() -> int:
         if failed_sources or counts["failed"]:
@@ -370,7 +377,7 @@ def scan(
             for w in writers:
                 w.write(record)
     final = summary()
-    if run is not None:
+    if run is not None and run.error is None:
         final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))
     code = exit_code()
     for w in writers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
@@ -58,6 +59,12 @@ class Source:
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __post_init__(self):
+        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
+            # a relative SQLite path made absolute: the same file is the same source (and its
+            # locations the same URIs) from whatever directory it is scanned
+            path, sep, query = self.url[len("sqlite:///"):].partition("?")
+            if path and not path.startswith((":memory:", "file:")):
+                object.__setattr__(self, "url", f"sqlite:///{os.path.abspath(path)}{sep}{query}")
         if not self.name:
             object.__setattr__(self, "name", printable(default_name(self.url)))
 

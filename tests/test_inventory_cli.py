@@ -45,7 +45,7 @@ class KundeDb:
         con.executescript(f"""
             create table kunde (id integer primary key, fnr text, epost text, notat text, "{FORMULA.replace('"', '""')}" text);
             create table gammel_kunde (id integer primary key, personnr text);
-            create table leverandor (id integer primary key, firma text);
+            create table leverandor (id integer primary key, firma text, orgnr text);
             create table henvendelse (id integer primary key, tekst text);
         """)
         for i in range(ROWS):
@@ -54,7 +54,7 @@ class KundeDb:
             con.execute(f'insert into kunde values (?,?,?,?,?)',
                         (i, self.fnrs[i], f"kunde{i}@example.no", note, f"k{i}@example.org"))
             con.execute("insert into gammel_kunde values (?,?)", (i, self.fnrs[i]))
-            con.execute("insert into leverandor values (?,?)", (i, f"Leverandør {i} AS"))
+            con.execute("insert into leverandor values (?,?,?)", (i, f"Leverandør {i} AS", synthetic.orgnr(self.r)))
             text = (f"Sak {i} er videresendt til drift{i}@nettselskap.no for oppfølging" if i % 6 == 0
                     else f"Sak {i} gjaldt målerbytte, som ble utført av montør i dag")
             con.execute("insert into henvendelse values (?,?)", (i, text))
@@ -132,7 +132,9 @@ def test_a_changing_estate_produces_the_right_changes(estate, inventory):
     assert code == 0 and "leverandor.mobil" in text and "gammel_kunde.personnr" in text
     # a third scan of the unchanged estate: no changes
     code, third, out = scan_cli(estate.url)
-    assert of(third, "change") == [] and third[-1]["changes"] == {} and "No changes since" in out
+    assert [(c["change"], c["location"]["field"], c["entity_type"], c["since_scan_id"][:8])
+            for c in of(third, "change")] == []
+    assert third[-1]["changes"] == {} and "No changes since" in out
     code, text = invoke("inventory", "diff", "--since", "nope")
     assert code == 2 and "no scan 'nope'" in text
 
@@ -254,8 +256,10 @@ categories = ["identity", "financial"]
     for line in lines:
         validator.validate(line)
     assert lines[0]["record"] == "inventory"
-    assert {(r["location"], r["entity_type"]) for r in lines if r["record"] == "finding"} == \
-        {(r["location"], r["entity_type"]) for r in listed}
+    exported = {(r["location"], r["entity_type"]) for r in lines if r["record"] == "finding" and r["personal"]}
+    assert exported == {(r["location"], r["entity_type"]) for r in listed} and len(exported) > 5
+    # the export also holds what is not personal data (organisation numbers), marked so
+    assert any(r["record"] == "finding" and not r["personal"] for r in lines)
     raw = jsonl.read_text(encoding="utf-8")
     assert not any(v in raw for v in estate.fnrs)
 
@@ -264,7 +268,7 @@ categories = ["identity", "financial"]
     assert wb.sheetnames == ["Art. 30", "Findings", "Sources", "Scans", "History"]
     head, *rows = list(wb["Findings"].iter_rows(values_only=True))
     assert head[:3] == ("Source", "System", "Owner")
-    got = {(r[head.index("Location")], r[head.index("Entity type")]) for r in rows}
+    got = {(r[head.index("Location")], r[head.index("Entity type")]) for r in rows if r[head.index("Personal")] == "yes"}
     assert got == {(r["location"], r["entity_type"]) for r in listed}
     formula_cells = [c for row in wb["Findings"].iter_rows() for c in row
                      if isinstance(c.value, str) and c.value.startswith("=")]
@@ -397,5 +401,116 @@ def test_two_scanner_processes_write_one_inventory(backend, tmp_path, request):
                                        "join sources s on s.id = l.source_id where s.name = 'kunder.db'")).scalars().all()
             assert kunder and set(kunder) == {later}
             assert s.execute(sa.text("select count(*) from sources")).scalar() == 2
+    finally:
+        store.dispose()
+
+
+def test_narrowed_scans_are_not_what_a_full_scan_is_compared_with(estate, inventory):
+    """A scan of one table, or with one detector, in between two full scans: it turns nothing it
+    did not look at gone, and the next full scan is compared with the last full look."""
+    code, first, _ = scan_cli(estate.url)
+    fnr = ("main", "kunde", "fnr")
+    code, narrow, _ = scan_cli(estate.url, "--include", "main.kunde")
+    assert code == 0 and of(narrow, "change") == []
+    code, emails_only, _ = scan_cli(estate.url, "-d", "email_address")
+    assert code == 0 and of(emails_only, "change") == []  # the fødselsnumre were not looked for: not gone
+    code, text = invoke("inventory", "list", "--json")
+    assert any((r["container"], r["dataset"], r["field"]) == fnr and r["status"] == "present"
+               for r in json.loads(text))
+    code, full, _ = scan_cli(estate.url)
+    assert of(full, "change") == [] and full[-1]["changes"] == {}
+    # and a real change after all that is still seen, against the last full scan
+    estate.sql("alter table kunde drop column fnr")
+    code, after, _ = scan_cli(estate.url)
+    assert changes_of(after) == {("gone", "kunde", "fnr", "NO_FODSELSNUMMER")}
+    assert of(after, "change")[0]["since_scan_id"] == full[0]["scan_id"]
+
+
+def test_fail_on_findings_of_a_category_that_is_not_personal(estate, inventory):
+    code, lines, _ = scan_cli(estate.url, "--fail-on-findings=organisation")
+    assert code == 1
+    assert any(f["entity_type"] == "NO_ORGANIZATION_NUMBER" and not f["personal"] for f in of(lines, "finding"))
+
+
+def test_two_sources_of_one_name_are_not_merged(tmp_path, inventory):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a, b = KundeDb(tmp_path / "a" / "kunder.db", seed=1), KundeDb(tmp_path / "b" / "kunder.db", seed=2)
+    assert scan_cli(a.url)[0] == 0
+    result = CliRunner().invoke(cli, ["scan", b.url, "-o", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 2
+    assert "the inventory's source 'kunder.db' is sqlite:///" + str(tmp_path / "a" / "kunder.db") in result.output
+    assert "NAME=URL" in result.output
+    code, lines, _ = scan_cli("kunder-b=" + b.url)
+    assert code == 0 and lines[0]["sources"][0]["name"] == "kunder-b"
+    assert all(c["change"] == "new" for c in of(lines, "change"))  # a source of its own
+    # the same file by a relative path from its directory is the same source
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(tmp_path / "a")
+    try:
+        code, again, _ = scan_cli("sqlite:///kunder.db")
+    finally:
+        os.chdir(cwd)
+    assert code == 0 and of(again, "change") == []
+    code, out = invoke("inventory", "scans", "--json")
+    assert len(json.loads(out)) == 3
+
+
+def test_a_declared_source_that_never_connected_is_never_scanned(estate, inventory, tmp_path):
+    scan_cli(estate.url)
+    code, lines, _ = scan_cli("lonn=sqlite:///" + str(tmp_path / "finnes-ikke" / "lonn.db"))
+    assert code == 3
+    assert invoke("inventory", "declare", "lonn", "--owner", "Nettselskapet AS", "--role", "controller",
+                  "--categories", "identity,financial")[0] == 0
+    code, text = invoke("inventory", "export", "--format", "jsonl", "-o", "-")
+    art = {a["system"]: a for a in map(json.loads, text.splitlines()) if a["record"] == "art30"}
+    assert "declared, never scanned" in art["lonn"]["gaps"] and art["lonn"]["declared_not_found"] == []
+
+
+def test_an_inventory_password_with_reserved_characters(estate, postgres_server, tmp_path):
+    """A password that must be %-encoded in the URL works, and is never printed, either way."""
+    import sqlalchemy as sa
+
+    password = "p@ss%w:rd/x"
+    postgres_server.execute(f"CREATE ROLE inventar LOGIN PASSWORD '{password}'")
+    postgres_server.execute("CREATE DATABASE inv_password OWNER inventar")
+    url = sa.URL.create("postgresql+psycopg2", "inventar", password, "127.0.0.1", postgres_server.port,
+                        "inv_password").render_as_string(hide_password=False)
+    assert "%25" in url
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(cli, ["scan", estate.url, "-o", str(out), "--inventory", url])
+    assert result.exit_code == 0, result.output
+    text = out.read_text() + result.output
+    assert "inventar:***@" in json.loads(out.read_text().splitlines()[0])["inventory"]["uri"]
+    assert password not in text and "p%40ss%25w" not in text
+    code, shown = invoke("inventory", "upgrade", "--inventory", url)
+    assert code == 0 and "inventar:***@" in shown and password not in shown and "%25" not in shown
+    bad = url.replace("%25w", "%25W")  # a wrong password: the error names the inventory, masked
+    result = CliRunner().invoke(cli, ["inventory", "scans", "--inventory", bad])
+    assert result.exit_code == 2 and "cannot open the inventory" in result.output
+    assert "p@ss" not in result.output and "%40ss" not in result.output
+
+
+def test_an_interrupted_scan_keeps_what_it_wrote_and_is_marked_failed(estate, tmp_path, engine):
+    from scanner.pipeline import Progress, scan
+    from scanner.settings import ScanSettings
+    from scanner.sources import Source
+
+    store = Store.open(str(tmp_path / "inv.sqlite"), batch_size=1)
+
+    class CtrlC(Progress):
+        def unit_done(self, unit):
+            raise KeyboardInterrupt
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            scan([Source(estate.url, "kunder")], ScanSettings(sample_size=100), [], engine=engine, progress=CtrlC(),
+                 inventory=store)
+        with store.session() as s:
+            (sc,) = s.scalars(sa.select(Scan)).all()
+            assert sc.status == "failed" and sc.finished_at is not None
+            assert s.scalar(sa.select(sa.func.count()).select_from(Observation)) > 0
     finally:
         store.dispose()

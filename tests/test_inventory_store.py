@@ -52,6 +52,7 @@ class Estate:
 
     def __init__(self, scan_id: str, started: datetime, source: dict = SOURCE):
         self.scan_id, self.started, self.source = scan_id, started, source
+        self.include: tuple[str, ...] = ()
         self.body: list[dict] = []
         self.failed = 0
 
@@ -74,7 +75,7 @@ class Estate:
     def records(self) -> list[dict]:
         head = records.header(self.scan_id, self.started.isoformat().replace("+00:00", "Z"),
                               {"name": "kartlegg", "version": "0.1.0"}, [self.source],
-                              {"sample_size": 50, "min_confidence": 0.5, "include": [], "exclude": []},
+                              {"sample_size": 50, "min_confidence": 0.5, "include": list(self.include), "exclude": []},
                               {"language": "nb", "model": "x", "detectors": []})
         findings = [r for r in self.body if r["record"] == "finding"]
         exit_code = 3 if self.failed else 1
@@ -558,3 +559,24 @@ def test_migration_from_the_previous_schema_keeps_the_data(store_url):
             assert conn.execute(sa.text("select count(*) from observations")).scalar() == 2
     finally:
         store.dispose()
+
+
+def test_each_dataset_is_compared_with_the_last_scan_that_read_it(store):
+    """A full scan, a scan narrowed to one table, a full scan again: each table is compared with
+    the last scan that read it (whatever order the scans' ids sort in), so nothing is new or gone."""
+    def full(scan_id, started):
+        return (Estate(scan_id, started)
+                .dataset("public", "customers", ("fnr", [verdict("NO_FODSELSNUMMER", raws=FNR)]))
+                .dataset("public", "meters", ("meter_id", [verdict("NO_METER_ID", raws=METER)])))
+
+    feed(store, full("b-first", T1).records())  # ids sort against time: the older scan's id is later
+    narrow = Estate("a-narrow", T1 + timedelta(days=1)).dataset(
+        "public", "customers", ("fnr", [verdict("NO_FODSELSNUMMER", raws=FNR)]))
+    narrow.include = ("public.customers",)
+    feed(store, narrow.records())
+    assert changes(store, "a-narrow") == []
+    feed(store, full("c-full", T2).records())
+    assert changes(store, "c-full") == []
+    assert all(f.status == "present" for f in by_uri(store).values())
+    # with --since the first scan, both tables are compared with it
+    assert changes(store, "c-full", since="b-first") == []

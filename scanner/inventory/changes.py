@@ -14,19 +14,30 @@ CONFIDENCE_JUMP = 0.2
 _ORDER = {"new": 0, "gone": 1, "category_added": 2, "category_removed": 3, "confidence_changed": 4}
 
 
-def previous_scan(conn, scan: Scan | sa.Row, source_name: str, since: Scan | None = None) -> str | None:
-    """The latest completed scan that started before `scan` and covered the source; with `since`,
-    the latest that started no later than `since` (`since` itself when it covered the source)."""
-    q = sa.select(Scan.id, Scan.sources).where(Scan.status == COMPLETED, Scan.id != scan.id)
-    if since is not None:
-        q = q.where(Scan.started_at <= since.started_at)
-    else:
-        q = q.where(Scan.started_at < scan.started_at)
-    rows = conn.execute(q.order_by(Scan.started_at.desc())).all()
-    for r in rows:
-        if any(s.get("name") == source_name for s in (r.sources or [])):
-            return r.id
-    return None
+def covers(earlier: list | None, now: list | None) -> bool:
+    """Whether a scan that could find the entity types `earlier` looked for all that one with
+    `now` did (None: every entity type, as for scans recorded before this was kept)."""
+    if earlier is None:
+        return True
+    return now is not None and set(now) <= set(earlier)
+
+
+def baselines(conn, scan: Scan, source_id: int, since: Scan | None) -> dict[tuple, str]:
+    """(container, dataset) → the scan to compare it with: the latest completed scan before this
+    one (or no later than `since`) that scanned that dataset, looking for at least the entity
+    types this one did. A narrowed scan (--include, a skipped table, -d) in between is passed
+    over for what it did not look at."""
+    q = (sa.select(Coverage.container, Coverage.dataset, Scan.id, Scan.entities)
+         .join(Scan, Coverage.scan_id == Scan.id)
+         .where(Coverage.source_id == source_id, Coverage.outcome == SCANNED, Coverage.field.is_(None),
+                Scan.status == COMPLETED, Scan.id != scan.id,
+                Scan.started_at <= since.started_at if since is not None else Scan.started_at < scan.started_at)
+         .order_by(Scan.started_at.desc()))
+    out: dict[tuple, str] = {}
+    for container, dataset, scan_id, entities in conn.execute(q):
+        if (container, dataset) not in out and covers(entities, scan.entities):
+            out[(container, dataset)] = scan_id
+    return out
 
 
 def _observations(conn, scan_id: str, source_id: int) -> dict[int, dict[str, sa.Row]]:
@@ -67,10 +78,11 @@ def latest_scan(store) -> str | None:
 
 def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
     """New personal-data locations, locations gone, categories added or removed per location and
-    confidence jumps (|Δ| ≥ 0.2), per source of the scan, against that source's previous
-    completed scan, or its scan as of `since` (with none, everything found is new). A location in
-    a dataset the scan could not read (error, skipped) or of a source that failed is not reported
-    gone. Findings suppressed as false positives are left out; others carry their review."""
+    confidence jumps (|Δ| ≥ 0.2), per dataset the scan read, against the last scan that read it
+    (`baselines`), or the last as of `since`; a dataset never read before: everything found is
+    new. Nothing is reported gone in a dataset the scan could not read (error, skipped), at a
+    skipped field, for a source that failed, or of an entity type the scan did not look for.
+    Findings suppressed as false positives are left out; others carry their review."""
     out: list[dict] = []
     with store.session() as conn:
         scan = conn.execute(sa.select(Scan).where(Scan.id == scan_id)).scalar_one_or_none()
@@ -81,37 +93,39 @@ def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
             base = conn.execute(sa.select(Scan).where(Scan.id == since)).scalar_one_or_none()
             if base is None:
                 raise KeyError(f"no scan {since} in the inventory")
+        looked_for = set(scan.entities) if scan.entities is not None else None
         reviews = load_reviews(conn, [s["name"] for s in scan.sources or []])
         for s in scan.sources or []:
             source = conn.execute(sa.select(Source).where(Source.name == s["name"])).scalar_one_or_none()
             if source is None:
                 continue
-            src = {"name": source.name, "type": source.type, "uri": source.uri}
-            prev_id = previous_scan(conn, scan, source.name, base)
-            now = _observations(conn, scan_id, source.id)
-            before = _observations(conn, prev_id, source.id) if prev_id else {}
+            src = {"name": source.name, "type": source.type, "uri": s.get("uri", source.uri)}
             cov = conn.execute(sa.select(Coverage).where(Coverage.scan_id == scan_id,
                                                          Coverage.source_id == source.id)).scalars().all()
             if any(c.dataset is None and c.outcome == ERROR for c in cov):
-                failed, covered, skipped_fields = True, set(), set()
-            else:
-                failed = False
-                outcome: dict[tuple, str] = {}
-                for c in cov:
-                    if c.field is None:
-                        outcome[(c.container, c.dataset)] = c.outcome
-                covered = {k for k, v in outcome.items() if v in (SCANNED, GONE)}
-                skipped_fields = {c.uri for c in cov if c.field is not None}
-            ids = set(now) | set(before)
+                continue  # the source failed: nothing to compare
+            outcome = {(c.container, c.dataset): c.outcome for c in cov if c.field is None}
+            read = {k for k, v in outcome.items() if v in (SCANNED, GONE)}
+            skipped_fields = {c.uri for c in cov if c.field is not None}
+            against = baselines(conn, scan, source.id, base)
+            now = _observations(conn, scan_id, source.id)
+            by_baseline = {prev: _observations(conn, prev, source.id) for prev in sorted(set(against.values()))}
+            seen_before = {lid for obs in by_baseline.values() for lid in obs}
+            ids = set(now) | seen_before
             locs = {loc.id: loc for loc in conn.execute(sa.select(Location).where(Location.id.in_(ids))).scalars()} \
                 if ids else {}
+            before: dict[int, dict[str, Observation]] = {}
+            for lid in seen_before:  # each dataset against its own baseline only
+                loc = locs[lid]
+                prev = against.get((loc.container, loc.dataset))
+                if prev is None or lid not in by_baseline[prev] or loc.uri in skipped_fields:
+                    continue
+                before[lid] = {et: o for et, o in by_baseline[prev][lid].items()
+                               if looked_for is None or et in looked_for}
+            ids = set(now) | set(before)
 
-            verdicts: dict = {}
-
-            def change(kind, loc, entity_type, category, b, a):
-                ets = [entity_type] if entity_type else sorted(set((a or {}).get("entity_types", ()))
-                                                               | set((b or {}).get("entity_types", ())))
-                marks = [verdicts[et] for et in ets if et in verdicts]
+            def change(kind, loc, entity_type, category, b, a, types):
+                marks = [verdicts[et] for et in types if et in verdicts]
                 if marks and all(m["state"] == SUPPRESSED for m in marks):
                     return
                 record = {"record": "change", "schema_version": SCHEMA_VERSION, "scan_id": scan_id,
@@ -119,35 +133,36 @@ def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
                           "location": {"container": loc.container, "dataset": loc.dataset, "field": loc.field,
                                        "uri": loc.uri},
                           "change": kind, "entity_type": entity_type, "category": category,
-                          "before": b, "after": a, "since_scan_id": prev_id}
+                          "before": b, "after": a, "since_scan_id": against.get((loc.container, loc.dataset))}
                 if len(marks) == 1:
                     record["review"] = marks[0]
                 out.append(record)
 
             for lid in sorted(ids, key=lambda i: locs[i].uri):
                 loc, b, a = locs[lid], before.get(lid, {}), now.get(lid, {})
+                if (loc.container, loc.dataset) not in read:
+                    continue
                 verdicts = judge(reviews.get((source.name, loc.uri), []), _ratios(a or b))
                 if a and not b:
                     for et, o in sorted(a.items()):
-                        change("new", loc, et, o.category, None, _evidence(o))
+                        change("new", loc, et, o.category, None, _evidence(o), [et])
                 elif b and not a:
-                    if failed or loc.uri in skipped_fields or (loc.container, loc.dataset) not in covered:
-                        continue
                     for et, o in sorted(b.items()):
-                        change("gone", loc, et, o.category, _evidence(o), None)
-                else:
+                        change("gone", loc, et, o.category, _evidence(o), None, [et])
+                elif a and b:
                     cats_b = {o.category for o in b.values()}
                     cats_a = {o.category for o in a.values()}
                     state_b = {"categories": sorted(cats_b), "entity_types": sorted(b)}
                     state_a = {"categories": sorted(cats_a), "entity_types": sorted(a)}
                     for cat in sorted(cats_a - cats_b):
                         ets = sorted(et for et, o in a.items() if o.category == cat)
-                        change("category_added", loc, ets[0] if len(ets) == 1 else None, cat, state_b, state_a)
+                        change("category_added", loc, ets[0] if len(ets) == 1 else None, cat, state_b, state_a, ets)
                     for cat in sorted(cats_b - cats_a):
                         ets = sorted(et for et, o in b.items() if o.category == cat)
-                        change("category_removed", loc, ets[0] if len(ets) == 1 else None, cat, state_b, state_a)
+                        change("category_removed", loc, ets[0] if len(ets) == 1 else None, cat, state_b, state_a,
+                               ets)
                     for et in sorted(set(a) & set(b)):
                         if abs(a[et].confidence - b[et].confidence) >= CONFIDENCE_JUMP - 1e-9:
                             change("confidence_changed", loc, et, a[et].category, b[et].confidence,
-                                   a[et].confidence)
+                                   a[et].confidence, [et])
     return out

@@ -16,6 +16,7 @@ import click
 
 ENV = "KARTLEGG_INVENTORY"
 DEFAULT = "kartlegg-inventory.sqlite"
+_OPENED: list = []  # stores this command opened: their secrets are scrubbed from any error
 
 
 def inventory_option(f):
@@ -28,6 +29,7 @@ def inventory_option(f):
 def open_store(url: str, create: bool = True):
     """The store at `url`, migrated to the current schema; a clear usage error (password
     masked) when it cannot be opened."""
+    from alembic.util import CommandError
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from scanner.inventory.store import Store
@@ -36,19 +38,21 @@ def open_store(url: str, create: bool = True):
     if not create and "://" not in url and not os.path.exists(url):
         raise click.UsageError(f"no inventory at {url} (scan first, or give --inventory)")
     try:
-        return Store.open(url)
-    except (ArgumentError, SQLAlchemyError, OSError, ImportError, ValueError) as exc:
-        from sqlalchemy.engine import make_url
+        store = Store.open(url)
+        _OPENED.append(store)
+        return store
+    except (ArgumentError, SQLAlchemyError, CommandError, OSError, ImportError, ValueError) as exc:
+        from scanner.inventory.store import masked, secrets_of
 
         shown, secrets = url, ()
         if "://" in url:
             try:
-                u = make_url(url)
-                shown, secrets = u.render_as_string(hide_password=True), tuple(p for p in (u.password,) if p)
+                shown, secrets = masked(url), secrets_of(url)
             except Exception:
                 shown, secrets = "(unparsable URL)", (url,)
-        err = describe_error(exc, secrets)
-        raise click.UsageError(f"cannot open the inventory {shown}: {err['type']}: {err['message']}") from None
+        err = describe_error(exc, list(secrets))
+        hint = " (made by a newer kartlegg?)" if isinstance(exc, CommandError) else ""
+        raise click.UsageError(f"cannot open the inventory {shown}: {err['type']}: {err['message']}{hint}") from None
 
 
 def _console():
@@ -59,7 +63,23 @@ def _console():
     return wide(Console())
 
 
-@click.group()
+class InventoryGroup(click.Group):
+    """A database failure after the inventory opened (a busy SQLite file, a PostgreSQL that went
+    away) is a clear error, not a traceback."""
+
+    def invoke(self, ctx):
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from scanner.redact import describe_error
+
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as exc:
+            err = describe_error(exc, [x for store in _OPENED for x in store.secrets])
+            raise click.ClickException(f"the inventory failed: {err['type']}: {err['message']}") from None
+
+
+@click.group(cls=InventoryGroup)
 def inventory() -> None:
     """The data inventory: what personal data is where, since when, what changed."""
 

@@ -39,6 +39,9 @@ class Scan(Base):
     exit_code: Mapped[int | None]
     counts: Mapped[dict | None] = mapped_column(JSON)
     sources: Mapped[list | None] = mapped_column(JSON)  # [{name, type, uri}] as in the header
+    # 0002: the entity types its detectors could report (NULL: not recorded, i.e. all), so a scan
+    # narrowed with -d turns nothing else gone and is not the baseline of a wider one
+    entities: Mapped[list | None] = mapped_column(JSON)
 
 
 class Source(Base):

@@ -113,7 +113,7 @@ class ReviewBook:
             return
         at: dict[tuple[str, str], list[dict]] = {}
         for r in records:
-            if r["record"] == "finding":
+            if r["record"] == "finding" and r["personal"]:  # as the inventory's views judge them
                 at.setdefault((r["source"]["name"], r["location"]["uri"]), []).append(r)
         for key, found in at.items():
             reviews = self.reviews.get(key)

@@ -51,6 +51,16 @@ class InventoryRun:
             self._abandon()
             return []
 
+    def abort(self) -> None:
+        """The scan stopped part-way: keep what it wrote, mark it failed."""
+        if self.error is None:
+            try:
+                self.writer.close()  # flushes, then marks the scan failed (no summary came)
+                return
+            except Exception as exc:
+                self.error = exc
+        self._abandon()
+
     def _abandon(self) -> None:
         try:
             self.writer.pending = []

@@ -20,6 +20,7 @@ import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -37,6 +38,24 @@ _RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
 _PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
 
 
+def masked(url) -> str:
+    """A URL for output: the password, also one in the query string (`?password=`), as ***."""
+    url = make_url(url) if isinstance(url, str) else url
+    query = {k: ("***" if k.lower() in ("password", "passwd", "pwd") else v) for k, v in url.query.items()}
+    return url.set(query=query).render_as_string(hide_password=True)
+
+
+def secrets_of(url) -> tuple[str, ...]:
+    from urllib.parse import quote
+
+    url = make_url(url) if isinstance(url, str) else url
+    found = [url.password] if url.password else []
+    for k, v in url.query.items():
+        if k.lower() in ("password", "passwd", "pwd"):
+            found += [v] if isinstance(v, str) else list(v)
+    return tuple(dict.fromkeys(x for p in found if p for x in (p, quote(p, safe=""))))
+
+
 def parse_time(value: str | None) -> datetime:
     if not value:
         return datetime.now(UTC)
@@ -47,6 +66,45 @@ def config_fingerprint(settings: dict, detectors: dict) -> str:
     blob = json.dumps({"settings": settings, "detectors": detectors}, sort_keys=True, separators=(",", ":"),
                       default=str)
     return "sha256:" + hashlib.sha256(blob.encode()).hexdigest()
+
+
+def canonical_uri(uri: str | None, kind: str | None) -> str | None:
+    """A source's URI as the inventory keeps it: relative file and SQLite paths made absolute,
+    so the same source scanned from another directory is the same source, and two files of the
+    same name in different directories are not."""
+    if not uri:
+        return uri
+    if kind == "files" and "://" not in uri:
+        return "file://" + os.path.abspath(os.path.expanduser(uri))
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:////"):
+        path = uri[len("sqlite:///"):]
+        if path and not path.startswith(":memory:") and not path.startswith("file:"):
+            return "sqlite:///" + os.path.abspath(path)
+    return uri
+
+
+_FAMILY = {"mariadb": "mysql"}  # one server protocol under two names
+
+
+def same_place(uri: str) -> str:
+    """What makes two source URIs the same system: for a server, the protocol family, host, port
+    and database — not the driver, the user or connection options."""
+    try:
+        parts = urlsplit(uri)
+        if not parts.hostname:
+            return uri
+        family = parts.scheme.split("+", 1)[0].lower()
+        return f"{_FAMILY.get(family, family)}://{parts.hostname.lower()}:{parts.port or ''}{parts.path.rstrip('/')}"
+    except ValueError:
+        return uri
+
+
+def entities_of(detectors: dict) -> list[str] | None:
+    """The entity types a scan's detectors could report, from its header; None when unknown."""
+    listed = [d.get("entities") for d in detectors.get("detectors") or []]
+    if not listed or any(e is None for e in listed):
+        return None
+    return sorted({e for entities in listed for e in entities})
 
 
 def dataset_uri(location: dict) -> str:
@@ -103,9 +161,11 @@ class Store:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        config.set_main_option("sqlalchemy.url", self.engine.url.render_as_string(hide_password=False))
         if connection is not None:
             config.attributes["connection"] = connection
+        else:  # the URL goes through ConfigParser interpolation: a %-encoded password must not break it
+            config.set_main_option("sqlalchemy.url",
+                                   self.engine.url.render_as_string(hide_password=False).replace("%", "%%"))
         return config
 
     def migrate(self, revision: str = "head") -> None:
@@ -150,12 +210,13 @@ class Store:
 
     @property
     def masked_url(self) -> str:
-        return self.engine.url.render_as_string(hide_password=True)
+        return masked(self.engine.url)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """What must never be printed: the password, for error messages."""
-        return tuple(p for p in (self.engine.url.password,) if p)
+        """What must never be printed, for error messages: the password, as given and %-encoded,
+        and one passed in the query string."""
+        return secrets_of(self.engine.url)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -189,6 +250,16 @@ class Store:
                 if attempt == attempts - 1 or not (code in _RETRY_PGCODES or busy):
                     raise
                 time.sleep(0.05 * (2 ** attempt))
+
+    def conflicts(self, sources: list[dict]) -> list[str]:
+        """Sources (as in a report header) whose name the inventory already gives to a source at
+        another URI: scanning them would merge two systems into one."""
+        names = {s["name"]: canonical_uri(s.get("uri"), s.get("type")) for s in sources}
+        with self.session() as s:
+            known = dict(s.execute(sa.select(Source.name, Source.uri).where(Source.name.in_(list(names)))).all())
+        return [f"the inventory's source {name!r} is {known[name]}, not {uri}"
+                for name, uri in sorted(names.items())
+                if known.get(name) and uri and same_place(known[name]) != same_place(uri)]
 
     def declare(self, source: str, **metadata) -> None:
         """Declared metadata for a source (see `declared.FIELDS`), from configuration; scans never
@@ -334,6 +405,7 @@ class InventoryWriter:
         self.scan_id: str | None = None
         self.seen: datetime | None = None  # the scan's started_at
         self.settings: dict = {}
+        self.entities: list[str] | None = None  # what the scan looked for
         self.sources: dict[str, int] = {}  # name → id
         self.finished = False
 
@@ -367,11 +439,13 @@ class InventoryWriter:
         self.settings = record.get("settings") or {}
         sources = record.get("sources") or []
 
+        self.entities = entities_of(record.get("detectors") or {})
+
         def work(conn):
             conn.execute(_insert(conn)(Scan).values(
                 id=self.scan_id, started_at=self.seen, tool_version=(record.get("tool") or {}).get("version"),
                 config_fingerprint=config_fingerprint(self.settings, record.get("detectors") or {}),
-                status=RUNNING, sources=sources,
+                status=RUNNING, sources=sources, entities=self.entities,
             ).on_conflict_do_nothing(index_elements=[Scan.id]))
             for s in sorted(sources, key=lambda s: s["name"]):
                 self._source(conn, s)
@@ -382,7 +456,8 @@ class InventoryWriter:
         sid = self.sources.get(src["name"])
         if sid is not None:
             return sid
-        ins = _insert(conn)(Source).values(name=src["name"], type=src.get("type"), uri=src.get("uri"))
+        ins = _insert(conn)(Source).values(name=src["name"], type=src.get("type"),
+                                           uri=canonical_uri(src.get("uri"), src.get("type")))
         ins = ins.on_conflict_do_update(index_elements=[Source.name],
                                         set_={"type": ins.excluded.type, "uri": ins.excluded.uri})
         sid = conn.execute(ins.returning(Source.id)).scalar_one()
@@ -514,15 +589,24 @@ class InventoryWriter:
             vanished = {(r.container, r.dataset) for r in rows
                         if r.field is None and r.status == PRESENT and r.container in containers
                         and (r.container, r.dataset) not in met}
-        gone_locations = [r.id for r in rows if r.uri not in skipped_fields and (
-            (r.container, r.dataset) in vanished or (r.field is not None and (r.container, r.dataset) in scanned))]
-        # findings: those not seen in a scanned or vanished dataset (not at a skipped field)
-        frows = conn.execute(sa.select(Finding.id, Location.container, Location.dataset, Location.uri)
+        # findings: those not seen in a scanned dataset (of the entity types the scan looked for),
+        # and all of a vanished dataset's; none at a skipped field
+        frows = conn.execute(sa.select(Finding.id, Finding.entity_type, Finding.location_id, Location.container,
+                                       Location.dataset, Location.uri)
                              .join(Location, Finding.location_id == Location.id)
-                             .where(Location.source_id == sid, Finding.checked_at < self.seen,
-                                    Finding.status == PRESENT)).all()
-        gone_findings = [f.id for f in frows if f.uri not in skipped_fields and (
-            (f.container, f.dataset) in scanned or (f.container, f.dataset) in vanished)]
+                             .where(Location.source_id == sid, Finding.status == PRESENT)).all()
+        seen_now = {f.id for f in conn.execute(sa.select(Finding.id).join(Location, Finding.location_id == Location.id)
+                                               .where(Location.source_id == sid, Finding.checked_at >= self.seen))}
+        looked_for = set(self.entities) if self.entities is not None else None
+        gone_findings = [f.id for f in frows if f.id not in seen_now and f.uri not in skipped_fields and (
+            (f.container, f.dataset) in vanished
+            or ((f.container, f.dataset) in scanned and (looked_for is None or f.entity_type in looked_for)))]
+        going = set(gone_findings)
+        still_found = {f.location_id for f in frows if f.id not in going}
+        # locations: a vanished dataset and all in it; a field of a scanned dataset left with no finding
+        gone_locations = [r.id for r in rows if r.uri not in skipped_fields and (
+            (r.container, r.dataset) in vanished
+            or (r.field is not None and (r.container, r.dataset) in scanned and r.id not in still_found))]
         for model, ids in ((Location, gone_locations), (Finding, gone_findings)):
             for i in range(0, len(ids), 500):
                 # the condition again: a newer scan that saw the row meanwhile wins

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from scanner.inventory import SUPPRESSED
-from scanner.inventory.models import COMPLETED, GONE, INCOMPLETE, PRESENT, Finding, Location, Observation, Scan, Source
+from scanner.inventory.models import (COMPLETED, GONE, INCOMPLETE, PRESENT, SCANNED, Coverage, Finding, Location,
+                                      Observation, Scan, Source)
 from scanner.inventory.reviews import judge, load as load_reviews
 
 UNDECLARED = "(not declared)"
@@ -159,8 +160,11 @@ def art30(store) -> list[dict]:
     live = [f for f in findings(store, personal_only=True)
             if not (f["review"] and f["review"]["state"] == SUPPRESSED)]
     with store.session() as s:
-        scanned = {x.get("name") for (ss,) in s.execute(sa.select(Scan.sources).where(
-            Scan.status.in_((COMPLETED, INCOMPLETE)))).all() for x in (ss or [])}
+        # read at least one dataset of it in a finished scan (a source that never connected was not)
+        scanned = set(s.scalars(sa.select(Source.name).distinct()
+                                .join(Coverage, Coverage.source_id == Source.id)
+                                .join(Scan, Coverage.scan_id == Scan.id)
+                                .where(Coverage.outcome == SCANNED, Scan.status.in_((COMPLETED, INCOMPLETE)))))
         last = dict(s.execute(sa.select(Source.name, sa.func.max(Scan.started_at))
                               .join(Location, Location.source_id == Source.id)
                               .join(Scan, Scan.id == Location.last_scan_id).group_by(Source.name)).all())
@@ -185,10 +189,13 @@ def art30(store) -> list[dict]:
         gaps = []
         if found and not declared_any:
             gaps.append("personal data found, processing not declared")
-        if declared_any and not any(n in scanned for n in names):
-            gaps.append("declared, never scanned")
+        never = sorted(n for n in names if srcs[n]["declared_at"] and n not in scanned)
+        if never:
+            gaps.append("declared, never scanned" + ("" if len(names) == 1 else f": {', '.join(never)}"))
         undeclared = [c for c in f_cats if c not in d_cats] if declared_any else []
-        missing = [c for c in d_cats if c not in f_cats] if any(n in scanned for n in names) else []
+        # declared but not found: only what was declared for sources that were read
+        d_cats_read = sorted({c for d in decl if d["source"] in scanned for c in d["categories"]})
+        missing = [c for c in d_cats_read if c not in f_cats]
         gaps += [f"found, not declared: {c}" for c in undeclared]
         gaps += [f"declared, not found: {c}" for c in missing]
         if declared_any:

@@ -1,5 +1,6 @@
 """declared systems and categories: sources.system, sources.categories, sources.declared_at;
-an index on observations by scan (diffs read one scan's observations)
+scans.entities (what a scan looked for); an index on observations by scan (diffs read one
+scan's observations)
 
 Revision ID: 0002
 Revises: 0001
@@ -21,6 +22,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('system', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('categories', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('declared_at', sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table('scans', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('entities', sa.JSON(), nullable=True))
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.create_index('ix_observations_scan', ['scan_id'], unique=False)
     # a source declared under 0001 was declared before this revision: say so rather than leave
@@ -36,6 +39,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('observations', schema=None) as batch_op:
         batch_op.drop_index('ix_observations_scan')
+    with op.batch_alter_table('scans', schema=None) as batch_op:
+        batch_op.drop_column('entities')
     with op.batch_alter_table('sources', schema=None) as batch_op:
         batch_op.drop_column('declared_at')
         batch_op.drop_column('categories')
