@@ -11,7 +11,6 @@ from scanner.inventory.models import COMPLETED, ERROR, GONE, SCANNED, Coverage, 
 from scanner.inventory.reviews import judge, load as load_reviews
 
 CONFIDENCE_JUMP = 0.2
-_ORDER = {"new": 0, "gone": 1, "category_added": 2, "category_removed": 3, "confidence_changed": 4}
 
 
 def covers(earlier: list | None, now: list | None) -> bool:

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 from scanner import __version__
 from scanner.inventory import views
 
 EXPORT_VERSION = "1.0"
-FORMATS = ("jsonl", "csv", "xlsx")
-VIEWS = ("findings", "art30", "sources", "scans", "history")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # the columns of each tabular view, in order; lists are joined with "; "
@@ -181,5 +178,3 @@ def _xlsx_text(value):
         return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     return value
 
-
-WRITERS: dict[str, Callable] = {"jsonl": write_jsonl, "csv": write_csv, "xlsx": write_xlsx}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from scanner.inventory import SUPPRESSED
-from scanner.inventory.models import (COMPLETED, GONE, INCOMPLETE, PRESENT, SCANNED, Coverage, Finding, Location,
+from scanner.inventory.models import (COMPLETED, INCOMPLETE, PRESENT, SCANNED, Coverage, Finding, Location,
                                       Observation, Scan, Source)
 from scanner.inventory.reviews import judge, load as load_reviews
 
@@ -228,4 +228,4 @@ def art30(store) -> list[dict]:
     return rows
 
 
-__all__ = ["GONE", "art30", "find_locations", "findings", "history", "scans", "sources"]
+__all__ = ["art30", "find_locations", "findings", "history", "scans", "sources"]
