@@ -52,6 +52,10 @@ class WorkUnit:
     location: Location
     row_estimate: int | None = None
     meta: dict = field(default_factory=dict, hash=False, compare=False)  # crawler-specific, JSON-able
+    # What the source says about the unit's last change (modification counters, ETags, sizes and
+    # mtimes), as a digest: equal versions mean unchanged, so --incremental can pass it over.
+    # None: the source cannot tell, and the unit is always read.
+    version: str | None = field(default=None, compare=False)
 
 
 @dataclass
