@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-SCHEMA_VERSION = "1.2"  # 1.1: dataset records may carry format and objects; 1.2: change records,
-# findings may carry review, the header inventory, the summary suppressed and changes
+SCHEMA_VERSION = "1.3"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+# findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
+# records (--incremental), dataset version, summary locations.unchanged, header sources' settings
 
 
 def now() -> str:
@@ -54,6 +55,11 @@ def dataset(scan_id: str, source: dict, location: dict, rows_sampled: int, row_e
 
 def skipped(scan_id: str, source: dict, location: dict | None, reason: str) -> dict:
     return {**_base("skipped", scan_id), "source": source, "location": location, "reason": reason}
+
+
+def unchanged(scan_id: str, source: dict, location: dict, last_read: dict, entity_types: list[str]) -> dict:
+    return {**_base("unchanged", scan_id), "source": source, "location": location, "last_read": last_read,
+            "entity_types": entity_types}
 
 
 def error(scan_id: str, source: dict, location: dict | None, err: dict) -> dict:

@@ -1,0 +1,451 @@
+"""The HTML report's model: what a JSONL report or the inventory says, reduced to plain
+dataclasses, so one renderer (reports/html.py) serves both.
+
+Only what the records hold goes in: masked examples, never fingerprints or raw values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from scanner.crawlers.datasets import is_log
+from scanner.formats.logs import is_free_text
+
+# The order of categories everywhere in the report: personal data first, the catch-all and what is
+# not personal data last.
+CATEGORIES = ("identity", "contact", "financial", "metering", "online_identifier", "other", "organisation")
+# Entity types that identify a person by a national number. D-, H- and FH-nummer are reported as
+# NO_FODSELSNUMMER; the rest are what a third-party detector for a neighbouring country would call them.
+NATIONAL_IDS = frozenset({"NO_FODSELSNUMMER", "NO_D_NUMBER", "SE_PERSONNUMMER", "DK_CPR", "FI_HETU", "US_SSN",
+                          "UK_NINO", "NATIONAL_ID"})
+WEIGHTS = {"national_id": 10, "financial": 6, "identity": 4, "contact": 3, "metering": 3, "online_identifier": 2,
+           "other": 2}
+LOG_FACTOR = 2.0
+FREE_TEXT_FACTOR = 1.5
+FREE_TEXT_MANY = 10  # hits at a free-text location that make it "many"
+LOG_SOURCES = {"journald": "the systemd journal", "cloudwatch": "CloudWatch Logs"}  # URI scheme or crawler
+LOG_FORMATS = frozenset({"log", "journal", "cloudwatch"})  # a dataset record's format, or part of one
+EXIT_MEANING = {0: "completed", 1: "completed; --fail-on-findings matched", 2: "bad usage or configuration",
+                3: "incomplete: some sources or locations could not be scanned"}
+
+
+class ReportError(ValueError):
+    """A record the model cannot use; the CLI names the file and line."""
+
+
+@dataclass
+class Finding:
+    source: str
+    location: str  # as the console shows it
+    uri: str
+    dataset_key: tuple  # (source, container, dataset): finds the dataset record's format
+    entity_type: str
+    category: str
+    personal: bool
+    confidence: float
+    hits: int
+    sampled: int
+    ratio: float
+    examples: list[str]
+    reasons: list[str]
+    review: dict | None = None
+    field: str | None = None
+    source_type: str = ""
+    in_log: str | None = None  # why it counts as a log, or None
+    free_text: bool = False
+
+    @property
+    def state(self) -> str | None:
+        return (self.review or {}).get("state")
+
+    @property
+    def suppressed(self) -> bool:
+        return self.state == "suppressed"
+
+
+@dataclass
+class Problem:
+    source: str
+    location: str
+    kind: str  # error | skipped | field skipped
+    reason: str
+
+
+@dataclass
+class Change:
+    kind: str
+    source: str
+    location: str
+    entity_type: str | None
+    category: str
+    detail: str
+    review: dict | None
+    since: str | None  # the scan compared with; None: the dataset was never read before
+
+    @property
+    def first(self) -> bool:
+        return self.since is None
+
+
+@dataclass
+class Risk:
+    source: str
+    location: str
+    score: float
+    reasons: list[str]
+    entity_types: list[str]
+    review: dict | None
+
+
+@dataclass
+class Model:
+    origin: str  # what the report was made from
+    inventory: str | None = None  # its URI, password masked, when the scan kept one
+    scans: list[dict] = field(default_factory=list)  # scan_id, started_at, finished_at, tool_version, exit_code, status
+    sources: list[dict] = field(default_factory=list)  # name, type, uri (masked)
+    coverage: dict = field(default_factory=dict)  # scanned, skipped, failed, sources_total, sources_failed
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    changes: list[Change] | None = None  # None: no inventory, so not known
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def live(self) -> list[Finding]:
+        """Findings that count: everything not suppressed as a reviewed false positive."""
+        return [f for f in self.findings if not f.suppressed]
+
+
+def place(loc: dict) -> str:
+    """scanner.console.place, without importing the console (it loads the detection engine)."""
+    fld = loc.get("field")
+    uri = loc.get("uri") or ""
+    if uri.startswith("file://"):
+        return loc["dataset"] + (f"#{fld}" if fld else "")
+    if uri.startswith("s3://"):
+        return f"{loc['container']}/{loc['dataset']}" + (f"#{fld}" if fld else "")
+    return ".".join(p for p in (loc.get("container"), loc.get("dataset"), fld) if p)
+
+
+def _log_reason(f: Finding, fmt: str | None) -> str | None:
+    scheme = f.uri.split("://", 1)[0] if "://" in f.uri else ""
+    for kind in (scheme, f.source_type):
+        if kind in LOG_SOURCES:
+            return LOG_SOURCES[kind]
+    if LOG_FORMATS & set(re.split(r"[^a-z0-9_]+", (fmt or "").lower())):
+        return f"a log file (format {fmt})"
+    if f.source_type in ("files", "s3") and is_log((f.dataset_key[2] or "").rstrip("*")):
+        return "a log file (by its name)"
+    return None
+
+
+def _free_text(f: Finding) -> bool:
+    if any(r.startswith("free text") for r in f.reasons):
+        return True
+    if f.field is None and f.source_type in ("files", "s3", "journald", "cloudwatch"):
+        return True  # running text (notes, logs, dumps) is reported per dataset
+    # the inventory keeps no reasons: a log's message field is running text by its name
+    return f.field is not None and f.in_log is not None and is_free_text(f.field)
+
+
+def _change_detail(c: dict) -> str:
+    if c["change"] == "confidence_changed":
+        return f"confidence {c['before']:.2f} → {c['after']:.2f}"
+    if c["change"] in ("new", "gone"):
+        e = c["after"] or c["before"]
+        return f"{e['hits']}/{e['sampled']} at {e['confidence']:.2f}"
+    return f"{', '.join(c['before']['categories']) or '-'} → {', '.join(c['after']['categories']) or '-'}"
+
+
+def change_of(c: dict) -> Change:
+    return Change(c["change"], c["source"]["name"], place(c["location"]), c.get("entity_type"), c["category"],
+                  _change_detail(c), c.get("review"), c.get("since_scan_id"))
+
+
+def _ratio(r: dict) -> float:
+    if r.get("ratio") is not None:
+        return float(r["ratio"])
+    return r["hits"] / r["sampled"] if r.get("sampled") else 0.0
+
+
+class Builder:
+    """Takes records one at a time, so the HTML writer keeps the model, not the records, and the
+    CLI can name the line a bad record is on (every field is read in `add`)."""
+
+    def __init__(self, origin: str = "JSONL report"):
+        self.model = Model(origin)
+        self._formats: dict[tuple, str] = {}
+        self._sources: dict[str, dict] = {}
+        self._summaries: list[dict] = []
+        self._changes: list[Change] = []
+        self._counts = Counter()
+        self._failed_sources: set[str] = set()
+
+    def add(self, r: dict) -> None:
+        if not isinstance(r, dict) or not isinstance(r.get("record"), str):
+            raise ReportError("not a kartlegg report record (no 'record' field)")
+        try:
+            getattr(self, f"_{r['record']}", lambda _: None)(r)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ReportError(f"a {r['record']} record the report cannot use: {what}") from None
+
+    def _scan(self, r: dict) -> None:
+        self.model.scans.append({"scan_id": r["scan_id"], "started_at": r.get("started_at"), "finished_at": None,
+                                 "tool_version": (r.get("tool") or {}).get("version"), "exit_code": None,
+                                 "status": None})
+        for s in r.get("sources") or []:
+            self._sources.setdefault(s["name"], {"name": s["name"], "type": s.get("type"), "uri": s.get("uri")})
+        if r.get("inventory"):
+            self.model.inventory = r["inventory"].get("uri")
+
+    def _source(self, r: dict) -> dict:
+        s = r["source"]
+        self._sources.setdefault(s["name"], {"name": s["name"], "type": s.get("type"), "uri": s.get("uri")})
+        return s
+
+    def _dataset(self, r: dict) -> None:
+        s, loc = self._source(r), r["location"]
+        self._counts["scanned"] += 1
+        if r.get("format"):
+            self._formats[(s["name"], loc.get("container"), loc["dataset"])] = r["format"]
+
+    def _finding(self, r: dict) -> None:
+        s, loc = self._source(r), r["location"]
+        self.model.findings.append(Finding(
+            source=s["name"], location=place(loc), uri=loc["uri"], dataset_key=(s["name"], loc.get("container"),
+                                                                               loc["dataset"]),
+            entity_type=r["entity_type"], category=r["category"], personal=bool(r["personal"]),
+            confidence=float(r["confidence"]), hits=int(r["hits"]), sampled=int(r["sampled"]), ratio=_ratio(r),
+            examples=[str(x) for x in r.get("examples") or []], reasons=[str(x) for x in r.get("reasons") or []],
+            review=r.get("review"), field=loc.get("field"), source_type=s.get("type") or ""))
+
+    def _problem(self, r: dict, reason: str) -> None:
+        s, loc = self._source(r), r.get("location")
+        if loc is None:
+            where, kind = "(whole source)", r["record"]
+        else:
+            where = place(loc)
+            kind = "field skipped" if r["record"] == "skipped" and loc.get("field") else r["record"]
+        self.model.problems.append(Problem(s["name"], where, kind, reason))
+
+    def _skipped(self, r: dict) -> None:
+        self._problem(r, r["reason"])
+        if r["location"] and not r["location"].get("field"):
+            self._counts["skipped"] += 1  # as the scan's summary counts: datasets, not fields or sources
+
+    def _error(self, r: dict) -> None:
+        self._problem(r, f"{r['error']['type']}: {r['error']['message']}")
+        self._counts["failed"] += 1
+        if r["location"] is None:
+            self._failed_sources.add(r["source"]["name"])
+
+    def _unchanged(self, r: dict) -> None:
+        self._source(r)
+        self._counts["unchanged"] += 1
+
+    def _change(self, r: dict) -> None:
+        self._source(r)
+        self._changes.append(change_of(r))
+
+    def _summary(self, r: dict) -> None:
+        self._summaries.append(r)
+        for scan in self.model.scans:
+            if scan["scan_id"] == r["scan_id"]:
+                scan.update(finished_at=r.get("finished_at"), exit_code=r.get("exit_code"),
+                            status=EXIT_MEANING.get(r.get("exit_code"), "unknown"))
+
+    def build(self) -> Model:
+        m = self.model
+        m.sources = sorted(self._sources.values(), key=lambda s: s["name"])
+        inventory_kept = bool(self._changes) or any("changes" in s for s in self._summaries)
+        m.changes = self._changes if inventory_kept else None
+        for f in m.findings:
+            f.in_log = _log_reason(f, self._formats.get(f.dataset_key))
+            f.free_text = _free_text(f)
+        m.coverage = {**{k: self._counts[k] for k in ("scanned", "skipped", "failed", "unchanged")},
+                      "sources_total": len(m.sources), "sources_failed": len(self._failed_sources)}
+        if self._counts["unchanged"]:
+            m.notes.append(f"{self._counts['unchanged']} dataset(s) were unchanged since their last read "
+                           "(an incremental scan) and not read again: what they hold is in the inventory "
+                           "(kartlegg report --inventory …), not in this report.")
+        if self._summaries:
+            told = Counter()
+            for s in self._summaries:
+                for k in ("scanned", "skipped", "failed"):
+                    told[k] += (s.get("locations") or {}).get(k, 0)
+            if any(told[k] != m.coverage[k] for k in told):
+                m.notes.append("The summary record counts other numbers of locations than the records hold: "
+                               + ", ".join(f"{k} {told[k]}" for k in ("scanned", "skipped", "failed"))
+                               + " (is the file cut or edited?)")
+            m.coverage["sources_total"] = max(m.coverage["sources_total"],
+                                              sum((s.get("sources") or {}).get("total", 0) for s in self._summaries))
+        else:
+            m.notes.append("The report has no summary record: the scan did not finish, or the file is cut. "
+                           "What follows is what the records hold.")
+        if not m.scans:
+            m.notes.append("The report has no scan header record.")
+        return m
+
+
+def from_records(records) -> Model:
+    b = Builder()
+    for r in records:
+        b.add(r)
+    return b.build()
+
+
+def from_inventory(store, scan_id: str | None = None) -> Model:
+    """The inventory's current state (findings present now, from whichever scan saw them last),
+    with the coverage and changes of `scan_id` (a full id or unique prefix; default: the latest
+    completed or incomplete scan)."""
+    import sqlalchemy as sa
+
+    from scanner.inventory import views
+    from scanner.inventory.changes import changes, latest_scan, resolve_scan
+    from scanner.inventory.models import ERROR, SKIPPED, Coverage, Scan, Source
+
+    scan_id = resolve_scan(store, scan_id) if scan_id else latest_scan(store)
+    if scan_id is None:
+        raise LookupError("the inventory holds no finished scan")
+    m = Model("the inventory", inventory=store.masked_url)
+    scans = {s["scan_id"]: s for s in views.scans(store)}
+    rows = views.findings(store)
+    shown = [scan_id] + sorted({r["last_scan_id"] for r in rows if r["last_scan_id"]} - {scan_id},
+                               key=lambda i: scans.get(i, {}).get("started_at") or "", reverse=True)
+    for sid in shown:
+        s = scans.get(sid, {"scan_id": sid})
+        m.scans.append({"scan_id": sid, "started_at": s.get("started_at"), "finished_at": s.get("finished_at"),
+                        "tool_version": s.get("tool_version"), "exit_code": s.get("exit_code"),
+                        "status": s.get("status")})
+    types = {}
+    for s in views.sources(store):
+        types[s["source"]] = s["type"] or ""
+        m.sources.append({"name": s["source"], "type": s["type"], "uri": s["uri"]})
+    for r in rows:
+        f = Finding(source=r["source"], location=r["location"], uri=r["uri"],
+                    dataset_key=(r["source"], r["container"], r["dataset"]), entity_type=r["entity_type"],
+                    category=r["category"], personal=bool(r["personal"]), confidence=float(r["confidence"]),
+                    hits=r["hits"], sampled=r["sampled"], ratio=_ratio(r), examples=list(r["examples"] or []),
+                    reasons=[], review=r["review"], field=r["field"], source_type=types.get(r["source"], ""))
+        f.in_log = _log_reason(f, None)
+        f.free_text = _free_text(f)
+        m.findings.append(f)
+    chosen = scans.get(scan_id, {})
+    counts = {}
+    with store.session() as s:
+        q = (sa.select(Coverage, Source.name).join(Source, Coverage.source_id == Source.id)
+             .where(Coverage.scan_id == scan_id, Coverage.outcome.in_((ERROR, SKIPPED))))
+        for c, name in s.execute(q.order_by(Source.name, Coverage.uri)).all():
+            if c.dataset is None:
+                where, kind = "(whole source)", "error"
+            else:
+                where = views.shown(c.container, c.dataset, c.field, c.uri)
+                kind = "field skipped" if c.field else c.outcome
+            m.problems.append(Problem(name, where, kind, "the inventory keeps no reason: see the scan's JSONL report"))
+        scan = s.get(Scan, scan_id)
+        counts = (scan.counts or {}) if scan is not None else {}
+    loc = counts.get("locations") or {}
+    src = counts.get("sources") or {}
+    m.coverage = {"scanned": loc.get("scanned", 0), "skipped": loc.get("skipped", 0), "failed": loc.get("failed", 0),
+                  "unchanged": loc.get("unchanged", 0),
+                  "sources_total": src.get("total", len(chosen.get("sources") or [])),
+                  "sources_failed": src.get("failed", 0)}
+    m.changes = [change_of(c) for c in changes(store, scan_id)]
+    m.notes.append(f"Findings: what the inventory holds now (present, from the scan that saw each last). "
+                   f"Coverage and changes: scan {scan_id}.")
+    return m
+
+
+# -- what the renderer shows, derived from the model -----------------------------------------------
+
+def ordered_categories(cats) -> list[str]:
+    known = [c for c in CATEGORIES if c in cats]
+    return known + sorted(set(cats) - set(known))
+
+
+def by_category(m: Model) -> list[dict]:
+    """Per category: findings (all, as the scan's summary counts them), suppressed, locations and
+    sources holding live findings, and whether it is personal data."""
+    rows = []
+    for cat in ordered_categories({f.category for f in m.findings}):
+        fs = [f for f in m.findings if f.category == cat]
+        live = [f for f in fs if not f.suppressed]
+        rows.append({"category": cat, "findings": len(fs), "suppressed": len(fs) - len(live),
+                     "locations": len({(f.source, f.uri) for f in live}), "sources": len({f.source for f in live}),
+                     "personal": any(f.personal for f in fs)})
+    return rows
+
+
+def by_source(m: Model) -> list[dict]:
+    problems = defaultdict(Counter)
+    for p in m.problems:
+        problems[p.source][p.kind] += 1
+    rows = []
+    for s in m.sources:
+        fs = [f for f in m.findings if f.source == s["name"]]
+        live = [f for f in fs if not f.suppressed]
+        rows.append({**s, "findings": len(fs), "suppressed": len(fs) - len(live),
+                     "locations": len({f.uri for f in live if f.personal}),
+                     "categories": ordered_categories({f.category for f in live}),
+                     "errors": problems[s["name"]]["error"], "skipped": problems[s["name"]]["skipped"]})
+    return rows
+
+
+def heat(m: Model) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
+    """(sources, categories, (source, category) → locations with live findings of it)."""
+    cells: dict[tuple[str, str], set] = defaultdict(set)
+    for f in m.live:
+        cells[(f.source, f.category)].add(f.uri)
+    sources = [s["name"] for s in m.sources if any(k[0] == s["name"] for k in cells)]
+    cats = ordered_categories({k[1] for k in cells})
+    return sources, cats, {k: len(v) for k, v in cells.items()}
+
+
+def _weight(f: Finding) -> tuple[int, str]:
+    if f.entity_type in NATIONAL_IDS:
+        return WEIGHTS["national_id"], f"national ID ({f.entity_type})"
+    cat = f.category if f.category in WEIGHTS else "other"
+    return WEIGHTS[cat], f"{f.category} ({f.entity_type})"
+
+
+def _evidence(f: Finding) -> float:
+    return f.confidence * (0.5 + 0.5 * min(max(f.ratio, 0.0), 1.0))
+
+
+def risk(m: Model, limit: int | None = 20) -> list[Risk]:
+    """Locations ranked by a risk score (personal, not suppressed findings only):
+    (weight of the most sensitive entity type × its evidence + 1 per other entity type)
+    × 2 in a log × 1.5 in free text with ≥ 10 hits. Weights: national ID 10, financial 6,
+    identity 4, contact and metering 3, online identifiers and other 2. Evidence: confidence
+    × (0.5 + 0.5 × hit ratio)."""
+    at: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in m.live:
+        if f.personal:
+            at[(f.source, f.uri)].append(f)
+    out = []
+    for (source, _), fs in at.items():
+        top = max(fs, key=lambda f: (_weight(f)[0], _evidence(f)))
+        weight, label = _weight(top)
+        ev = _evidence(top)
+        score = weight * ev
+        reasons = [f"{label}: weight {weight}",
+                   f"×{ev:.2f} evidence (confidence {top.confidence:.2f}, hit ratio {top.ratio:.0%})"]
+        others = sorted({f.entity_type for f in fs} - {top.entity_type})
+        if others:
+            score += len(others)
+            reasons.append(f"+{len(others)}: also {', '.join(others)}")
+        log = next((f.in_log for f in fs if f.in_log), None)
+        if log:
+            score *= LOG_FACTOR
+            reasons.append(f"×{LOG_FACTOR:g}: in {log}")
+        hits = sum(f.hits for f in fs if f.free_text)
+        if hits >= FREE_TEXT_MANY:
+            score *= FREE_TEXT_FACTOR
+            reasons.append(f"×{FREE_TEXT_FACTOR:g}: free text with {hits} hits")
+        reviewed = next((f.review for f in fs if f.state == "reopened"), None) or \
+            next((f.review for f in fs if f.review), None)
+        out.append(Risk(source, top.location, round(score, 1), reasons, sorted({f.entity_type for f in fs}), reviewed))
+    out.sort(key=lambda r: (-r.score, r.source, r.location))
+    return out if limit is None else out[:limit]
