@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
-import re
+import logging
 import sys
+from contextlib import nullcontext
 
 import click
+from click.core import ParameterSource
 
 from scanner import __version__
 from scanner.inventory.cli import inventory, open_store
+from scanner.report_cli import report
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_BUSY = 4  # another run of the same configuration holds the lock
+LOG_FORMATS = ("text", "json")
+
+log = logging.getLogger("scanner.cli")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,64 +135,39 @@ def detectors(as_json):
         )
 
 
-def _sample_sizes(values: tuple[str, ...]) -> tuple[int, dict[str, int]]:
-    default, per_source = 1000, {}
-    for value in values:
-        name, _, number = value.rpartition("=")
-        if not number.isdigit() or int(number) < 1:
-            raise click.BadParameter(f"{value!r}: expected N or SOURCE=N with N >= 1", param_hint="--sample-size")
-        if name:
-            per_source[name] = int(number)
-        else:
-            default = int(number)
-    return default, per_source
-
-
-_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
-          "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
-
-
 class ByteSize(click.ParamType):
     """64K, 1M, 10MiB, 2G or a plain number of bytes (binary units)."""
 
     name = "size"
 
     def convert(self, value, param, ctx):
-        if isinstance(value, int):
-            return value
-        text = str(value).strip().lower().replace(" ", "")
-        number = text.rstrip("kmgib")
-        unit = text[len(number):]
+        from scanner.settings import parse_size
+
         try:
-            size = int(float(number) * _UNITS[unit])
-        except (ValueError, KeyError):
-            self.fail(f"{value!r} is not a size (examples: 65536, 64K, 1M, 2GiB)", param, ctx)
-        if size < 1024:
-            self.fail(f"{value!r}: at least 1K", param, ctx)
-        return size
+            return parse_size(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
-_NAMED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.@-]*)=([A-Za-z][A-Za-z0-9+.-]*://.*)$", re.S)
-
-
-def _named(url: str) -> tuple[str, str]:
-    """NAME=URL names a source (a URL with a scheme: file:///srv/b, sqlite:////srv/b/kunder.db);
-    anything else is a URL or path, named by default."""
-    found = _NAMED.match(url)
-    return (found.group(1), found.group(2)) if found else ("", url)
-
-
-AWS_CRAWLERS = ("s3", "cloudwatch")  # sources that take --profile, --region and --endpoint-url
-
-
-def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
+def log_options(fn):
+    fn = click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None,
+                      help="Log lines on stderr as text (key=value) or JSON [default: text, or the config's].")(fn)
+    fn = click.option("-q", "--quiet", count=True, help="Less: only errors in the log, no progress or summary.")(fn)
+    fn = click.option("-v", "--verbose", count=True, help="More log lines: -v each source, -vv each dataset.")(fn)
+    return fn
 
 
 @cli.command()
-@click.argument("urls", nargs=-1, required=True, metavar="URL...")
-@click.option("-o", "--output", default="report.jsonl", show_default=True, help="Report file; - for stdout.")
+@click.argument("urls", nargs=-1, metavar="[URL...]")
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              envvar="KARTLEGG_CONFIG",
+              help="A scan configuration (YAML; `kartlegg init` writes an example) [env KARTLEGG_CONFIG].")
+@click.option("--validate", is_flag=True,
+              help="Check the configuration and show what would be scanned, without connecting to anything.")
+@click.option("-o", "--output", default="report.jsonl", show_default=True,
+              help="Report file; - for stdout; {date}, {datetime} and {config} are filled in.")
 @click.option("--format", "report_format", default="jsonl", show_default=True, help="Report writer plugin.")
+@click.option("--html", default=None, metavar="PATH", help="Also write the report as one self-contained HTML file.")
 @click.option("--include", multiple=True, metavar="GLOB",
               help="Only schema.table[.column], bucket/key or relative path matching (repeatable).")
 @click.option("--exclude", multiple=True, metavar="GLOB",
@@ -204,6 +186,8 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
               help="Cap on what one Parquet/XLSX/zip object may cost, fetched or decompressed.")
 @click.option("--full", is_flag=True,
               help="Read every file, object and log line instead of a sample (audits; slow on large estates).")
+@click.option("--incremental", is_flag=True,
+              help="Pass over datasets the source says are unchanged since the inventory's last read of them.")
 @click.option("--profile", "aws_profile", default=None,
               help="AWS profile for s3:// and cloudwatch:// sources (default: the standard chain).")
 @click.option("--region", "aws_region", default=None, help="AWS region for s3:// and cloudwatch:// sources.")
@@ -220,9 +204,11 @@ def _csv(values: tuple[str, ...]) -> tuple[str, ...]:
 @click.option("--no-inventory", is_flag=True, help="Write the report only; keep no inventory.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
-def scan(urls, output, report_format, include, exclude, sample_sizes, views, max_connections, objects_per_dataset,
-         object_bytes, max_object_bytes, full, aws_profile, aws_region, endpoint_url, statement_timeout,
-         value_cap, min_confidence, detector, inventory_url, no_inventory, fail_on):
+@click.option("--lock-wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
+              help="Wait this long for a running scan of the same configuration before giving up (exit 4).")
+@log_options
+@click.pass_context
+def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params):
     """Scan databases, object stores and files for personal data.
 
     \b
@@ -242,67 +228,132 @@ def scan(urls, output, report_format, include, exclude, sample_sizes, views, max
     between scans; the report then also lists what changed since the previous scan, and
     findings reviewed as false positives stay suppressed (see `kartlegg inventory`).
     \b
+    Scheduled scans: --config FILE holds the sources (credentials from the environment or
+    files), settings, declared metadata, outputs, inventory, lock and logging; options given
+    here win over the file. Two runs of one configuration never overlap.
+    \b
     Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
-    2 bad usage or configuration; 3 some sources or locations could not be scanned.
+    2 bad usage or configuration; 3 some sources or locations could not be scanned;
+    4 another run of the same configuration is in progress.
     """
+    from scanner import config as configuration
+    from scanner import logs
+    from scanner.scan_setup import SetupError, plan
+
+    config = None
+    if config_path:
+        try:
+            config = configuration.load(config_path)
+        except configuration.ConfigError as exc:
+            raise ConfigProblem(exc.problems) from None
+    level = logs.level_for(verbose, quiet, (config.logging.get("level") if config else None))
+    logs.setup(level, log_format or (config.logging.get("format") if config else None) or "text")
+    given = {name for name in params
+             if ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE, ParameterSource.ENVIRONMENT)}
+    try:
+        run = plan({**params, "urls": urls}, given, config)
+    except SetupError as exc:
+        raise click.UsageError(str(exc)) from None
+    logs.add_secrets(*run.secrets)
+    _check_detectors(run.settings.detectors)
+    if validate:
+        _print_plan(run, config)
+        return
+    from scanner.lock import Busy, run_lock
+
+    try:
+        with run_lock(run.lock_key, run.lock_what, run.lock_directory, run.lock_wait):
+            sys.exit(_run_scan(run, quiet > 0))
+    except Busy as exc:
+        logs.event(log, logging.ERROR, "scan.locked", message=str(exc))
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except PermissionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+class ConfigProblem(click.UsageError):
+    def __init__(self, problems: list[str]):
+        super().__init__("invalid configuration:\n  " + "\n  ".join(problems))
+
+    def show(self, file=None):  # the problems are the message; no usage line above them
+        click.echo(f"Error: {self.format_message()}", err=True, file=file)
+
+
+def _check_detectors(names) -> None:
+    from detectors import registry
+
+    unknown = [n for n in names if n not in registry.available()]
+    if unknown:
+        raise click.UsageError(f"unknown detector {', '.join(unknown)} (see `kartlegg detectors`)")
+
+
+def _print_plan(run, config) -> None:
+    from scanner.lock import lock_path
+    from scanner.pipeline import described_source
+    from scanner.inventory.store import masked
+
+    click.echo(f"Configuration {config.path if config else '(command line)'} is valid.")
+    for s in run.sources:
+        d = described_source(s)
+        own = ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in (d.get("settings") or {}).items())
+        click.echo(f"  source {s.name:<24} {s.crawler:<10} {s.masked_url}" + (f"  [{own}]" if own else "")
+                   + ("  (declared)" if s.name in run.declared else ""))
+    inventory = "none" if run.inventory is None else (
+        masked(run.inventory) if "://" in run.inventory else run.inventory)
+    click.echo(f"  report    {run.output} ({run.report_format})" + (f", HTML {run.html}" if run.html else ""))
+    click.echo(f"  inventory {inventory}" + (", incremental" if run.settings.incremental else ""))
+    click.echo(f"  lock      {lock_path(run.lock_key, run.lock_directory)}")
+
+
+def _run_scan(run, quiet: bool) -> int:
+    """The scan itself, under the run's lock; returns the exit code."""
     from rich.console import Console
 
-    from scanner import pipeline, plugins
+    from scanner import logs, pipeline, plugins
     from scanner.console import print_summary, progress_for
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source
+    from scanner.pipeline import Progress as NoProgress
+    from scanner.scan_setup import output_path
 
-    sample_size, per_source = _sample_sizes(sample_sizes)
-    settings = ScanSettings(
-        sample_size=sample_size, include=_csv(include), exclude=_csv(exclude), views=views,
-        max_connections=max_connections, statement_timeout=statement_timeout, value_cap=value_cap,
-        min_confidence=min_confidence, detectors=_csv(detector), objects_per_dataset=objects_per_dataset,
-        object_bytes=object_bytes, max_object_bytes=max(max_object_bytes, object_bytes), full=full,
-    )
-    aws = {k: v for k, v in (("profile", aws_profile), ("region", aws_region), ("endpoint_url", endpoint_url)) if v}
     try:
-        writer_cls = plugins.load(report_format, plugins.REPORTS)
-        sources = [Source(u, name, crawler=plugins.crawler_for(u)[0]) for name, u in map(_named, urls)]
-        sources = [
-            Source(s.url, s.name, s.crawler, {
-                **({"sample_size": per_source[s.name]} if s.name in per_source else {}),
-                **(aws if s.crawler in AWS_CRAWLERS else {}),
-            })
-            for s in sources
-        ]
-        unknown = set(per_source) - {s.name for s in sources}
-        if unknown:
-            raise click.BadParameter(f"no source named {', '.join(sorted(unknown))}", param_hint="--sample-size")
+        writer_classes = [plugins.load(run.report_format, plugins.REPORTS)]
+        if run.html:
+            writer_classes.append(plugins.load("html", plugins.REPORTS))
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
-    names = [s.name for s in sources]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise click.UsageError(f"two sources named {', '.join(map(repr, twice))}: name them, NAME=URL")
-    engine = _engine(settings.detectors, None)
-    store = None if no_inventory else open_store(inventory_url)
-    if store is not None:
-        clash = store.conflicts([s.describe() for s in sources])
-        if clash:
-            store.dispose()
-            raise click.UsageError("; ".join(clash) + ". Name this source (NAME=URL, e.g. "
-                                   "kunder-b=sqlite:////srv/b/kunder.db) or use another --inventory.")
-    console = Console(stderr=True)
+    engine = _engine(run.settings.detectors, None)
+    store = None if run.inventory is None else open_store(run.inventory)
     try:
-        writer = writer_cls(output)
-    except OSError as exc:
-        raise click.UsageError(f"cannot write the report to {output}: {exc.strerror}") from None
-    try:
-        outcome = pipeline.scan(
-            sources, settings, [writer], engine=engine, progress=progress_for(console),
-            fail_on=set(_csv((fail_on,))) if fail_on else set(), inventory=store,
-        )
+        if store is not None:
+            logs.add_secrets(*store.secrets)
+            clash = store.conflicts([s.describe() for s in run.sources])
+            if clash:
+                raise click.UsageError("; ".join(clash) + ". Name this source (NAME=URL, e.g. "
+                                       "kunder-b=sqlite:////srv/b/kunder.db) or use another --inventory.")
+            for name, metadata in sorted(run.declared.items()):
+                store.declare(name, **metadata)
+        with (store.run_lock(run.lock_key, run.lock_what, run.lock_wait) if store is not None else nullcontext()):
+            writers = []
+            try:
+                for cls, target in zip(writer_classes, (run.output, run.html)):
+                    try:
+                        writers.append(cls(output_path(target)))
+                    except OSError as exc:
+                        raise click.UsageError(f"cannot write the report to {target}: {exc.strerror}") from None
+                console = Console(stderr=True)
+                outcome = pipeline.scan(
+                    run.sources, run.settings, writers, engine=engine,
+                    progress=NoProgress() if quiet else progress_for(console), fail_on=run.fail_on, inventory=store,
+                )
+            finally:
+                for w in writers:
+                    w.close()
     finally:
-        writer.close()
         if store is not None:
             store.dispose()
-    print_summary(console if output == "-" else Console(), outcome, output)
-    sys.exit(outcome.exit_code)
+    if not quiet:
+        print_summary(console if run.output == "-" else Console(), outcome, run.output)
+    return outcome.exit_code
 
 
 @cli.command("plugins")
@@ -324,7 +375,34 @@ def list_plugins(as_json):
         click.echo(f"{r['kind']:<9} {r['name']:<24} {r['target']:<60} {r['distribution']}")
 
 
+@cli.command()
+@click.argument("path", default="kartlegg.yaml", metavar="[PATH]")
+@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+def init(path, force):
+    """Write a commented example scan configuration to PATH (default kartlegg.yaml; - for stdout).
+
+    Edit it, check it with `kartlegg scan --config PATH --validate`, then run
+    `kartlegg scan --config PATH` (by hand, from cron, a systemd timer or a Kubernetes CronJob).
+    """
+    from pathlib import Path
+
+    from scanner.config import example
+
+    if path == "-":
+        click.echo(example(), nl=False)
+        return
+    target = Path(path)
+    if target.exists() and not force:
+        raise click.UsageError(f"{path} exists; --force overwrites it")
+    try:
+        target.write_text(example(), encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot write {path}: {exc.strerror}") from None
+    click.echo(f"Wrote {path}. Check it: kartlegg scan --config {path} --validate", err=True)
+
+
 cli.add_command(inventory)
+cli.add_command(report)
 
 
 def main() -> None:

@@ -85,6 +85,8 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
         f"{s['findings']} finding(s) in {loc['scanned']} location(s) scanned; "
         f"{loc['skipped']} skipped, {loc['failed']} failed; "
         f"{s['sources']['failed']}/{s['sources']['total']} source(s) could not be scanned."
+        + (f" {loc['unchanged']} unchanged since their last read, not read again (--incremental)."
+           if loc.get("unchanged") else "")
         + (f" {s['suppressed']} suppressed as reviewed false positives." if s.get("suppressed") else "")
         + (f" Report: {report_target}" if report_target and report_target != "-" else "")
     )

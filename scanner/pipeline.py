@@ -6,6 +6,7 @@ the settings, so it can run wherever the unit was sampled.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections import Counter, deque
@@ -20,7 +21,9 @@ from detectors.evidence import Fingerprinter
 from reports import records
 from scanner import __version__
 from scanner.crawlers.base import DatasetSample, Failed, Skip, Skipped, WorkUnit
+from scanner.incremental import dataset_version, read_key, settle
 from scanner.inventory import suppressed
+from scanner.logs import event
 from scanner.plugins import crawler_for
 from scanner.names import masked_names
 from scanner.redact import describe_error
@@ -31,6 +34,8 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -217,6 +222,49 @@ def fails_on(record: dict, fail_on: set[str]) -> bool:
     return record["category"] in fail_on or record["entity_type"] in fail_on
 
 
+def described_source(source: Source) -> dict:
+    """A source in the report header: with its own settings, where a configuration gave some."""
+    own = {k: v for k, v in source.options.items() if k in ("sample_size", "settings")}
+    if "settings" in own:
+        own = {**{k: v for k, v in own.items() if k != "settings"},
+               **{k: list(v) if isinstance(v, tuple) else v for k, v in own["settings"].items()}}
+    return {**source.describe(), **({"settings": own} if own else {})}
+
+
+def _unchanged(unit: WorkUnit, version: str | None, known: dict, source: Source, src: dict, scan_id: str,
+               emit, progress) -> bool:
+    """--incremental: a unit whose version is the one recorded at its last whole read is passed
+    over, and the report says so."""
+    loc = unit.location.to_dict(source)
+    last = known.get(loc["uri"])
+    if version is None or last is None or last["version"] != version:
+        return False
+    emit(records.unchanged(scan_id, src, loc, {"scan_id": last["scan_id"], "at": last["at"]}, last["entity_types"]))
+    progress.unit_done(unit)
+    return True
+
+
+def _log_record(record: dict) -> None:
+    kind, loc = record["record"], record.get("location")
+    where = {"source": record["source"]["name"], "location": loc["uri"] if loc else None} if "source" in record else {}
+    if kind == "error":
+        event(log, logging.WARNING, "location.failed" if loc else "source.failed", **where,
+              error=record["error"]["type"], message=record["error"]["message"])
+    elif kind == "skipped":
+        event(log, logging.DEBUG, "location.skipped", **where, reason=record["reason"])
+    elif kind == "unchanged":
+        event(log, logging.DEBUG, "dataset.unchanged", **where, last_read=record["last_read"]["scan_id"])
+    elif kind == "dataset":
+        event(log, logging.DEBUG, "dataset.read", **where, rows=record["rows_sampled"], fields=record["fields"],
+              ms=record.get("duration_ms"))
+
+
+def _source_done(source: Source, per_source: Counter, t0: float) -> None:
+    n = {kind: per_source[(source.name, kind)] for kind in ("dataset", "unchanged", "skipped", "error", "finding")}
+    event(log, logging.INFO, "source.finished", source=source.name, scanned=n["dataset"], unchanged=n["unchanged"],
+          skipped=n["skipped"], failed=n["error"], findings=n["finding"], seconds=round(time.monotonic() - t0, 3))
+
+
 def scan(
     sources: Iterable[Source],
     settings: ScanSettings,
@@ -240,6 +288,7 @@ def scan(
     not_scanned: list[dict] = []
     failed_sources: list[str] = []
     matched_fail = False
+    per_source = Counter()  # (source name, record kind)
     run = None
     if inventory is not None:
         from scanner.inventory.run import InventoryRun
@@ -270,6 +319,10 @@ def scan(
         elif kind == "error":
             counts["failed"] += 1
             not_scanned.append(record)
+        elif kind == "unchanged":
+            counts["unchanged"] += 1
+        per_source[(record["source"]["name"] if "source" in record else None, kind)] += 1
+        _log_record(record)
 
     def emit_all(batch: list[dict]) -> None:
         if run is not None:
@@ -286,9 +339,12 @@ def scan(
             continue
         resolved.append((Source(source.url, source.name, name, source.options), cls, None))
 
+    detectors = engine.describe()
     emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
-                        [s.describe() for s, _, _ in resolved], settings.to_dict(), engine.describe(),
+                        [described_source(s) for s, _, _ in resolved], settings.to_dict(), detectors,
                         inventory=run.describe() if run is not None else None))
+    event(log, logging.INFO, "scan.started", scan_id=scan_id, sources=[s.name for s in sources],
+          incremental=settings.incremental, inventory=run.describe()["uri"] if run is not None else None)
 
     try:
         for source, cls, problem in resolved:
@@ -297,7 +353,9 @@ def scan(
                 emit(records.error(scan_id, src, None, describe_error(problem, source.secrets)))
                 failed_sources.append(source.name)
                 continue
-            with cls(source, settings) as crawler:
+            own = settings.for_source(source)
+            source_t0 = time.monotonic()
+            with cls(source, own) as crawler:
                 try:
                     found = list(crawler.discover())
                 except Exception as exc:
@@ -305,12 +363,20 @@ def scan(
                     failed_sources.append(source.name)
                     continue
                 units = [u for u in found if isinstance(u, WorkUnit)]
+                key = read_key(own, source, detectors)
+                versions = {id(u): dataset_version(u.version, key) for u in units}
+                known = run.versions(source.name) if run is not None and own.incremental else {}
+                event(log, logging.INFO, "source.started", source=source.name, type=source.crawler,
+                      uri=source.masked_url, datasets=len(units), known=len(known))
                 for skip in (u for u in found if isinstance(u, Skip)):
                     emit(records.skipped(scan_id, src, skip.location.to_dict(source), skip.reason))
                 for failed in (u for u in found if isinstance(u, Failed)):
                     emit(records.error(scan_id, src, failed.location.to_dict(source),
                                        describe_error(failed.error, source.secrets)))
                 progress.source_started(source, len(units))
+                if known:
+                    units = [u for u in units if not _unchanged(u, versions[id(u)], known, source, src, scan_id,
+                                                                 emit, progress)]
 
                 def sample(unit: WorkUnit):
                     t = time.monotonic()
@@ -319,10 +385,13 @@ def scan(
                     except Exception as exc:
                         return unit, None, exc, int((time.monotonic() - t) * 1000)
 
-                if settings.full:
+                if own.full:
                     for unit in units:
-                        emit_all(full_read(crawler, unit, source, engine, settings, fingerprint, scan_id))
+                        batch = full_read(crawler, unit, source, engine, own, fingerprint, scan_id)
+                        settle(batch, versions[id(unit)])
+                        emit_all(batch)
                         progress.unit_done(unit)
+                    _source_done(source, per_source, source_t0)
                     continue
 
                 # Sampling waits on the scanned system, so up to `connections` units are read at once;
@@ -336,12 +405,14 @@ def scan(
                                                describe_error(exc, source.secrets)))
                         else:
                             try:
-                                batch = examine(result, source, engine, settings, fingerprint, scan_id, ms)
+                                batch = examine(result, source, engine, own, fingerprint, scan_id, ms)
                             except Exception as exc:  # a detector bug loses one table, not the scan
                                 batch = [records.error(scan_id, src, unit.location.to_dict(source),
                                                        describe_error(exc, source.secrets))]
+                            settle(batch, versions[id(unit)])
                             emit_all(batch)
                         progress.unit_done(unit)
+                _source_done(source, per_source, source_t0)
     except BaseException:  # Ctrl-C, a writer failing: what was written stays, the scan is marked failed
         if run is not None:
             run.abort()
@@ -358,7 +429,8 @@ def scan(
         return {
             "findings": counts["findings"],
             "by_category": dict(sorted(by_category.items())),
-            "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"]},
+            "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"],
+                          **({"unchanged": counts["unchanged"]} if settings.incremental else {})},
             "sources": {"total": len(sources), "failed": len(failed_sources)},
             **({"suppressed": counts["suppressed"]} if run is not None else {}),
         }
@@ -382,4 +454,8 @@ def scan(
     code = exit_code()
     for w in writers:
         w.write(records.summary(scan_id, records.now(), time.monotonic() - t0, final, code))
+    event(log, logging.INFO if code in (EXIT_OK, EXIT_FINDINGS) else logging.WARNING, "scan.finished",
+          scan_id=scan_id, exit_code=code, findings=final["findings"], locations=final["locations"],
+          sources_failed=final["sources"]["failed"], seconds=round(time.monotonic() - t0, 3),
+          **({"changes": final["changes"]} if "changes" in final else {}))
     return Outcome(scan_id, code, final, personal_locations, not_scanned, changed)

@@ -2,7 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+          "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+def parse_size(value) -> int:
+    """64K, 1M, 10MiB, 2G or a plain number of bytes (binary units), at least 1K."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    else:
+        text = str(value).strip().lower().replace(" ", "")
+        number = text.rstrip("kmgib")
+        try:
+            size = int(float(number) * _UNITS[text[len(number):]])
+        except (ValueError, KeyError):
+            raise ValueError(f"{value!r} is not a size (examples: 65536, 64K, 1M, 2GiB)") from None
+    if size < 1024:
+        raise ValueError(f"{value!r}: at least 1K")
+    return size
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,12 @@ class ScanSettings:
     max_object_bytes: int = 256 << 20  # cap for formats that need the whole object (Parquet, XLSX, zip)
     full: bool = False  # read every file, object and line, not a sample (audits)
     batch_rows: int = 20_000  # records classified at a time in a full read
+    incremental: bool = False  # pass over datasets unchanged since they were last read (needs an inventory)
+
+    def for_source(self, source) -> ScanSettings:
+        """These settings with a source's own overrides (a configuration file's per-source keys)."""
+        overrides = source.options.get("settings") or {}
+        return replace(self, **overrides) if overrides else self
 
     def to_dict(self) -> dict:
         d = asdict(self)

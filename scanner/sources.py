@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 _PASSWORD = "***"
 
@@ -38,6 +38,20 @@ def scheme_of(url: str) -> str:
         return url.split("://", 1)[0].lower()
     found = _SCHEME.match(url)
     return found.group(1).lower() if found else "file"
+
+
+# The driver kartlegg installs for each database a URL may name without one: SQLAlchemy's own
+# defaults (psycopg 3 for postgresql://, mysqlclient for mysql://) are not installed.
+DRIVERS = {"postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2", "mysql": "mysql+pymysql",
+           "mariadb": "mariadb+pymysql", "mssql": "mssql+pyodbc", "oracle": "oracle+oracledb"}
+
+
+def with_driver(url):
+    """An SQLAlchemy URL (or URL string) with the installed driver when it names none."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url) if isinstance(url, str) else url
+    return url.set(drivername=DRIVERS[url.drivername]) if url.drivername in DRIVERS else url
 
 
 def default_name(url: str) -> str:
@@ -83,7 +97,7 @@ class Source:
             password = urlsplit(self.url).password
         except ValueError:
             return []
-        return [password] if password else []
+        return list(dict.fromkeys((password, unquote(password)))) if password else []
 
     def describe(self) -> dict:
         return {"name": self.name, "type": self.crawler, "uri": self.masked_url}

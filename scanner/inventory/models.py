@@ -20,7 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 PRESENT, GONE = "present", "gone"
 RUNNING, COMPLETED, INCOMPLETE, FAILED = "running", "completed", "incomplete", "failed"
 FALSE_POSITIVE, CONFIRMED = "false_positive", "confirmed"
-SCANNED, ERROR, SKIPPED = "scanned", "error", "skipped"  # coverage outcomes
+SCANNED, ERROR, SKIPPED, UNCHANGED = "scanned", "error", "skipped", "unchanged"  # coverage outcomes
 
 
 class Base(DeclarativeBase):
@@ -85,6 +85,9 @@ class Location(Base):
     checked_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default=PRESENT)
     row_estimate: Mapped[int | None] = mapped_column(Integer)
+    # 0003: a dataset's version when it was last read whole (see WorkUnit.version); --incremental
+    # passes over a dataset whose version is the same again. NULL: read it next time.
+    version: Mapped[str | None] = mapped_column(String(80))
 
 
 class Finding(Base):

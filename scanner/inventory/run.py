@@ -26,6 +26,16 @@ class InventoryRun:
     def describe(self) -> dict:
         return {"uri": self.store.masked_url, "revision": self.revision}
 
+    def versions(self, source: str) -> dict[str, dict]:
+        """What --incremental compares with; nothing (read everything) when the inventory fails."""
+        if self.error is not None:
+            return {}
+        try:
+            return self.store.versions(source)
+        except Exception as exc:
+            self.error = exc
+            return {}
+
     def annotate(self, records: list[dict]) -> None:
         self.book.annotate(records)
 

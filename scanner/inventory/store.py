@@ -29,11 +29,11 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
 from scanner.inventory.models import (COMPLETED, CONFIRMED, ERROR, FAILED, FALSE_POSITIVE, GONE, INCOMPLETE, PRESENT,
-                                      RUNNING, SCANNED, SKIPPED, Coverage, Finding, Location, Observation, Review,
+                                      RUNNING, SCANNED, SKIPPED, UNCHANGED, Coverage, Finding, Location, Observation, Review,
                                       Scan, Source)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-_OUTCOME_RANK = {SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
+_OUTCOME_RANK = {UNCHANGED: 1, SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
 _RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
 _PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
 
@@ -137,7 +137,9 @@ class Store:
         file and its directory are created on first use; the schema is upgraded to head."""
         if "://" not in url:
             url = f"sqlite:///{Path(url).expanduser().resolve()}"
-        u = make_url(url)
+        from scanner.sources import with_driver
+
+        u = with_driver(make_url(url))
         if u.get_backend_name() == "sqlite":
             if u.database and u.database != ":memory:" and not u.database.startswith("file:"):
                 Path(u.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -308,7 +310,55 @@ class Store:
             s.flush()
             return r.id
 
+    @contextmanager
+    def run_lock(self, key: str, what: str, wait: float = 0.0):
+        """With PostgreSQL, an advisory lock held for the run, so runs of one configuration on
+        different machines sharing this inventory do not overlap; with SQLite nothing (the run's
+        file lock covers the one machine that can reach the file)."""
+        from scanner.lock import Busy
+
+        if self.engine.dialect.name != "postgresql":
+            yield
+            return
+        k = int.from_bytes(hashlib.sha256(("run:" + key).encode()).digest()[:8], "big", signed=True)
+        with self.engine.connect() as conn:
+            deadline = time.monotonic() + wait
+            while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": k}).scalar():
+                conn.commit()
+                if time.monotonic() >= deadline:
+                    raise Busy(what + " (another machine, by the inventory's lock)", None)
+                time.sleep(1.0)
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": k})
+                conn.commit()
+
     # -- reading ----------------------------------------------------------------------------
+
+    def versions(self, source: str) -> dict[str, dict]:
+        """The source's present datasets last read whole: {dataset URI: {version, scan_id, at,
+        entity_types}}, the entity types being what is present in the dataset now."""
+        with self.session() as s:
+            rows = s.execute(sa.select(Location.uri, Location.container, Location.dataset, Location.version,
+                                       Location.last_scan_id, Location.last_seen)
+                             .join(Source, Location.source_id == Source.id)
+                             .where(Source.name == source, Location.field.is_(None), Location.status == PRESENT,
+                                    Location.version.isnot(None), Location.version != "")).all()
+            found = s.execute(sa.select(Location.container, Location.dataset, Finding.entity_type).distinct()
+                              .join(Location, Finding.location_id == Location.id)
+                              .join(Source, Location.source_id == Source.id)
+                              .where(Source.name == source, Finding.status == PRESENT)).all()
+        from scanner.inventory.views import iso
+
+        entities: dict[tuple, set] = {}
+        for f in found:
+            entities.setdefault((f.container, f.dataset), set()).add(f.entity_type)
+        return {r.uri: {"version": r.version, "scan_id": r.last_scan_id,
+                        "at": iso(r.last_seen),
+                        "entity_types": sorted(entities.get((r.container, r.dataset), ()))}
+                for r in rows}
 
     def session(self):
         from sqlalchemy.orm import Session
@@ -365,6 +415,9 @@ def statements(dialect: str) -> dict:
         "checked_at": _later(ex.checked_at, t.checked_at),
         "status": sa.case((newer, ex.status), else_=t.status),
         "row_estimate": sa.case((newer, sa.func.coalesce(ex.row_estimate, t.row_estimate)), else_=t.row_estimate),
+        # a dataset record sets the version ("" when it was not read whole: read it next time);
+        # a finding's upsert of the same row (a file's own findings) passes NULL and leaves it
+        "version": sa.case((newer, sa.func.coalesce(ex.version, t.version)), else_=t.version),
     }).returning(t.id, t.source_id, t.uri)
 
     fnd = Finding.__table__
@@ -416,7 +469,7 @@ class InventoryWriter:
         elif kind == "summary":
             self.flush()
             self._finish(record)
-        elif kind in ("finding", "dataset", "error", "skipped"):
+        elif kind in ("finding", "dataset", "error", "skipped", "unchanged"):
             self.pending.append(record)
             if len(self.pending) >= self.store.batch_size:
                 self.flush()
@@ -493,10 +546,13 @@ class InventoryWriter:
             kind, loc = r["record"], r.get("location")
             if kind == "dataset":
                 loc = {**loc, "field": None, "uri": dataset_uri(loc)}
-                locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"))
+                locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"),
+                                                                     r.get("version") or "")
                 self._cover(covered, sid, loc, SCANNED)
-            elif kind == "finding":
-                locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"))
+            elif kind == "unchanged":  # met, not read: nothing in it turns gone or changes
+                self._cover(covered, sid, loc, UNCHANGED)
+            elif kind == "finding":  # a dataset's own row, when in this batch, keeps its version
+                locations.setdefault((sid, loc["uri"]), self._location_row(sid, loc, r.get("row_estimate")))
                 found[(sid, loc["uri"], r["entity_type"])] = r
             elif kind == "error":
                 self._cover(covered, sid, loc, ERROR)
@@ -515,10 +571,10 @@ class InventoryWriter:
         if covered:
             conn.execute(st["coverage"], [covered[k] for k in sorted(covered)])
 
-    def _location_row(self, sid: int, loc: dict, row_estimate: int | None) -> dict:
+    def _location_row(self, sid: int, loc: dict, row_estimate: int | None, version: str | None = None) -> dict:
         return dict(source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
                     uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
-                    checked_at=self.seen, status=PRESENT, row_estimate=row_estimate)
+                    checked_at=self.seen, status=PRESENT, row_estimate=row_estimate, version=version)
 
     def _finding_row(self, location_id: int, r: dict) -> dict:
         return dict(location_id=location_id, entity_type=r["entity_type"], category=r["category"],
