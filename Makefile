@@ -21,18 +21,22 @@ demo: $(STAMP)
 	@rm -rf demo-out && mkdir -p demo-out/utenfor
 	$(PY) -m scanner.estate sqlite:///demo-out/kundesystem.db --rows 2000
 	$(PY) -m scanner.estate_files demo-out/filer --rows 300 --outside demo-out/utenfor
-	$(VENV)/bin/kartlegg scan sqlite:///demo-out/kundesystem.db demo-out/filer -o report.jsonl \
-	  --inventory demo-out/inventory.sqlite; rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
-	@echo "== the inventory: declared metadata, then the exports (Art. 30 view with its gaps) =="
-	$(VENV)/bin/kartlegg inventory declare --file demo/declared.toml --inventory demo-out/inventory.sqlite
+	@echo "== the scan, from demo/scan.yaml: sources, declared metadata, report, HTML report, inventory =="
+	$(VENV)/bin/kartlegg scan --config demo/scan.yaml; rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
+	@echo "== the same scan again: incremental, so only what changed is read (nothing did) =="
+	$(VENV)/bin/kartlegg scan --config demo/scan.yaml -o demo-out/again.jsonl --html demo-out/again.html -v; \
+	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
+	@echo "== the inventory: exports (Art. 30 view with its gaps) and its HTML report =="
 	$(VENV)/bin/kartlegg inventory export --format xlsx -o demo-out/inventory.xlsx --inventory demo-out/inventory.sqlite
 	$(VENV)/bin/kartlegg inventory export --format csv --view art30 -o demo-out/art30.csv --inventory demo-out/inventory.sqlite
+	$(VENV)/bin/kartlegg report --inventory demo-out/inventory.sqlite -o demo-out/inventory.html
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt
 
 test: $(STAMP)
 	tools/ensure-services
+	PY=$(PY) tools/wheelhouse
 	$(VENV)/bin/pytest -q
 
 quality: $(STAMP)
@@ -48,4 +52,4 @@ sql-bench: $(STAMP)
 bench: quality throughput sql-bench
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache .wheelhouse
