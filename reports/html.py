@@ -14,6 +14,7 @@ from html import escape
 from importlib import resources
 
 from reports import html_model as hm
+from reports import html_risk as hr
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 CHANGE_LABEL = {"new": "new", "gone": "gone", "category_added": "category added",
@@ -184,7 +185,7 @@ def _heatmap(m: hm.Model) -> str:
 
 
 def _risk(m: hm.Model) -> str:
-    ranked = hm.risk(m, limit=None)
+    ranked = hr.risk(m, limit=None)
     items = []
     for r in ranked[:RISK_SHOWN]:
         why = "".join(f"<li>{e(x)}</li>" for x in r.reasons)
@@ -196,10 +197,10 @@ def _risk(m: hm.Model) -> str:
     body = f'<ol class="risk" id="risk-list">{"".join(items)}</ol>{more}' if items else \
         "<p>No personal data outside suppressed findings.</p>"
     rule = ("Score = (weight of the most sensitive entity type × its evidence + 1 for each other entity type at "
-            f"the location) × {hm.LOG_FACTOR:g} in a log × {hm.FREE_TEXT_FACTOR:g} in free text with "
-            f"{hm.FREE_TEXT_MANY} or more hits. Weights: national ID {hm.WEIGHTS['national_id']}, financial "
-            f"{hm.WEIGHTS['financial']}, identity {hm.WEIGHTS['identity']}, contact and metering "
-            f"{hm.WEIGHTS['contact']}, online identifiers and other {hm.WEIGHTS['other']}. Evidence = confidence × "
+            f"the location) × {hr.LOG_FACTOR:g} in a log × {hr.FREE_TEXT_FACTOR:g} in free text with "
+            f"{hr.FREE_TEXT_MANY} or more hits. Weights: national ID {hr.WEIGHTS['national_id']}, financial "
+            f"{hr.WEIGHTS['financial']}, identity {hr.WEIGHTS['identity']}, contact and metering "
+            f"{hr.WEIGHTS['contact']}, online identifiers and other {hr.WEIGHTS['other']}. Evidence = confidence × "
             "(0.5 + 0.5 × hit ratio). Suppressed false positives and data that is not personal are left out.")
     return f'<section id="risk"><h2>Riskiest locations</h2><p class="lede">{e(rule)}</p>{body}</section>'
 

@@ -6,27 +6,14 @@ Only what the records hold goes in: masked examples, never fingerprints or raw v
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from scanner.crawlers.datasets import is_log
-from scanner.formats.logs import is_free_text
+from reports.html_risk import free_text_of, log_reason
 
 # The order of categories everywhere in the report: personal data first, the catch-all and what is
 # not personal data last.
 CATEGORIES = ("identity", "contact", "financial", "metering", "online_identifier", "other", "organisation")
-# Entity types that identify a person by a national number. D-, H- and FH-nummer are reported as
-# NO_FODSELSNUMMER; the rest are what a third-party detector for a neighbouring country would call them.
-NATIONAL_IDS = frozenset({"NO_FODSELSNUMMER", "NO_D_NUMBER", "SE_PERSONNUMMER", "DK_CPR", "FI_HETU", "US_SSN",
-                          "UK_NINO", "NATIONAL_ID"})
-WEIGHTS = {"national_id": 10, "financial": 6, "identity": 4, "contact": 3, "metering": 3, "online_identifier": 2,
-           "other": 2}
-LOG_FACTOR = 2.0
-FREE_TEXT_FACTOR = 1.5
-FREE_TEXT_MANY = 10  # hits at a free-text location that make it "many"
-LOG_SOURCES = {"journald": "the systemd journal", "cloudwatch": "CloudWatch Logs"}  # URI scheme or crawler
-LOG_FORMATS = frozenset({"log", "journal", "cloudwatch"})  # a dataset record's format, or part of one
 EXIT_MEANING = {0: "completed", 1: "completed; --fail-on-findings matched", 2: "bad usage or configuration",
                 3: "incomplete: some sources or locations could not be scanned"}
 
@@ -90,16 +77,6 @@ class Change:
 
 
 @dataclass
-class Risk:
-    source: str
-    location: str
-    score: float
-    reasons: list[str]
-    entity_types: list[str]
-    review: dict | None
-
-
-@dataclass
 class Model:
     origin: str  # what the report was made from
     inventory: str | None = None  # its URI, password masked, when the scan kept one
@@ -126,27 +103,6 @@ def place(loc: dict) -> str:
     if uri.startswith("s3://"):
         return f"{loc['container']}/{loc['dataset']}" + (f"#{fld}" if fld else "")
     return ".".join(p for p in (loc.get("container"), loc.get("dataset"), fld) if p)
-
-
-def _log_reason(f: Finding, fmt: str | None) -> str | None:
-    scheme = f.uri.split("://", 1)[0] if "://" in f.uri else ""
-    for kind in (scheme, f.source_type):
-        if kind in LOG_SOURCES:
-            return LOG_SOURCES[kind]
-    if LOG_FORMATS & set(re.split(r"[^a-z0-9_]+", (fmt or "").lower())):
-        return f"a log file (format {fmt})"
-    if f.source_type in ("files", "s3") and is_log((f.dataset_key[2] or "").rstrip("*")):
-        return "a log file (by its name)"
-    return None
-
-
-def _free_text(f: Finding) -> bool:
-    if any(r.startswith("free text") for r in f.reasons):
-        return True
-    if f.field is None and f.source_type in ("files", "s3", "journald", "cloudwatch"):
-        return True  # running text (notes, logs, dumps) is reported per dataset
-    # the inventory keeps no reasons: a log's message field is running text by its name
-    return f.field is not None and f.in_log is not None and is_free_text(f.field)
 
 
 def _change_detail(c: dict) -> str:
@@ -262,8 +218,8 @@ class Builder:
         inventory_kept = bool(self._changes) or any("changes" in s for s in self._summaries)
         m.changes = self._changes if inventory_kept else None
         for f in m.findings:
-            f.in_log = _log_reason(f, self._formats.get(f.dataset_key))
-            f.free_text = _free_text(f)
+            f.in_log = log_reason(f, self._formats.get(f.dataset_key))
+            f.free_text = free_text_of(f)
         m.coverage = {**{k: self._counts[k] for k in ("scanned", "skipped", "failed", "unchanged")},
                       "sources_total": len(m.sources), "sources_failed": len(self._failed_sources)}
         if self._counts["unchanged"]:
@@ -329,8 +285,8 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
                     category=r["category"], personal=bool(r["personal"]), confidence=float(r["confidence"]),
                     hits=r["hits"], sampled=r["sampled"], ratio=_ratio(r), examples=list(r["examples"] or []),
                     reasons=[], review=r["review"], field=r["field"], source_type=types.get(r["source"], ""))
-        f.in_log = _log_reason(f, None)
-        f.free_text = _free_text(f)
+        f.in_log = log_reason(f, None)
+        f.free_text = free_text_of(f)
         m.findings.append(f)
     chosen = scans.get(scan_id, {})
     counts = {}
@@ -401,51 +357,3 @@ def heat(m: Model) -> tuple[list[str], list[str], dict[tuple[str, str], int]]:
     sources = [s["name"] for s in m.sources if any(k[0] == s["name"] for k in cells)]
     cats = ordered_categories({k[1] for k in cells})
     return sources, cats, {k: len(v) for k, v in cells.items()}
-
-
-def _weight(f: Finding) -> tuple[int, str]:
-    if f.entity_type in NATIONAL_IDS:
-        return WEIGHTS["national_id"], f"national ID ({f.entity_type})"
-    cat = f.category if f.category in WEIGHTS else "other"
-    return WEIGHTS[cat], f"{f.category} ({f.entity_type})"
-
-
-def _evidence(f: Finding) -> float:
-    return f.confidence * (0.5 + 0.5 * min(max(f.ratio, 0.0), 1.0))
-
-
-def risk(m: Model, limit: int | None = 20) -> list[Risk]:
-    """Locations ranked by a risk score (personal, not suppressed findings only):
-    (weight of the most sensitive entity type × its evidence + 1 per other entity type)
-    × 2 in a log × 1.5 in free text with ≥ 10 hits. Weights: national ID 10, financial 6,
-    identity 4, contact and metering 3, online identifiers and other 2. Evidence: confidence
-    × (0.5 + 0.5 × hit ratio)."""
-    at: dict[tuple[str, str], list[Finding]] = defaultdict(list)
-    for f in m.live:
-        if f.personal:
-            at[(f.source, f.uri)].append(f)
-    out = []
-    for (source, _), fs in at.items():
-        top = max(fs, key=lambda f: (_weight(f)[0], _evidence(f)))
-        weight, label = _weight(top)
-        ev = _evidence(top)
-        score = weight * ev
-        reasons = [f"{label}: weight {weight}",
-                   f"×{ev:.2f} evidence (confidence {top.confidence:.2f}, hit ratio {top.ratio:.0%})"]
-        others = sorted({f.entity_type for f in fs} - {top.entity_type})
-        if others:
-            score += len(others)
-            reasons.append(f"+{len(others)}: also {', '.join(others)}")
-        log = next((f.in_log for f in fs if f.in_log), None)
-        if log:
-            score *= LOG_FACTOR
-            reasons.append(f"×{LOG_FACTOR:g}: in {log}")
-        hits = sum(f.hits for f in fs if f.free_text)
-        if hits >= FREE_TEXT_MANY:
-            score *= FREE_TEXT_FACTOR
-            reasons.append(f"×{FREE_TEXT_FACTOR:g}: free text with {hits} hits")
-        reviewed = next((f.review for f in fs if f.state == "reopened"), None) or \
-            next((f.review for f in fs if f.review), None)
-        out.append(Risk(source, top.location, round(score, 1), reasons, sorted({f.entity_type for f in fs}), reviewed))
-    out.sort(key=lambda r: (-r.score, r.source, r.location))
-    return out if limit is None else out[:limit]

@@ -296,7 +296,8 @@ def _print_plan(run, config) -> None:
     click.echo(f"Configuration {config.path if config else '(command line)'} is valid.")
     for s in run.sources:
         d = described_source(s)
-        own = ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}" for k, v in (d.get("settings") or {}).items())
+        own = ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
+                        for k, v in (d.get("settings") or {}).items())
         click.echo(f"  source {s.name:<24} {s.crawler:<10} {s.masked_url}" + (f"  [{own}]" if own else "")
                    + ("  (declared)" if s.name in run.declared else ""))
     inventory = "none" if run.inventory is None else (

@@ -67,7 +67,7 @@ class Config:
         return "config:" + str(self.path.resolve())
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(self.key.encode()).hexdigest()[:16]
+        return hashlib.sha256(self.key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 # -- the keys a file may hold -------------------------------------------------------------------

@@ -35,7 +35,7 @@ def read_key(settings: ScanSettings, source: Source, detectors: dict) -> str:
 def dataset_version(unit_version: str | None, key: str) -> str | None:
     if not unit_version:
         return None
-    return "sha256:" + hashlib.sha256(f"{key}\0{unit_version}".encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(f"{key}\0{unit_version}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def settle(batch: list[dict], version: str | None) -> None:

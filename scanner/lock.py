@@ -50,7 +50,7 @@ def _private_directory(path: Path) -> Path:
 
 
 def lock_path(key: str, directory: str | Path | None = None) -> Path:
-    digest = hashlib.sha256(key.encode()).hexdigest()[:24]
+    digest = hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return _private_directory(Path(directory) if directory else default_directory()) / f"{digest}.lock"
 
 

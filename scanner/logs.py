@@ -17,7 +17,6 @@ from urllib.parse import quote
 
 OURS = ("scanner", "detectors", "reports", "kartlegg")
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
-_RESERVED = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
 def event(logger: logging.Logger, level: int, name: str, **fields) -> None:
@@ -61,9 +60,18 @@ class _Formatter(logging.Formatter):
             line = json.dumps({"ts": ts, "level": record.levelname.lower(), "logger": record.name,
                                "event": message, **fields}, ensure_ascii=False, default=str)
         else:
-            pairs = " ".join(f"{k}={_text_value(v)}" for k, v in fields.items())
+            pairs = " ".join(f"{k}={_text_value(v)}" for k, v in _flat(fields))
             line = f"{ts} {record.levelname.lower():<7} {message}" + (f" {pairs}" if pairs else "")
         return self.secrets.scrub(line)
+
+
+def _flat(fields: dict, prefix: str = ""):
+    """Nested counts as dotted keys (locations.scanned=47): what a grep or a log query wants."""
+    for k, v in fields.items():
+        if isinstance(v, dict) and v:
+            yield from _flat(v, f"{prefix}{k}.")
+        else:
+            yield f"{prefix}{k}", v
 
 
 def _text_value(value) -> str:

@@ -179,7 +179,8 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         key, what = config.key, str(config.path)
     else:
         blob = "\n".join(sorted(s.url for s in built)) + f"\n{output}\n{inventory}"
-        key = (config.key + "+" if config else "urls:") + hashlib.sha256(blob.encode()).hexdigest()
+        digest = hashlib.sha256(blob.encode("utf-8", "surrogateescape")).hexdigest()
+        key = (config.key + "+" if config else "urls:") + digest
         what = "this scan (" + ", ".join(s.name for s in built) + ")"
     return Plan(
         settings=settings, sources=built, output=output, report_format=report_format, html=html,

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 
 from detectors import synthetic
 from reports import html_model as hm
+from reports import html_risk as hr
 from reports.html import HtmlWriter, render
 from scanner.report_cli import report as report_cmd
 from tests.reporting import VALIDATOR, of, report as read_report
@@ -274,7 +275,7 @@ RISK_CASES = [
 @pytest.mark.parametrize("name, higher, lower", RISK_CASES, ids=[c[0] for c in RISK_CASES])
 def test_risk_order(name, higher, lower):
     for records in (higher + lower, lower + higher):  # not the order they came in
-        ranked = hm.risk(hm.from_records([header(DB, FILES, JOURNAL), *records]))
+        ranked = hr.risk(hm.from_records([header(DB, FILES, JOURNAL), *records]))
         top = {(f["source"]["name"], hm.place(f["location"])) for f in higher if f["record"] == "finding"}
         assert len(ranked) == 2, ranked
         assert (ranked[0].source, ranked[0].location) in top and ranked[0].score > ranked[1].score, ranked
@@ -294,7 +295,7 @@ def test_risk_order(name, higher, lower):
     ([dataset(DB, "main", "kunde"), FNR, NAME, EMAIL], 10.9, None),  # +1 for PERSON; EMAIL is another field
 ])
 def test_risk_score_and_its_reasons(records, score, reasons):
-    ranked = hm.risk(hm.from_records([header(DB, FILES), *records]))
+    ranked = hr.risk(hm.from_records([header(DB, FILES), *records]))
     assert ranked[0].score == pytest.approx(score, abs=0.05)
     if reasons is not None:
         assert ranked[0].reasons == reasons
@@ -304,7 +305,7 @@ def test_suppressed_and_not_personal_findings_are_not_ranked_and_reopened_ones_a
     reopened = finding(DB, "main", "kunde", "notat", "NO_FODSELSNUMMER", "identity", review=REOPENED)
     suppressed_fnr = finding(DB, "main", "gammel", "fnr", "NO_FODSELSNUMMER", "identity", review=SUPPRESSED)
     m = hm.from_records([header(DB), suppressed_fnr, ORGNR, EMAIL, reopened])
-    ranked = hm.risk(m)
+    ranked = hr.risk(m)
     assert [r.location for r in ranked] == ["main.kunde.notat", "main.kunde.epost"]
     assert ranked[0].review["state"] == "reopened"
     page = render(m)
@@ -522,10 +523,10 @@ def test_the_inventory_report(scanned):
 
     store = Store.open(str(scanned["inventory"]))
     try:
-        from_store = hm.risk(hm.from_inventory(store), limit=None)
+        from_store = hr.risk(hm.from_inventory(store), limit=None)
     finally:
         store.dispose()
-    from_report = hm.risk(hm.from_records(scanned["records"]), limit=None)
+    from_report = hr.risk(hm.from_records(scanned["records"]), limit=None)
     assert [(r.location, r.score) for r in from_store] == [(r.location, r.score) for r in from_report]
     assert from_store[0].location == "logg/app.log#message" and "×2: in a log file" in from_store[0].reasons[-2]
     prefix = scanned["scan_id"][:8]

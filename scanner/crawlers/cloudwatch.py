@@ -102,6 +102,19 @@ def _member(stream: dict) -> Member:
                   str(ingested) if ingested else None)
 
 
+# What DescribeLogStreams says about a stream's last change, for its dataset's change token:
+# lastIngestionTime moves with every PutLogEvents, firstEventTimestamp when retention drops old
+# events, creationTime when a stream is deleted and made again. storedBytes is deprecated (AWS
+# reports 0) and uploadSequenceToken ignored since 2023: the first is kept for stores that still
+# count, the second left out. AWS updates these fields eventually (lastEventTimestamp "typically
+# in less than an hour"), so a change can show a scan late, never not at all.
+STAMP_FIELDS = ("creationTime", "firstEventTimestamp", "lastEventTimestamp", "lastIngestionTime", "storedBytes")
+
+
+def _stamp(stream: dict) -> tuple:
+    return (stream["logStreamName"], *(stream.get(k) for k in STAMP_FIELDS))
+
+
 def _lines(message: str) -> list[str]:
     """An event's message as log lines. A JSON document stays whole even when pretty-printed."""
     text = message.rstrip("\r\n")
@@ -210,7 +223,7 @@ class CloudWatchCrawler(Crawler):
                     break
                 listed += 1
                 if self.wanted(group, stream["logStreamName"]):
-                    grouper.add(_member(stream), None if _has_events(stream) else EMPTY)
+                    grouper.add(_member(stream), None if _has_events(stream) else EMPTY, _stamp(stream))
         except Exception as exc:
             where = Location(group, "*", None, base)
             reason = refusal(exc)
@@ -221,6 +234,7 @@ class CloudWatchCrawler(Crawler):
             unit = unit_for(self.source.name, self.NAME, group, base, ds)
             unit.meta["listed_at"] = listed_at
             if capped:
+                # the token still holds: a stream written to moves to the head of the listing
                 unit.meta["capped"] = MAX_LISTED_STREAMS
             yield unit
 

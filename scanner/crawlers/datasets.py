@@ -3,8 +3,9 @@
 `exports/malerdata/2024/01/maleverdi_0001.csv`, `year=2024/month=01/part-0003.parquet` and
 `dump-20240501.sql.gz` each stand for many keys of one dataset. The pattern replaces every varying
 part with `*`, so it is also a glob that matches its members. Grouping streams: a dataset keeps
-its counts, its newest member and a seeded random reservoir, never the list of its members, so
-a bucket of millions of keys costs memory per dataset, not per key.
+its counts, its newest member, a seeded random reservoir and a running digest of every member (its
+change token), never the list of its members, so a bucket of millions of keys costs memory per
+dataset, not per key.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import random
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+
+from scanner.crawlers.versions import Members
 
 _HIVE = re.compile(r"^([^=/]+)=[^/]*$")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -116,8 +119,15 @@ class Dataset:
     _reservoir: list = field(default_factory=list)  # (random priority, key, member)
     _all: list = field(default_factory=list)  # only when want == 0
     _first: Member | None = None
+    # the change token of every member (readable or not, chosen or not): see `version`
+    _members: Members = field(default_factory=lambda: Members("members"), repr=False, compare=False)
 
-    def add(self, member: Member, unreadable: str | None = None) -> None:
+    def add(self, member: Member, unreadable: str | None = None, stamp: tuple | None = None) -> None:
+        """`stamp`: what the store says about the member's last change (path, inode, size, mtime in
+        ns; key, ETag, LastModified, size); by default the member's own key, size, mtime and tag.
+        Why it cannot be read is part of it: an archived object restored is a change."""
+        stamp = stamp if stamp is not None else (member.key, member.size, member.modified, member.tag)
+        self._members.add(*stamp, unreadable)
         self.count += 1
         self.bytes += member.size
         if self._first is None:
@@ -142,6 +152,12 @@ class Dataset:
     @property
     def readable(self) -> int:
         return self.count - sum(self.unreadable.values())
+
+    @property
+    def version(self) -> str:
+        """The dataset's change token: a digest over every member's stamp, so a member changed,
+        added or removed changes it, whichever members sampling picks."""
+        return self._members.hexdigest()
 
     @property
     def name(self) -> str:
@@ -170,12 +186,12 @@ class Grouper:
         self.seed = str(seed)
         self.datasets: dict[str, Dataset] = {}
 
-    def add(self, member: Member, unreadable: str | None = None) -> Dataset:
+    def add(self, member: Member, unreadable: str | None = None, stamp: tuple | None = None) -> Dataset:
         pattern = pattern_of(member.key)
         ds = self.datasets.get(pattern)
         if ds is None:
             ds = self.datasets[pattern] = Dataset(pattern, f"{self.seed}|{pattern}", self.per_dataset)
-        ds.add(member, unreadable)
+        ds.add(member, unreadable, stamp)
         return ds
 
     def __iter__(self):

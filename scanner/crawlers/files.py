@@ -79,6 +79,12 @@ def glob_regex(pattern: str) -> re.Pattern:
     return re.compile("".join(out) + r"\Z")
 
 
+def _stamp(rel: str, st: os.stat_result) -> tuple:
+    """A member's part of its dataset's change token: relative path, inode, size, mtime in ns
+    (see versions.file_version for what mtime cannot show)."""
+    return (rel, st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -171,7 +177,8 @@ class FileCrawler(Crawler):
         grouper = Grouper(0 if self.settings.full else self.settings.objects_per_dataset, self.settings.seed)
         if os.path.isfile(self.path):
             st = os.stat(self.path)
-            grouper.add(Member(os.path.basename(self.path), st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
+            name = os.path.basename(self.path)
+            grouper.add(Member(name, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"), stamp=_stamp(name, st))
         else:
             yield from self._walk(grouper)
         if not grouper.datasets:
@@ -182,7 +189,7 @@ class FileCrawler(Crawler):
                 yield Skip(self._location(ds.name), unreadable_reason(ds))
             else:
                 unit = unit_for(self.source.name, self.NAME, display(self.root), self.base, ds)
-                yield WorkUnit(unit.source, unit.crawler, self._location(ds.name), None, unit.meta)
+                yield WorkUnit(unit.source, unit.crawler, self._location(ds.name), None, unit.meta, unit.version)
 
     def _walk(self, grouper: Grouper) -> Iterator[Skip | Failed]:
         real_root = os.path.realpath(self.root)
@@ -237,7 +244,8 @@ class FileCrawler(Crawler):
                     # targets): memory stays per dataset, not per file.
                     if st.st_nlink > 1 or entry.is_symlink():
                         seen_files.add(key)
-                    grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"))
+                    grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"),
+                                stamp=_stamp(child, st))
             stack.extend(reversed(subdirs))
 
     def _entry(self, entry: os.DirEntry, child: str, real_root: str):

@@ -24,10 +24,14 @@ from collections.abc import Iterator
 from itertools import islice
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from scanner.crawlers import versions
 from scanner.crawlers.base import Crawler, DatasetSample, Location, Skip, WorkUnit
 from scanner.formats import Limits
 from scanner.formats.logs import parse_lines
 
+LIVE_JOURNALS = ("/run/log/journal", "/var/log/journal")  # what journalctl reads without --directory/--file
+_SIGNATURE = b"LPKSHHRH"
+_STATE_ONLINE = 1  # the header's state byte (offset 16): 0 offline, 1 online (being written), 2 archived
 MISSING = "journalctl not found: the systemd journal was not scanned (install systemd, or copy the journal elsewhere)"
 
 
@@ -44,6 +48,39 @@ def journal_args(url: str) -> list[str]:
         return [f"--directory={path}"]
     files = sorted(glob.glob(path)) or [path]
     return [f"--file={f}" for f in files]
+
+
+def journal_files(args: list[str]) -> list[str]:
+    """The journal files journalctl reads for `args`: a directory's own files and those of its
+    subdirectories (journalctl reads the machine-id ones; others only cost a rescan)."""
+    if any(a.startswith("--file=") for a in args):
+        return [a[len("--file="):] for a in args if a.startswith("--file=")]
+    dirs = [a[len("--directory="):] for a in args if a.startswith("--directory=")] or list(LIVE_JOURNALS)
+    found = []
+    for top in dirs:
+        for d in [top, *glob.glob(os.path.join(glob.escape(top), "*", ""))]:
+            for pattern in ("*.journal", "*.journal~"):
+                found += glob.glob(os.path.join(glob.escape(d), pattern))
+    return sorted(set(found))
+
+
+def journal_version(files: list[str]) -> str | None:
+    """The journal's change token: every file's stat (path, inode, size, mtime in ns), so an entry
+    written, a file rotated, archived or vacuumed changes it. None when there is no file, or when
+    one is online: journald writes through mmap into files it grows in large steps, so neither the
+    size nor the mtime of a file being written follows each entry. A live system's journal is
+    mostly online, so this mostly spares archived and copied journal directories."""
+    if not files:
+        return None
+    for path in files:
+        try:
+            with open(path, "rb") as f:
+                head = f.read(17)
+        except OSError:
+            continue  # journalctl cannot read it either; its stat still counts
+        if len(head) == 17 and head.startswith(_SIGNATURE) and head[16] == _STATE_ONLINE:
+            return None
+    return versions.file_version(files, "journald-files")
 
 
 class JournaldCrawler(Crawler):
@@ -119,6 +156,9 @@ class JournaldCrawler(Crawler):
         if self.binary is None:
             yield Skip(Location(socket.gethostname(), "journal"), MISSING)
             return
+        # One token for the whole journal, from its files' stat, taken before anything is read: a
+        # unit's own last entry would cost a journalctl per unit, and would miss entries vacuumed away.
+        journal = journal_version(journal_files(self.args))
         host = self._host()
         field, names = "_SYSTEMD_UNIT", self._values("_SYSTEMD_UNIT")
         if not names:
@@ -132,7 +172,8 @@ class JournaldCrawler(Crawler):
         for name, match in matches:
             location = Location(host, name, None, f"journald://{host}")
             if self.selected(location):
-                yield WorkUnit(self.source.name, self.NAME, location, None, {"match": match})
+                version = versions.digest("journald", journal, match) if journal is not None else None
+                yield WorkUnit(self.source.name, self.NAME, location, None, {"match": match}, version)
 
     @staticmethod
     def _entries(lines: Iterator[str]) -> Iterator[dict]:

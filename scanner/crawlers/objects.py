@@ -58,6 +58,7 @@ def unit_for(source: str, crawler: str, container: str, base: str, ds: Dataset) 
             "unreadable": dict(ds.unreadable),
             "newest": iso(ds.newest.modified) if ds.newest else None,
         },
+        version=ds.version,
     )
 
 

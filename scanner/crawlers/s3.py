@@ -10,6 +10,7 @@ Archived objects (Glacier, Deep Archive) are counted per dataset and never reque
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import io
 import threading
@@ -94,7 +95,9 @@ class S3Crawler(Crawler):
                         continue
                     member = Member(key, int(obj.get("Size", 0)), obj["LastModified"].timestamp(),
                                     str(obj.get("ETag") or "") or None)
-                    grouper.add(member, s3_io.archived(obj))
+                    # the change token: what the listing already says, no request of its own
+                    stamp = (key, member.tag, obj["LastModified"].isoformat(), member.size)
+                    grouper.add(member, s3_io.archived(obj), stamp)
             except Exception as exc:
                 # a bucket we may not list is reported; what was listed before a failure is still scanned
                 yield Failed(Location(bucket, self.prefix or "*", None, base), exc)
@@ -105,7 +108,9 @@ class S3Crawler(Crawler):
                 if ds.readable == 0:
                     yield Skip(Location(bucket, ds.name, None, base), unreadable_reason(ds))
                 else:
-                    yield unit_for(self.source.name, self.NAME, bucket, base, ds)
+                    unit = unit_for(self.source.name, self.NAME, bucket, base, ds)
+                    # a listing cut short cannot say what the dataset holds: always read it
+                    yield dataclasses.replace(unit, version=None) if failed else unit
 
     def _list(self, bucket: str) -> Iterator[dict]:
         pages = self.client.get_paginator("list_objects_v2").paginate(

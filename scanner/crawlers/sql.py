@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from scanner.crawlers import sql_dialects as dialects
 from scanner.crawlers import sql_values as values
+from scanner.crawlers import versions
 from scanner.crawlers.base import (
     Crawler, DatasetSample, Failed, FieldSample, Location, Skip, WorkUnit, field_selected,
 )
@@ -21,7 +22,9 @@ INTEGER_TYPES = (sa.types.Integer,)
 
 
 def read_only_url(url: str) -> sa.URL:
-    parsed = make_url(url)
+    from scanner.sources import with_driver
+
+    parsed = with_driver(make_url(url))
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         # mode=ro: the file is opened read-only by SQLite itself, not just by convention.
         path = parsed.database
@@ -58,7 +61,7 @@ class SqlCrawler(Crawler):
     @property
     def engine(self) -> sa.Engine:
         if self._engine is None:
-            url = read_only_url(self.source.url.replace("postgres://", "postgresql://", 1))
+            url = read_only_url(self.source.url)
             self._engine = sa.create_engine(
                 url,
                 connect_args=connect_args(url, self.settings),
@@ -84,14 +87,23 @@ class SqlCrawler(Crawler):
             dialect = conn.dialect.name
             default_schema = inspector.default_schema_name
             schemas = [s for s in inspector.get_schema_names() if not dialects.is_system_schema(s)]
+            # SQLite: the file's stat, taken before anything is read, stands for all its tables
+            sqlite_file = self._sqlite_version() if dialect == "sqlite" else None
             for schema in schemas:
                 try:
                     estimates = dialects.row_estimates(conn, schema)
                 except sa.exc.DBAPIError:
                     conn.rollback()
                     estimates = {}
+                try:
+                    stamps = dialects.change_stamps(conn, schema)
+                except sa.exc.DBAPIError:  # no token: the tables are read as before
+                    conn.rollback()
+                    stamps = {}
                 names = [(n, "table") for n in inspector.get_table_names(schema=schema)]
                 views = [(n, "view") for n in inspector.get_view_names(schema=schema)]
+                if sqlite_file is not None and schema == "main":
+                    stamps = {n: sqlite_file for n, _ in names}
                 for name, kind in names + views:
                     location = Location(schema, name)
                     if not self.selected(location):
@@ -99,9 +111,24 @@ class SqlCrawler(Crawler):
                     if kind == "view" and not self.settings.views:
                         yield Skip(location, "view (use --views to sample views)")
                         continue
-                    yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates)
+                    stamp = stamps.get(name) if kind == "table" else None
+                    yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates, stamp)
 
-    def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates) -> WorkUnit | Failed:
+    def _sqlite_version(self) -> str | None:
+        """The database file's and its WAL's stat (inode, size, mtime in ns): any write changes it,
+        so every table of the file is read again. In-memory databases have none."""
+        url = make_url(self.source.url)
+        path = url.database or ""
+        if path.startswith("file:"):  # sqlite:///file:path?mode=ro&uri=true
+            if url.query.get("mode") == "memory" or "mode=memory" in path:
+                return None
+            path = path[len("file:"):].split("?", 1)[0]
+        if not path or path == ":memory:" or versions.file_stamp(path) is None:
+            return None
+        return versions.file_version([path, f"{path}-wal"], "sqlite-file")
+
+    def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates,
+              stamp=None) -> WorkUnit | Failed:
         location = Location(schema, name)
         try:
             columns = inspector.get_columns(name, schema=schema)
@@ -126,12 +153,19 @@ class SqlCrawler(Crawler):
         if dialect == "sqlite" and key is None:
             key = "rowid"
         estimate = estimates.get(name)
+        # The change token (see sql_dialects.change_stamps): the catalog's word on the data, and
+        # the columns, so a renamed or added column is a change too.
+        version = None
+        if stamp is not None:
+            rule = {"mariadb": "mysql"}.get(dialect, dialect)
+            version = versions.digest(rule, schema, name, stamp, [[c["name"], c["type"]] for c in cols])
         return WorkUnit(
             source=self.source.name,
             crawler=self.NAME,
             location=location,
             row_estimate=estimate,
             meta={"columns": cols, "key": key, "kind": kind, "schema_is_default": schema == default_schema},
+            version=version,
         )
 
     # -- sampling ----------------------------------------------------------------------------------

@@ -138,6 +138,91 @@ def row_estimates(conn: sa.Connection, schema: str | None) -> dict[str, int]:
     return {name: int(n) for name, n in rows if n is not None and int(n) >= 0}
 
 
+# -- change tokens from the catalog (see versions.py) ---------------------------------------------
+# MySQL/MariaDB engines whose UPDATE_TIME follows every committed write. Aria's does not (seen on
+# MariaDB 10.11: an UPDATE left it unchanged), and other engines (MEMORY, FEDERATED, CONNECT) keep
+# none or keep it elsewhere: their tables are always read.
+MYSQL_TIMED_ENGINES = frozenset({"innodb", "myisam"})
+
+
+def change_stamps(conn: sa.Connection, schema: str | None) -> dict[str, tuple]:
+    """table name -> what the catalog says about its last change, in one query per schema; a table
+    left out has no token and is always read. Views never have one: their data lives elsewhere.
+
+    PostgreSQL: the cumulative counters of pg_stat_user_tables (inserted, updated, deleted tuples),
+    the relation's oid and file node (TRUNCATE, VACUUM FULL and CLUSTER write a new file without
+    counting tuples; a table dropped and made again has a new oid) and the database's stats reset
+    time (counters reset to zero could climb back to the same values; PostgreSQL 15 also sets it
+    when one table's counters are reset). No token on a standby (a
+    replica counts none of the writes it replays), with track_counts off, or for a partitioned
+    table (its writes are counted on its partitions). Known limit: from PostgreSQL 15 a backend
+    flushes its counters at transaction end only when a second has passed since its last flush,
+    else after about 10 s idle (60 s at most, or when the session ends), so a write committed
+    that shortly before discovery can show only in the next scan's token (a delay, never a miss).
+    A crash (not a clean restart) loses the counters: after one, the first token differs unless
+    writes bring every counter back to exactly its old value.
+
+    MySQL/MariaDB: information_schema.TABLES' UPDATE_TIME and CREATE_TIME, with TABLE_ROWS and
+    AUTO_INCREMENT. TABLE_ROWS is an estimate, but InnoDB's follows inserts and deletes, and
+    TRUNCATE resets it to 0 where neither time moves (seen on MariaDB 10.11 for an InnoDB
+    TRUNCATE); an estimate refreshed by ANALYZE costs a rescan, never a missed change. AUTO_INCREMENT tells
+    inserts apart within one second. DATA_LENGTH is left out: for InnoDB it is persistent
+    statistics by the page, which moves when statistics are recalculated, not with each write.
+    UPDATE_TIME has one-second resolution, so a table written in the last second has no token (a
+    second write in the same second would look the same). InnoDB keeps UPDATE_TIME in memory: it
+    is NULL after a restart, or when the table left the dictionary cache, until the next write,
+    and the table has no token until then. Partitioned tables have none (UPDATE_TIME and
+    TABLE_ROWS are kept per partition). MySQL 8 caches these columns for a day
+    (information_schema_stats_expiry): the session's cache is turned off, or there is no token.
+
+    SQL Server and Oracle: none. Their candidates (sys.dm_db_index_usage_stats' last_user_update,
+    lost at restart; ORA_ROWSCN, which needs a table read; DBA_TAB_MODIFICATIONS, flushed
+    periodically) cannot be checked here without a server, so their tables are always read.
+    """
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        rows = conn.execute(sa.text(
+            "SELECT c.relname, c.relkind, c.oid, pg_relation_filenode(c.oid), s.n_tup_ins, s.n_tup_upd, "
+            "s.n_tup_del, pg_stat_get_db_stat_reset_time(d.oid), pg_is_in_recovery(), "
+            "current_setting('track_counts') "
+            "FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid "
+            "JOIN pg_database d ON d.datname = current_database() "
+            "WHERE s.schemaname = :s"
+        ), {"s": schema or "public"}).all()
+        if not rows or rows[0][8] or rows[0][9] != "on":
+            return {}
+        return {name: (oid, node, ins, upd, dele, reset)
+                for name, kind, oid, node, ins, upd, dele, reset, _, _ in rows if kind != "p"}
+    if dialect in ("mysql", "mariadb"):
+        if not getattr(conn.dialect, "is_mariadb", False) and not _mysql_fresh_statistics(conn):
+            return {}
+        rows = conn.execute(sa.text(
+            "SELECT table_name, engine, create_time, update_time, table_rows, auto_increment, create_options, "
+            "update_time >= NOW() - INTERVAL 1 SECOND "
+            "FROM information_schema.tables WHERE table_schema = COALESCE(:s, DATABASE()) AND table_type <> 'VIEW'"
+        ), {"s": schema}).all()
+        return {name: (engine.lower(), str(created), str(updated), table_rows, auto_increment)
+                for name, engine, created, updated, table_rows, auto_increment, options, recent in rows
+                if engine and engine.lower() in MYSQL_TIMED_ENGINES and updated is not None and not recent
+                and "partitioned" not in (options or "").lower()}
+    return {}
+
+
+def _mysql_fresh_statistics(conn: sa.Connection) -> bool:
+    """MySQL 8: information_schema statistics straight from the engine, not a day-old cache.
+    True when the session reads them fresh (MySQL 5.7 has no cache at all)."""
+    try:
+        conn.exec_driver_sql("SET SESSION information_schema_stats_expiry = 0")
+        return True
+    except sa.exc.DBAPIError:
+        pass
+    try:
+        expiry = conn.exec_driver_sql("SELECT @@session.information_schema_stats_expiry").scalar()
+    except sa.exc.DBAPIError:
+        return True  # no such variable: nothing is cached
+    return expiry is not None and int(expiry) == 0
+
+
 def sqlite_max_rowid(conn: sa.Connection, table: sa.TableClause) -> int | None:
     """SQLite has no catalog estimate; max(rowid) is an index lookup and bounds the count."""
     try:

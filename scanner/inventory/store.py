@@ -320,7 +320,8 @@ class Store:
         if self.engine.dialect.name != "postgresql":
             yield
             return
-        k = int.from_bytes(hashlib.sha256(("run:" + key).encode()).digest()[:8], "big", signed=True)
+        digest = hashlib.sha256(("run:" + key).encode("utf-8", "surrogateescape")).digest()
+        k = int.from_bytes(digest[:8], "big", signed=True)
         with self.engine.connect() as conn:
             deadline = time.monotonic() + wait
             while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": k}).scalar():

@@ -1,0 +1,110 @@
+"""The riskiest locations of the HTML report: a simple, documented score, so a reader can see
+why a location ranks where it does.
+
+(weight of the most sensitive entity type × its evidence + 1 per other entity type there)
+× 2 in a log × 1.5 in free text with ≥ 10 hits; only personal findings that are not suppressed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scanner.crawlers.datasets import is_log
+from scanner.formats.logs import is_free_text
+
+if TYPE_CHECKING:
+    from reports.html_model import Finding, Model
+
+# Entity types that identify a person by a national number. D-, H- and FH-nummer are reported as
+# NO_FODSELSNUMMER; the rest are what a third-party detector for a neighbouring country would call them.
+NATIONAL_IDS = frozenset({"NO_FODSELSNUMMER", "NO_D_NUMBER", "SE_PERSONNUMMER", "DK_CPR", "FI_HETU", "US_SSN",
+                          "UK_NINO", "NATIONAL_ID"})
+WEIGHTS = {"national_id": 10, "financial": 6, "identity": 4, "contact": 3, "metering": 3, "online_identifier": 2,
+           "other": 2}
+LOG_FACTOR = 2.0
+FREE_TEXT_FACTOR = 1.5
+FREE_TEXT_MANY = 10  # hits at a free-text location that make it "many"
+LOG_SOURCES = {"journald": "the systemd journal", "cloudwatch": "CloudWatch Logs"}  # URI scheme or crawler
+LOG_FORMATS = frozenset({"log", "journal", "cloudwatch"})  # a dataset record's format, or part of one
+
+
+@dataclass
+class Risk:
+    source: str
+    location: str
+    score: float
+    reasons: list[str]
+    entity_types: list[str]
+    review: dict | None
+
+
+def log_reason(f: Finding, fmt: str | None) -> str | None:
+    scheme = f.uri.split("://", 1)[0] if "://" in f.uri else ""
+    for kind in (scheme, f.source_type):
+        if kind in LOG_SOURCES:
+            return LOG_SOURCES[kind]
+    if LOG_FORMATS & set(re.split(r"[^a-z0-9_]+", (fmt or "").lower())):
+        return f"a log file (format {fmt})"
+    if f.source_type in ("files", "s3") and is_log((f.dataset_key[2] or "").rstrip("*")):
+        return "a log file (by its name)"
+    return None
+
+
+def free_text_of(f: Finding) -> bool:
+    if any(r.startswith("free text") for r in f.reasons):
+        return True
+    if f.field is None and f.source_type in ("files", "s3", "journald", "cloudwatch"):
+        return True  # running text (notes, logs, dumps) is reported per dataset
+    # the inventory keeps no reasons: a log's message field is running text by its name
+    return f.field is not None and f.in_log is not None and is_free_text(f.field)
+
+
+def _weight(f: Finding) -> tuple[int, str]:
+    if f.entity_type in NATIONAL_IDS:
+        return WEIGHTS["national_id"], f"national ID ({f.entity_type})"
+    cat = f.category if f.category in WEIGHTS else "other"
+    return WEIGHTS[cat], f"{f.category} ({f.entity_type})"
+
+
+def _evidence(f: Finding) -> float:
+    return f.confidence * (0.5 + 0.5 * min(max(f.ratio, 0.0), 1.0))
+
+
+def risk(m: Model, limit: int | None = 20) -> list[Risk]:
+    """Locations ranked by a risk score (personal, not suppressed findings only):
+    (weight of the most sensitive entity type × its evidence + 1 per other entity type)
+    × 2 in a log × 1.5 in free text with ≥ 10 hits. Weights: national ID 10, financial 6,
+    identity 4, contact and metering 3, online identifiers and other 2. Evidence: confidence
+    × (0.5 + 0.5 × hit ratio)."""
+    at: dict[tuple[str, str], list[Finding]] = defaultdict(list)
+    for f in m.live:
+        if f.personal:
+            at[(f.source, f.uri)].append(f)
+    out = []
+    for (source, _), fs in at.items():
+        top = max(fs, key=lambda f: (_weight(f)[0], _evidence(f)))
+        weight, label = _weight(top)
+        ev = _evidence(top)
+        score = weight * ev
+        reasons = [f"{label}: weight {weight}",
+                   f"×{ev:.2f} evidence (confidence {top.confidence:.2f}, hit ratio {top.ratio:.0%})"]
+        others = sorted({f.entity_type for f in fs} - {top.entity_type})
+        if others:
+            score += len(others)
+            reasons.append(f"+{len(others)}: also {', '.join(others)}")
+        log = next((f.in_log for f in fs if f.in_log), None)
+        if log:
+            score *= LOG_FACTOR
+            reasons.append(f"×{LOG_FACTOR:g}: in {log}")
+        hits = sum(f.hits for f in fs if f.free_text)
+        if hits >= FREE_TEXT_MANY:
+            score *= FREE_TEXT_FACTOR
+            reasons.append(f"×{FREE_TEXT_FACTOR:g}: free text with {hits} hits")
+        reviewed = next((f.review for f in fs if f.state == "reopened"), None) or \
+            next((f.review for f in fs if f.review), None)
+        out.append(Risk(source, top.location, round(score, 1), reasons, sorted({f.entity_type for f in fs}), reviewed))
+    out.sort(key=lambda r: (-r.score, r.source, r.location))
+    return out if limit is None else out[:limit]
