@@ -14,8 +14,6 @@ from scanner import __version__
 from scanner.inventory.cli import inventory, open_store
 from scanner.report_cli import report
 
-EXIT_OK = 0
-EXIT_USAGE = 2
 EXIT_BUSY = 4  # another run of the same configuration holds the lock
 LOG_FORMATS = ("text", "json")
 

@@ -10,7 +10,6 @@ run does not depend on its working directory.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -65,9 +64,6 @@ class Config:
     def key(self) -> str:
         """What makes two runs the same configuration: the file, wherever it is run from."""
         return "config:" + str(self.path.resolve())
-
-    def fingerprint(self) -> str:
-        return hashlib.sha256(self.key.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 # -- the keys a file may hold -------------------------------------------------------------------
@@ -176,7 +172,7 @@ LOCK = {"directory": _text, "wait": _number(0)}
 LOGGING = {"level": _choice(*LEVELS), "format": _choice(*LOG_FORMATS)}
 TOP = ("version", "sources", "scan", "output", "inventory", "lock", "logging")
 # a ScanSettings field under another name in files and on the command line
-SETTING_NAMES = {"read_bytes": "object_bytes", "detectors": "detectors"}
+SETTING_NAMES = {"read_bytes": "object_bytes"}
 
 
 # -- reading ------------------------------------------------------------------------------------

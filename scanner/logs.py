@@ -15,7 +15,7 @@ import sys
 import time
 from urllib.parse import quote
 
-OURS = ("scanner", "detectors", "reports", "kartlegg")
+OURS = ("scanner", "detectors", "reports")
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
 
@@ -99,7 +99,6 @@ def setup(level: str = "warning", fmt: str = "text", stream=None) -> SecretFilte
         logging.getLogger(name).setLevel(LEVELS[level])
     for noisy in ("presidio-analyzer", "presidio_analyzer"):
         logging.getLogger(noisy).setLevel(logging.ERROR)  # it warns about each unused language
-    logging.captureWarnings(False)
     return _SECRETS
 
 

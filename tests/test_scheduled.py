@@ -115,6 +115,17 @@ def test_incremental_scans_of_a_database_from_a_configuration(pg, tmp_path):
 
     first = scan()
     assert kinds(first) == {"kunde": "read", "maaler": "read", "hendelse": "read"}
+    from scanner.inventory.models import Source
+    from scanner.inventory.store import Store
+
+    store = Store.open(str(tmp_path / "inventory.sqlite"))
+    try:  # the file's declared metadata went into the inventory before the scan
+        with store.session() as s:
+            declared = s.scalars(sa.select(Source).where(Source.name == "maalerdata")).one()
+            assert (declared.owner, declared.role, declared.categories) == \
+                ("Nettselskapet AS", "processor", ["identity", "metering"])
+    finally:
+        store.dispose()
     assert all(r.get("version", "").startswith("sha256:") for r in of(first, "dataset"))
     assert first[0]["sources"][0]["uri"].startswith("postgresql+psycopg2://planlagt:***@127.0.0.1")
 
