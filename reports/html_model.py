@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from reports.html_risk import free_text_of, log_reason
+from reports.shown import change_detail, place
 
 # The order of categories everywhere in the report: personal data first, the catch-all and what is
 # not personal data last.
@@ -94,29 +95,10 @@ class Model:
         return [f for f in self.findings if not f.suppressed]
 
 
-def place(loc: dict) -> str:
-    """scanner.console.place, without importing the console (it loads the detection engine)."""
-    fld = loc.get("field")
-    uri = loc.get("uri") or ""
-    if uri.startswith("file://"):
-        return loc["dataset"] + (f"#{fld}" if fld else "")
-    if uri.startswith("s3://"):
-        return f"{loc['container']}/{loc['dataset']}" + (f"#{fld}" if fld else "")
-    return ".".join(p for p in (loc.get("container"), loc.get("dataset"), fld) if p)
-
-
-def _change_detail(c: dict) -> str:
-    if c["change"] == "confidence_changed":
-        return f"confidence {c['before']:.2f} → {c['after']:.2f}"
-    if c["change"] in ("new", "gone"):
-        e = c["after"] or c["before"]
-        return f"{e['hits']}/{e['sampled']} at {e['confidence']:.2f}"
-    return f"{', '.join(c['before']['categories']) or '-'} → {', '.join(c['after']['categories']) or '-'}"
-
-
 def change_of(c: dict) -> Change:
     return Change(c["change"], c["source"]["name"], place(c["location"]), c.get("entity_type"), c["category"],
-                  _change_detail(c), c.get("review"), c.get("since_scan_id"))
+                  ("confidence " if c["change"] == "confidence_changed" else "") + change_detail(c),
+                  c.get("review"), c.get("since_scan_id"))
 
 
 def _ratio(r: dict) -> float:

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from reports.shown import change_detail, place
 from scanner.pipeline import Progress as NoProgress
 
 
@@ -32,16 +33,6 @@ class BarProgress(NoProgress):
 
     def close(self):
         self._bar.stop()
-
-
-def place(loc: dict) -> str:
-    """A location as a reader scans for it: schema.table.column, bucket/key#field, path#field."""
-    field = loc.get("field")
-    if loc["uri"].startswith("file://"):
-        return loc["dataset"] + (f"#{field}" if field else "")
-    if loc["uri"].startswith("s3://"):
-        return f"{loc['container']}/{loc['dataset']}" + (f"#{field}" if field else "")
-    return ".".join(p for p in (loc["container"], loc["dataset"], field) if p)
 
 
 def progress_for(console: Console) -> NoProgress:
@@ -104,15 +95,6 @@ _CHANGE_LABEL = {"new": "new", "gone": "gone", "category_added": "category added
                  "category_removed": "category removed", "confidence_changed": "confidence"}
 
 
-def _change_detail(c: dict) -> str:
-    if c["change"] == "confidence_changed":
-        return f"{c['before']:.2f} → {c['after']:.2f}"
-    if c["change"] in ("new", "gone"):
-        e = c["after"] or c["before"]
-        return f"{e['hits']}/{e['sampled']} at {e['confidence']:.2f}"
-    return f"{', '.join(c['before']['categories']) or '-'} → {', '.join(c['after']['categories']) or '-'}"
-
-
 def print_changes(console: Console, changes: list[dict], scan_id: str, since: str | None,
                   limit: int | None = 25) -> None:
     """The change records of a scan, as a table: what is new first."""
@@ -131,7 +113,7 @@ def print_changes(console: Console, changes: list[dict], scan_id: str, since: st
     for c in shown:
         row = ([c["source"]["name"]] if several else []) + [
             _CHANGE_LABEL[c["change"]], place(c["location"]), (c["entity_type"] or "") + _review_mark(c.get("review")),
-            c["category"], _change_detail(c)]
+            c["category"], change_detail(c)]
         table.add_row(*map(escape, row))
     console.print(table)
     if len(changes) > len(shown):

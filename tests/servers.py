@@ -239,6 +239,19 @@ class PostgresServer(_Server):
         """Run one statement as superuser (autocommit); rows if it returns any."""
         return self._execute(statement, params, database)
 
+    def write_flushed(self, database: str, *statements: str) -> None:
+        """Writes in one session whose statistics counters are flushed before it ends: from
+        PostgreSQL 15 a backend flushes them at most once a second otherwise, and change tokens
+        (pg_stat_user_tables) would miss the writes for that long."""
+        conn = self._connect(database)
+        try:
+            with conn.cursor() as cur:
+                for statement in statements:
+                    cur.execute(statement)
+                cur.execute("SELECT pg_stat_force_next_flush()")
+        finally:
+            conn.close()
+
     def create_database(self, name: str) -> None:
         self.execute(pgsql.SQL("CREATE DATABASE {}").format(pgsql.Identifier(name)))
 

@@ -19,7 +19,6 @@ import time
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from scanner.crawlers.base import Skipped, WorkUnit
@@ -79,18 +78,7 @@ PG_TABLES = ("kunde_ins", "kunde_upd", "kunde_del", "kunde_trunc", "kunde_vacful
 
 
 def pg_write(server, *statements: str) -> None:
-    """Writes in one session, whose counters are flushed before it ends: from PostgreSQL 15 a
-    backend flushes its statistics at most once a second otherwise (see change_stamps)."""
-    conn = psycopg2.connect(host="127.0.0.1", port=server.port, user="postgres", password=server.password,
-                            dbname=PG_DB)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-            cur.execute("SELECT pg_stat_force_next_flush()")
-    finally:
-        conn.close()
+    server.write_flushed(PG_DB, *statements)
 
 
 @pytest.fixture(scope="module")

@@ -74,16 +74,7 @@ def pg(postgres_server):
 
 
 def change(server, *statements: str) -> None:
-    """Writes, and their statistics flushed now rather than within the next second (PostgreSQL 15
-    flushes a backend's counters at most once a second, or when the session ends)."""
-    conn = server._connect(DB)
-    try:
-        with conn.cursor() as cur:
-            for statement in statements:
-                cur.execute(statement)
-            cur.execute("select pg_stat_force_next_flush()")
-    finally:
-        conn.close()
+    server.write_flushed(DB, *statements)
     time.sleep(0.2)
 
 

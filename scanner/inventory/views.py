@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
+from reports.shown import place
 from scanner.inventory import SUPPRESSED
 from scanner.inventory.models import (COMPLETED, INCOMPLETE, PRESENT, SCANNED, Coverage, Finding, Location,
                                       Observation, Scan, Source)
@@ -33,8 +34,6 @@ def dotted(container: str | None, dataset: str, field: str | None) -> str:
 
 def shown(container: str | None, dataset: str, field: str | None, uri: str) -> str:
     """A location as the console shows it (schema.table.column, bucket/key#field, path#field)."""
-    from scanner.console import place
-
     return place({"container": container, "dataset": dataset, "field": field, "uri": uri})
 
 
