@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality throughput sql-bench clean
+.PHONY: install demo test bench quality throughput sql-bench parallel-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,11 @@ sql-bench: $(STAMP)
 	tools/ensure-services
 	$(PY) -m bench.sql_scan
 
-bench: quality throughput sql-bench
+parallel-bench: $(STAMP)
+	tools/ensure-services
+	$(PY) -m bench.parallel
+
+bench: quality throughput sql-bench parallel-bench
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .wheelhouse

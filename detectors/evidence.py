@@ -60,6 +60,11 @@ class Fingerprinter:
     def __init__(self, key: bytes | None = None):
         self._key = key if key is not None else load_key()
 
+    @property
+    def key(self) -> bytes:
+        """For workers elsewhere, whose fingerprints must equal this process's."""
+        return self._key
+
     def __call__(self, entity_type: str, value: str) -> str:
         message = f"{entity_type}\x00{normalise(entity_type, value)}".encode()
         return "hmac-sha256:" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-SCHEMA_VERSION = "1.3"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+SCHEMA_VERSION = "1.4"  # 1.1: dataset records may carry format and objects; 1.2: change records,
 # findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
-# records (--incremental), dataset version, summary locations.unchanged, header sources' settings
+# records (--incremental), dataset version, summary locations.unchanged, header sources' settings;
+# 1.4: the header's executor
 
 
 def now() -> str:
@@ -19,9 +20,10 @@ def _base(kind: str, scan_id: str) -> dict:
 
 
 def header(scan_id: str, started_at: str, tool: dict, sources: list[dict], settings: dict, detectors: dict,
-           inventory: dict | None = None) -> dict:
+           inventory: dict | None = None, executor: dict | None = None) -> dict:
     return {**_base("scan", scan_id), "started_at": started_at, "tool": tool, "sources": sources,
-            "settings": settings, "detectors": detectors, **({"inventory": inventory} if inventory else {})}
+            "settings": settings, "detectors": detectors, **({"inventory": inventory} if inventory else {}),
+            **({"executor": executor} if executor else {})}
 
 
 def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: str | None,

@@ -202,6 +202,12 @@ def log_options(fn):
 @click.option("--no-inventory", is_flag=True, help="Write the report only; keep no inventory.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
               help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
+@click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="KARTLEGG_WORKERS",
+              help="Detection processes [default: every core; 1 examines in a thread beside the scan].")
+@click.option("--executor", default=None, metavar="NAME", envvar="KARTLEGG_EXECUTOR",
+              help="Where units are read and examined: local (this machine) or dask (a cluster) [default: local].")
+@click.option("--scheduler", default=None, metavar="ADDRESS", envvar="KARTLEGG_SCHEDULER",
+              help="The Dask scheduler, tcp://HOST:8786 or tls://HOST:8786 (implies --executor dask).")
 @click.option("--lock-wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
               help="Wait this long for a running scan of the same configuration before giving up (exit 4).")
 @log_options
@@ -288,8 +294,10 @@ def _check_detectors(names) -> None:
 
 def _print_plan(run, config) -> None:
     from scanner.lock import lock_path
-    from scanner.pipeline import described_source
+    from scanner.executors import cores
     from scanner.inventory.store import masked
+    from scanner.pipeline import described_source
+    from scanner.sources import mask_url
 
     click.echo(f"Configuration {config.path if config else '(command line)'} is valid.")
     for s in run.sources:
@@ -303,6 +311,9 @@ def _print_plan(run, config) -> None:
     click.echo(f"  report    {run.output} ({run.report_format})" + (f", HTML {run.html}" if run.html else ""))
     click.echo(f"  inventory {inventory}" + (", incremental" if run.settings.incremental else ""))
     click.echo(f"  lock      {lock_path(run.lock_key, run.lock_directory)}")
+    where = (f"dask, scheduler {mask_url(run.scheduler)}" if run.executor == "dask" else
+             f"{run.executor}, {run.workers or cores()} worker(s)")
+    click.echo(f"  executor  {where}")
 
 
 def _run_scan(run, quiet: bool) -> int:
@@ -311,6 +322,7 @@ def _run_scan(run, quiet: bool) -> int:
 
     from scanner import logs, pipeline, plugins
     from scanner.console import print_summary, progress_for
+    from scanner.executors import ExecutorError
     from scanner.pipeline import Progress as NoProgress
     from scanner.scan_setup import output_path
 
@@ -321,6 +333,14 @@ def _run_scan(run, quiet: bool) -> int:
     except plugins.PluginError as exc:
         raise click.UsageError(str(exc)) from None
     engine = _engine(run.settings.detectors, None)
+    executor = _executor(run)
+    try:
+        executor.start(pipeline.engine_spec(run.settings, engine), engine)
+    except ExecutorError as exc:
+        executor.close()
+        logs.event(log, logging.ERROR, "scan.executor_failed", executor=run.executor, message=str(exc))
+        click.echo(f"Error: {exc}", err=True)
+        return pipeline.EXIT_INCOMPLETE
     store = None if run.inventory is None else open_store(run.inventory)
     try:
         if store is not None:
@@ -343,6 +363,7 @@ def _run_scan(run, quiet: bool) -> int:
                 outcome = pipeline.scan(
                     run.sources, run.settings, writers, engine=engine,
                     progress=NoProgress() if quiet else progress_for(console), fail_on=run.fail_on, inventory=store,
+                    executor=executor,
                 )
             finally:
                 for w in writers:
@@ -355,15 +376,27 @@ def _run_scan(run, quiet: bool) -> int:
     return outcome.exit_code
 
 
+def _executor(run):
+    """The plan's executor, built (not started: that may connect to a cluster)."""
+    from scanner import plugins
+
+    try:
+        cls = plugins.load(run.executor, plugins.EXECUTORS)
+    except plugins.PluginError as exc:
+        raise click.UsageError(str(exc)) from None
+    return cls.from_options(workers=run.workers, scheduler=run.scheduler)
+
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True)
 def list_plugins(as_json):
-    """Crawlers, detectors and report writers that are installed."""
+    """Crawlers, detectors, report writers and executors that are installed."""
     from detectors.registry import GROUP as DETECTORS
-    from scanner.plugins import CRAWLERS, REPORTS, group
+    from scanner.plugins import CRAWLERS, EXECUTORS, REPORTS, group
 
     rows = []
-    for kind, name in (("crawler", CRAWLERS), ("detector", DETECTORS), ("report", REPORTS)):
+    for kind, name in (("crawler", CRAWLERS), ("detector", DETECTORS), ("report", REPORTS),
+                       ("executor", EXECUTORS)):
         for ep_name, ep in group(name).items():
             dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
             rows.append({"kind": kind, "name": ep_name, "target": ep.value, "distribution": dist})

@@ -163,6 +163,9 @@ SCAN = {
     "detectors": _globs,
     "incremental": _bool,
     "fail_on_findings": _fail_on,
+    "workers": _int(1, 256),
+    "executor": _text,
+    "scheduler": _text,
 }
 CONNECTION = ("driver", "host", "port", "database", "user", "password", "password_file", "query")
 SOURCE_KEYS = ("name", "url", "path", "type", *CONNECTION, *PER_SOURCE, *AWS, "declare")

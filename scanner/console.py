@@ -12,7 +12,8 @@ from scanner.pipeline import Progress as NoProgress
 
 
 class BarProgress(NoProgress):
-    """tables done/total and the current table, on stderr; only when stderr is a terminal."""
+    """One bar per source being scanned (several at once), with units done/total and the last
+    unit, on stderr; only when stderr is a terminal."""
 
     def __init__(self, console: Console):
         self._bar = Progress(
@@ -20,16 +21,21 @@ class BarProgress(NoProgress):
             TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             TextColumn("{task.fields[current]}", markup=False), console=console, transient=True,
         )
-        self._task = None
+        self._tasks: dict[str, int] = {}
         self._bar.start()
 
     def source_started(self, source, units):
-        if self._task is not None:
-            self._bar.remove_task(self._task)
-        self._task = self._bar.add_task(source.name, total=units, current="")
+        self._tasks[source.name] = self._bar.add_task(source.name, total=units, current="")
 
     def unit_done(self, unit):
-        self._bar.update(self._task, advance=1, current=unit.location.dotted())
+        task = self._tasks.get(unit.source)
+        if task is not None:
+            self._bar.update(task, advance=1, current=unit.location.dotted())
+
+    def source_done(self, source):
+        task = self._tasks.pop(source.name, None)
+        if task is not None:
+            self._bar.remove_task(task)
 
     def close(self):
         self._bar.stop()

@@ -83,11 +83,13 @@ def _text_value(value) -> str:
 
 _SECRETS = SecretFilter()
 _HANDLER: logging.Handler | None = None
+_SETUP: tuple[str, str] | None = None  # (level, format) of the last setup()
 
 
 def setup(level: str = "warning", fmt: str = "text", stream=None) -> SecretFilter:
     """(Re)configure logging for this process; returns the secret filter to add secrets to."""
-    global _HANDLER
+    global _HANDLER, _SETUP
+    _SETUP = (level, fmt)
     root = logging.getLogger()
     if _HANDLER is not None:
         root.removeHandler(_HANDLER)
@@ -104,6 +106,18 @@ def setup(level: str = "warning", fmt: str = "text", stream=None) -> SecretFilte
 
 def add_secrets(*secrets: str) -> None:
     _SECRETS.add(*secrets)
+
+
+def current() -> tuple | None:
+    """This process's logging set-up with its secrets, for a worker process to adopt."""
+    return None if _SETUP is None else (*_SETUP, sorted(_SECRETS.secrets))
+
+
+def adopt(state: tuple | None) -> None:
+    if state is not None:
+        level, fmt, secrets = state
+        setup(level, fmt)
+        _SECRETS.secrets.update(secrets)
 
 
 def level_for(verbose: int, quiet: int, configured: str | None = None) -> str:

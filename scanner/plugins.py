@@ -1,6 +1,6 @@
-"""Crawler and report-writer plugins (entry-point groups), loaded lazily.
+"""Crawler, report-writer and executor plugins (entry-point groups), loaded lazily.
 
-Detector plugins live in detectors.registry; `kartlegg plugins` lists all three kinds.
+Detector plugins live in detectors.registry; `kartlegg plugins` lists all four kinds.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from importlib.metadata import EntryPoint, entry_points
 
 CRAWLERS = "kartlegg.crawlers"
 REPORTS = "kartlegg.reports"
+EXECUTORS = "kartlegg.executors"
 
 
 class PluginError(Exception):

@@ -28,7 +28,8 @@ SCAN_KEYS = {
     "max_object_bytes": "max_object_bytes", "full": "full", "statement_timeout": "statement_timeout",
     "value_cap": "value_cap", "min_confidence": "min_confidence", "detector": "detectors",
     "incremental": "incremental", "fail_on": "fail_on_findings", "aws_profile": "profile",
-    "aws_region": "region", "endpoint_url": "endpoint_url",
+    "aws_region": "region", "endpoint_url": "endpoint_url", "workers": "workers", "executor": "executor",
+    "scheduler": "scheduler",
 }
 
 
@@ -51,6 +52,9 @@ class Plan:
     lock_wait: float
     declared: dict[str, dict] = field(default_factory=dict)  # source name → declared metadata
     secrets: list[str] = field(default_factory=list)
+    executor: str = "local"
+    workers: int | None = None  # local: detection processes (None: every core)
+    scheduler: str | None = None  # dask: the scheduler's address
 
 
 _NAMED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.@-]*)=([A-Za-z][A-Za-z0-9+.-]*://.*)$", re.S)
@@ -174,6 +178,18 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         raise SetupError("--incremental compares with the inventory: drop --no-inventory (or inventory.enabled: false)")
     fail_on = pick("fail_on")
 
+    executor, workers, scheduler = pick("executor"), pick("workers"), pick("scheduler")
+    executor = executor or ("dask" if scheduler else "local")
+    if executor not in plugins.group(plugins.EXECUTORS):
+        raise SetupError(f"--executor: no executor named {executor!r}; known: "
+                         f"{', '.join(plugins.group(plugins.EXECUTORS))}")
+    if executor == "dask" and not scheduler:
+        raise SetupError("--executor dask needs --scheduler ADDRESS (tcp://HOST:8786 or tls://HOST:8786)")
+    if executor != "dask" and scheduler:
+        raise SetupError(f"--scheduler is for --executor dask, not {executor}")
+    if executor == "dask" and workers:
+        raise SetupError("--workers is for the local executor: a Dask cluster has the workers it was started with")
+
     lock_cfg = config.lock if config else {}
     if config is not None and not params["urls"]:
         key, what = config.key, str(config.path)
@@ -188,6 +204,7 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         lock_key=key, lock_what=what, lock_directory=lock_cfg.get("directory"),
         lock_wait=params["lock_wait"] if "lock_wait" in given else lock_cfg.get("wait", 0.0),
         declared=declared, secrets=list(dict.fromkeys(s for s in secrets if s)),
+        executor=executor, workers=workers, scheduler=scheduler,
     )
 
 

@@ -72,6 +72,9 @@ class Source:
     crawler: str = ""
     options: dict = field(default_factory=dict, hash=False, compare=False)
 
+    def __repr__(self) -> str:  # tracebacks, debuggers and Dask's log of a failed task show reprs
+        return f"Source(url={self.masked_url!r}, name={self.name!r}, crawler={self.crawler!r})"
+
     def __post_init__(self):
         if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
             # a relative SQLite path made absolute: the same file is the same source (and its

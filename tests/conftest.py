@@ -1,5 +1,8 @@
 pytest_plugins = ["servers", "aws_servers"]  # throw-away PostgreSQL, MariaDB and moto servers
 
+import subprocess
+import sys
+
 import pytest
 
 
@@ -27,3 +30,14 @@ def _inventory_per_test(tmp_path_factory, monkeypatch):
     """`kartlegg scan` keeps an inventory in the working directory by default: each test gets
     its own, out of the checkout."""
     monkeypatch.setenv("KARTLEGG_INVENTORY", str(tmp_path_factory.mktemp("inventory") / "inventory.sqlite"))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The estate `make demo` scans (an SQLite customer system, a file share with planted broken
+    files), generated the same way, as NAME=URL sources."""
+    root = tmp_path_factory.mktemp("demo")
+    for argv in (["scanner.estate", f"sqlite:///{root}/kundesystem.db", "--rows", "600"],
+                 ["scanner.estate_files", str(root / "filer"), "--rows", "120"]):
+        subprocess.run([sys.executable, "-m", *argv], check=True, capture_output=True)
+    return [f"kundesystem.db=sqlite:///{root}/kundesystem.db", f"filer=file://{root}/filer"]

@@ -41,3 +41,13 @@ def scan_cli(*args) -> tuple[int, list[dict], str]:
     out = Path(tempfile.mkdtemp()) / "report.jsonl"
     result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)
     return result.exit_code, report(out), result.output
+
+
+TIMING = ("scan_id", "started_at", "finished_at", "duration_ms", "duration_s", "executor")
+
+
+def comparable(lines: list[dict]) -> list[str]:
+    """A report's records without ids, times and the executor, in a fixed order: what two scans
+    of the same estate must share however their units were run."""
+    return sorted(json.dumps({k: v for k, v in r.items() if k not in TIMING}, sort_keys=True, ensure_ascii=False)
+                  for r in lines)

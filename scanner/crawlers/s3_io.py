@@ -33,7 +33,11 @@ def aws_client(service: str, source, settings, connections: int):
     import boto3
 
     opts = source.options
-    session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
+    shipped = opts.get("credentials")  # resolved by a coordinator for a worker elsewhere (a Secret)
+    if shipped is not None:
+        session = boto3.session.Session(region_name=opts.get("region"), **shipped.value)
+    else:
+        session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
     endpoint = opts.get("endpoint_url")
     config = client_config(settings, connections, path_style=service == "s3" and bool(endpoint))
     return session.client(service, endpoint_url=endpoint, config=config)

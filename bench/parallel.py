@@ -1,0 +1,89 @@
+"""Parallel scans: wall time against workers for an estate of many PostgreSQL tables, locally
+(`--workers N`) and on a Dask LocalCluster, and the coordinator's CPU per unit.
+
+    python -m bench.parallel [--tables 120] [--rows 1200000] [--runs 3]
+
+Starts its own throw-away PostgreSQL on 127.0.0.1 (tests/servers.py) and builds the estate as
+bench.sql_scan does (the demo estate's table kinds, replicated server-side), scanned at the
+default sample size by a SELECT-only role with `--max-connections 2`. Each figure is the
+median of `--runs` scans; the first local scan with N workers includes starting the pool (each
+process builds its engine); the Dask cluster is started and warmed before timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from servers import PostgresServer  # noqa: E402
+
+from bench.sql_scan import DB, Counting, build  # noqa: E402
+from detectors.engine import Engine  # noqa: E402
+from scanner import pipeline  # noqa: E402
+from scanner.executors.dask import DaskExecutor  # noqa: E402
+from scanner.executors.local import LocalExecutor  # noqa: E402
+from scanner.settings import ScanSettings  # noqa: E402
+from scanner.sources import Source  # noqa: E402
+
+SETTINGS = ScanSettings(max_connections=2)
+
+
+def one(url: str, engine: Engine, executor) -> tuple[float, pipeline.Outcome, int]:
+    writer = Counting()
+    t = time.perf_counter()
+    outcome = pipeline.scan([Source(url, crawler="sql")], SETTINGS, [writer], engine=engine, executor=executor)
+    elapsed = time.perf_counter() - t
+    assert outcome.exit_code == 0, [r for r in writer.records if r["record"] == "error"][:3]
+    return elapsed, outcome, sum(r["record"] == "finding" for r in writer.records)
+
+
+def measured(label: str, url: str, engine: Engine, make, runs: int, baseline: float | None) -> float:
+    times, cpu = [], []
+    for _ in range(runs):
+        elapsed, outcome, findings = one(url, engine, make())
+        times.append(elapsed)
+        cpu.append(outcome.stats["coordinator_cpu_s"] / max(outcome.stats["units"], 1))
+    wall = statistics.median(times)
+    speedup = f"{baseline / wall:.2f}x" if baseline else "1.00x"
+    print(f"| {label} | {outcome.stats['units']} | {wall:.2f} | {outcome.stats['units'] / wall:.1f} | {speedup} | "
+          f"{statistics.median(cpu) * 1000:.2f} | {findings} |", flush=True)
+    return wall
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, default=120)
+    parser.add_argument("--rows", type=int, default=1_200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+
+    from distributed import LocalCluster
+
+    engine = Engine()
+    print(f"cores available: {len(os.sched_getaffinity(0))}")
+    with PostgresServer() as server:
+        t = time.perf_counter()
+        made = build(server, args.tables, args.rows)
+        print(f"estate: {len(made)} tables, {sum(n for _, n in made):,} rows, built in "
+              f"{time.perf_counter() - t:.1f} s\n")
+        url = server.url(user="leser", password="bench-passord", database=DB)
+        print("| executor | units | wall s (median) | units/s | speed-up | coordinator CPU ms/unit | findings |")
+        print("|---|---|---|---|---|---|---|")
+        base = measured("local, --workers 1", url, engine, lambda: LocalExecutor(1), args.runs, None)
+        measured("local, --workers 2", url, engine, lambda: LocalExecutor(2), args.runs, base)
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address="127.0.0.1:0") as cluster:
+            one(url, engine, DaskExecutor(cluster.scheduler_address))  # workers build their engines
+            measured("dask, 2 workers x 1 thread (LocalCluster)", url, engine,
+                     lambda: DaskExecutor(cluster.scheduler_address), args.runs, base)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
