@@ -3,7 +3,8 @@
 Reading waits on the scanned system, so it runs in threads here, each source with as many
 threads as its connection limit; detection needs a core, so it runs in a pool of `workers`
 processes, each with its own engine built once (with one worker: one thread beside the
-coordinator, with the coordinator's engine). A unit's sample goes to the pool through a pipe,
+coordinator, with the coordinator's engine). The first `workers` units are examined in that
+thread while the processes start, so a run with a unit or two to read never waits for them. A unit's sample goes to the pool through a pipe,
 never to disk. A pool process that dies (killed, out of memory) takes no unit with it: the pool
 is rebuilt and the units it held are examined again, up to `ATTEMPTS` times each.
 """
@@ -42,6 +43,8 @@ class _Detector:
         self.spec = spec
         self._pool = None
         self._lock = threading.Lock()
+        self._first = None
+        self.submitted = 0
         self.restarts = 0
 
     def _current(self):
@@ -69,6 +72,13 @@ class _Detector:
             return self._pool
 
     def submit(self, fn, *args) -> Future:
+        self.submitted += 1
+        if self.workers > 1 and self.submitted <= self.workers:
+            # the first units are examined here while the processes start and build their engines:
+            # a scan with a unit or two to read (an incremental run) never waits for the pool
+            with self._lock:
+                self._first = self._first or ThreadPoolExecutor(1, thread_name_prefix="kartlegg-detect")
+            return self._first.submit(fn, *args)
         try:
             return self._current().submit(fn, *args)
         except BrokenProcessPool:  # it broke since: the next one is new
@@ -86,9 +96,10 @@ class _Detector:
 
     def close(self) -> None:
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pools, self._pool, self._first = [self._pool, self._first], None, None
+        for pool in pools:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _copy(target: Future, source: Future) -> None:
