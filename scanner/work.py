@@ -156,9 +156,9 @@ def discovered(job: Job) -> list:
     return out
 
 
-def read(job: Job, unit: WorkUnit, crawler=None) -> tuple[DatasetSample | None, list[dict] | None, int]:
+def read(job: Job, unit: WorkUnit) -> tuple[DatasetSample | None, list[dict] | None, int]:
     """(sample, None, ms) or (None, the records saying why not, ms)."""
-    crawler = crawler or crawler_for(job)
+    crawler = crawler_for(job)
     t = time.monotonic()
     try:
         sample = crawler.sample(unit)
@@ -170,9 +170,9 @@ def read(job: Job, unit: WorkUnit, crawler=None) -> tuple[DatasetSample | None, 
     return sample, None, _ms(t)
 
 
-def examine(job: Job, sample: DatasetSample, duration_ms: int, engine=None) -> list[dict]:
+def examine(job: Job, sample: DatasetSample, duration_ms: int) -> list[dict]:
     """The records of one sampled unit: its dataset record, then skips, problems and findings."""
-    engine = engine or engine_for(job.engine_spec)
+    engine = engine_for(job.engine_spec)
     try:
         with _detecting:
             return examine_sample(sample, job.source, engine, job.settings, fingerprinter(job), job.scan_id,
@@ -190,10 +190,10 @@ def field_records(job: Job, sample: DatasetSample) -> tuple[list[dict], list[tup
     return found, seen
 
 
-def full_read(job: Job, unit: WorkUnit, crawler=None, detect=None) -> list[dict]:
+def full_read(job: Job, unit: WorkUnit, detect=None) -> list[dict]:
     """--full: every batch of one unit, merged. `detect(sample)` classifies one batch, here or
     in a pool; by default in this process."""
-    crawler = crawler or crawler_for(job)
+    crawler = crawler_for(job)
     detect = detect or (lambda batch: field_records(job, batch))
     t = time.monotonic()
     merge = FullRead()

@@ -4,8 +4,8 @@ Reading waits on the scanned system, so it runs in threads here, each source wit
 threads as its connection limit; detection needs a core, so it runs in a pool of `workers`
 processes, each with its own engine built once (with one worker: one thread beside the
 coordinator, with the coordinator's engine). The first `workers` units are examined in that
-thread while the processes start, so a run with a unit or two to read never waits for them. A unit's sample goes to the pool through a pipe,
-never to disk. A pool process that dies (killed, out of memory) takes no unit with it: the pool
+thread while the processes start, so a run with a unit or two to read never waits for them.
+A unit's sample goes to the pool through a pipe, never to disk. A pool process that dies (killed, out of memory) takes no unit with it: the pool
 is rebuilt and the units it held are examined again, up to `ATTEMPTS` times each.
 """
 
@@ -41,11 +41,15 @@ class _Detector:
     def __init__(self, workers: int, spec: tuple):
         self.workers = workers
         self.spec = spec
-        self._pool = None
+        self._pool = None  # the process pool, when there is one
+        self._thread = None  # one thread: with one worker, and for the first units of a pool
         self._lock = threading.Lock()
-        self._first = None
         self.submitted = 0
         self.restarts = 0
+
+    def _one_thread(self):  # under the lock
+        self._thread = self._thread or ThreadPoolExecutor(1, thread_name_prefix="kartlegg-detect")
+        return self._thread
 
     def _current(self):
         with self._lock:
@@ -67,18 +71,15 @@ class _Detector:
                           reason=f"cannot start detection processes ({type(exc).__name__}: {exc}); "
                                  "examining in one thread")
                     self.workers = 1
-            if self._pool is None:
-                self._pool = ThreadPoolExecutor(1, thread_name_prefix="kartlegg-detect")
-            return self._pool
+            return self._pool or self._one_thread()
 
     def submit(self, fn, *args) -> Future:
-        self.submitted += 1
-        if self.workers > 1 and self.submitted <= self.workers:
-            # the first units are examined here while the processes start and build their engines:
-            # a scan with a unit or two to read (an incremental run) never waits for the pool
-            with self._lock:
-                self._first = self._first or ThreadPoolExecutor(1, thread_name_prefix="kartlegg-detect")
-            return self._first.submit(fn, *args)
+        with self._lock:
+            self.submitted += 1
+            if self.workers > 1 and self.submitted <= self.workers:
+                # the first units are examined here while the processes start and build their
+                # engines: a scan with a unit or two to read (an incremental run) never waits for them
+                return self._one_thread().submit(fn, *args)
         try:
             return self._current().submit(fn, *args)
         except BrokenProcessPool:  # it broke since: the next one is new
@@ -96,7 +97,7 @@ class _Detector:
 
     def close(self) -> None:
         with self._lock:
-            pools, self._pool, self._first = [self._pool, self._first], None, None
+            pools, self._pool, self._thread = [self._pool, self._thread], None, None
         for pool in pools:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
@@ -158,7 +159,7 @@ class LocalExecutor(Executor):
             return pool
 
     def submit(self, job: Job, unit: WorkUnit) -> Handle:
-        handle = Handle(job, unit, read=Future(), records=Future())
+        handle = Handle(job, unit, read=None, records=Future())  # read: set below, before anyone waits on it
         handle.read = self._reader(job).submit(self._read, handle)
         return handle
 
