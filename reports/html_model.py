@@ -16,7 +16,9 @@ from reports.shown import change_detail, place
 # not personal data last.
 CATEGORIES = ("identity", "contact", "financial", "metering", "online_identifier", "other", "organisation")
 EXIT_MEANING = {0: "completed", 1: "completed; --fail-on-findings matched", 2: "bad usage or configuration",
-                3: "incomplete: some sources or locations could not be scanned"}
+                3: "incomplete: some sources or locations could not be scanned",
+                4: "a lock was not free within --lock-wait", 5: "the report or the inventory could not be written",
+                129: "stopped by SIGHUP", 130: "stopped by SIGINT", 143: "stopped by SIGTERM"}
 
 
 class ReportError(ValueError):
@@ -192,7 +194,8 @@ class Builder:
         for scan in self.model.scans:
             if scan["scan_id"] == r["scan_id"]:
                 scan.update(finished_at=r.get("finished_at"), exit_code=r.get("exit_code"),
-                            status=EXIT_MEANING.get(r.get("exit_code"), "unknown"))
+                            status=(f"interrupted by {r['interrupted']}: what was found until then"
+                                    if r.get("interrupted") else EXIT_MEANING.get(r.get("exit_code"), "unknown")))
 
     def build(self) -> Model:
         m = self.model

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, UTC
 
-SCHEMA_VERSION = "1.4"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+SCHEMA_VERSION = "1.5"  # 1.1: dataset records may carry format and objects; 1.2: change records,
 # findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
 # records (--incremental), dataset version, summary locations.unchanged, header sources' settings;
-# 1.4: the header's executor
+# 1.4: the header's executor; 1.5: location.sealed (names that held personal data, masked and tagged),
+# the summary's interrupted (the signal that stopped the scan) and exit codes 4, 5, 129, 130, 143
 
 
 def now() -> str:

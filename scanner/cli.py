@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 from contextlib import nullcontext
+from functools import partial
 
 import click
 from click.core import ParameterSource
@@ -14,7 +15,8 @@ from scanner import __version__
 from scanner.inventory.cli import inventory, open_store
 from scanner.report_cli import report
 
-EXIT_BUSY = 4  # another run of the same configuration holds the lock
+EXIT_BUSY = 4  # a lock was not free within --lock-wait: another run of the configuration, a locked inventory
+_STANDALONE = False  # the `kartlegg` command itself (main), not a caller in the same process (tests)
 LOG_FORMATS = ("text", "json")
 
 log = logging.getLogger("scanner.cli")
@@ -24,6 +26,17 @@ log = logging.getLogger("scanner.cli")
 @click.version_option(__version__, prog_name="kartlegg")
 def cli() -> None:
     """Find personal data in databases, object stores, files and logs."""
+
+
+def fingerprint_key(warn) -> bytes:
+    """The installation's fingerprint key, checked before anything is read: a key that would
+    not protect the fingerprints (empty, short, not hex) or cannot be read is a usage error."""
+    from detectors.evidence import KeyProblem, load_key
+
+    try:
+        return load_key(warn=warn)
+    except KeyProblem as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _engine(detector: tuple[str, ...], model: str | None):
@@ -50,14 +63,15 @@ def detect(text, show_values, as_json, threshold, detector, model):
     """
     from detectors.engine import DEFAULT_THRESHOLD
     from detectors.evidence import Fingerprinter, mask
+    from scanner.redact import printable
 
     if text is None or text == "-":
         if sys.stdin.isatty() and text is None:
             raise click.UsageError("give TEXT, or - to read standard input")
         text = sys.stdin.read()
+    fingerprint = Fingerprinter(fingerprint_key(lambda m: click.echo(f"Warning: {m}", err=True)))
     engine = _engine(detector, model)
     threshold = DEFAULT_THRESHOLD if threshold is None else threshold
-    fingerprint = Fingerprinter()
     found = engine.analyze_text(text, threshold=threshold)
     rows = [
         {
@@ -84,10 +98,10 @@ def detect(text, show_values, as_json, threshold, detector, model):
     width = max(len(r["entity_type"]) for r in rows)
     for r in rows:
         extra = f"  synthetic ({r['synthetic']})" if r.get("synthetic") else ""
-        context = f"  context: {r['context_word']}" if r["context_word"] else ""
+        context = f"  context: {printable(r['context_word'])}" if r["context_word"] else ""
         click.echo(
             f"{r['entity_type']:<{width}}  {r['category']:<17}  {r['score']:.2f}  "
-            f"{r['start']:>5}-{r['end']:<5}  {r['value']}{context}{extra}"
+            f"{r['start']:>5}-{r['end']:<5}  {printable(r['value'])}{context}{extra}"
         )
     click.echo(f"{len(rows)} finding(s); values {'shown' if show_values else 'masked'}.", err=True)
 
@@ -208,8 +222,10 @@ def log_options(fn):
               help="Where units are read and examined: local (this machine) or dask (a cluster) [default: local].")
 @click.option("--scheduler", default=None, metavar="ADDRESS", envvar="KARTLEGG_SCHEDULER",
               help="The Dask scheduler, tcp://HOST:8786 or tls://HOST:8786 (implies --executor dask).")
-@click.option("--lock-wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS",
-              help="Wait this long for a running scan of the same configuration before giving up (exit 4).")
+@click.option("--lock-wait", type=click.FloatRange(0), default=60.0, show_default=True, metavar="SECONDS",
+              help="How long to wait for a lock before giving up (exit 4): another run of this configuration "
+                   "(the run lock, and with a PostgreSQL inventory its advisory lock), and an SQLite inventory "
+                   "another process is writing. The configuration's lock.wait, if given, is the default.")
 @log_options
 @click.pass_context
 def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params):
@@ -237,8 +253,12 @@ def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params)
     here win over the file. Two runs of one configuration never overlap.
     \b
     Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
-    2 bad usage or configuration; 3 some sources or locations could not be scanned;
-    4 another run of the same configuration is in progress.
+    2 bad usage or configuration (a malformed URL too); 3 some sources or locations
+    could not be scanned; 4 a lock was not free within --lock-wait (another run of the
+    same configuration, an inventory another process is writing); 5 the report or the
+    inventory could not be written (a full disk, a read-only directory);
+    130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP: the findings so far are written
+    and the report ends with a summary marked interrupted (a second signal stops at once).
     """
     from scanner import config as configuration
     from scanner import logs
@@ -260,20 +280,45 @@ def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params)
         raise click.UsageError(str(exc)) from None
     logs.add_secrets(*run.secrets)
     _check_detectors(run.settings.detectors)
+    fingerprint_key(lambda m: logs.event(log, logging.WARNING, "fingerprint.key_readable", message=m))
     if validate:
         _print_plan(run, config)
         return
+    from scanner.interrupt import Interrupted, exit_now, handled
     from scanner.lock import Busy, run_lock
+    from scanner.outputs import EXIT_OUTPUT, OutputError
 
-    try:
-        with run_lock(run.lock_key, run.lock_what, run.lock_directory, run.lock_wait):
-            sys.exit(_run_scan(run, quiet > 0))
-    except Busy as exc:
-        logs.event(log, logging.ERROR, "scan.locked", message=str(exc))
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_BUSY)
-    except PermissionError as exc:
-        raise click.UsageError(str(exc)) from None
+    with handled(exit_at_once=_STANDALONE) as interrupt:
+        try:
+            with run_lock(run.lock_key, run.lock_what, run.lock_directory, run.lock_wait,
+                          on_wait=partial(_waiting, run.lock_wait)):
+                code = _run_scan(run, quiet > 0, interrupt)
+        except Busy as exc:
+            logs.event(log, logging.ERROR, "scan.locked", message=str(exc))
+            click.echo(f"Error: {exc}", err=True)
+            code = EXIT_BUSY
+        except OutputError as exc:
+            logs.event(log, logging.ERROR, "scan.output_failed", message=str(exc))
+            click.echo(f"Error: {exc}", err=True)
+            code = EXIT_OUTPUT
+        except Interrupted as exc:
+            logs.event(log, logging.WARNING, "scan.interrupted", signal=interrupt.name or str(exc),
+                       message="stopped before the scan began: nothing was scanned")
+            click.echo(f"Stopped by {interrupt.name or exc} before the scan began: nothing was scanned.", err=True)
+            code = exc.exit_code
+        except PermissionError as exc:
+            raise click.UsageError(str(exc)) from None
+    if _STANDALONE and (interrupt.requested or code == EXIT_OUTPUT):
+        exit_now(code)  # a read still running (a locked table) would otherwise hold the exit up
+    sys.exit(code)
+
+
+def _waiting(wait: float, busy) -> None:
+    """Said once, when a run has to wait for a lock: who holds it and how long the run waits."""
+    from scanner import logs
+
+    logs.event(log, logging.INFO, "scan.waiting", message=str(busy), wait=wait)
+    click.echo(f"Waiting up to {wait:g} s (--lock-wait): {busy}.", err=True)
 
 
 class ConfigProblem(click.UsageError):
@@ -295,9 +340,8 @@ def _check_detectors(names) -> None:
 def _print_plan(run, config) -> None:
     from scanner.lock import lock_path
     from scanner.executors import cores
-    from scanner.inventory.store import masked
     from scanner.pipeline import described_source
-    from scanner.sources import mask_url
+    from scanner.redact import mask_url
 
     click.echo(f"Configuration {config.path if config else '(command line)'} is valid.")
     for s in run.sources:
@@ -307,7 +351,7 @@ def _print_plan(run, config) -> None:
         click.echo(f"  source {s.name:<24} {s.crawler:<10} {s.masked_url}" + (f"  [{own}]" if own else "")
                    + ("  (declared)" if s.name in run.declared else ""))
     inventory = "none" if run.inventory is None else (
-        masked(run.inventory) if "://" in run.inventory else run.inventory)
+        mask_url(run.inventory) if "://" in run.inventory else run.inventory)
     click.echo(f"  report    {run.output} ({run.report_format})" + (f", HTML {run.html}" if run.html else ""))
     click.echo(f"  inventory {inventory}" + (", incremental" if run.settings.incremental else ""))
     click.echo(f"  lock      {lock_path(run.lock_key, run.lock_directory)}")
@@ -316,13 +360,16 @@ def _print_plan(run, config) -> None:
     click.echo(f"  executor  {where}")
 
 
-def _run_scan(run, quiet: bool) -> int:
-    """The scan itself, under the run's lock; returns the exit code."""
+def _run_scan(run, quiet: bool, interrupt) -> int:
+    """The scan itself, under the run's lock; returns the exit code. Set-up first (the
+    inventory, its locks, the report files); once the report is being written a signal is
+    answered by the scan (`interrupt`), which ends with a summary marked interrupted."""
     from rich.console import Console
 
     from scanner import logs, pipeline, plugins
     from scanner.console import print_summary, progress_for
     from scanner.executors import ExecutorError
+    from scanner.outputs import Output, cannot_write
     from scanner.pipeline import Progress as NoProgress
     from scanner.scan_setup import output_path
 
@@ -334,46 +381,69 @@ def _run_scan(run, quiet: bool) -> int:
         raise click.UsageError(str(exc)) from None
     engine = _engine(run.settings.detectors, None)
     executor = _executor(run)
+    store = None
+    waiting = partial(_waiting, run.lock_wait)
     try:
-        executor.start(pipeline.engine_spec(run.settings, engine), engine)
-    except ExecutorError as exc:
-        executor.close()
-        logs.event(log, logging.ERROR, "scan.executor_failed", executor=run.executor, message=str(exc))
-        click.echo(f"Error: {exc}", err=True)
-        return pipeline.EXIT_INCOMPLETE
-    store = None if run.inventory is None else open_store(run.inventory)
-    try:
-        if store is not None:
+        try:
+            executor.start(pipeline.engine_spec(run.settings, engine), engine)
+        except ExecutorError as exc:
+            executor.close()
+            logs.event(log, logging.ERROR, "scan.executor_failed", executor=run.executor, message=str(exc))
+            click.echo(f"Error: {exc}", err=True)
+            return pipeline.EXIT_INCOMPLETE
+        if run.inventory is not None:
+            store = open_store(run.inventory, writing=True)
+            store.lock_wait = run.lock_wait
             logs.add_secrets(*store.secrets)
+            store.wait_writable(run.lock_wait, on_wait=waiting)
             clash = store.conflicts([s.describe() for s in run.sources])
             if clash:
                 raise click.UsageError("; ".join(clash) + ". Name this source (NAME=URL, e.g. "
                                        "kunder-b=sqlite:////srv/b/kunder.db) or use another --inventory.")
             for name, metadata in sorted(run.declared.items()):
                 store.declare(name, **metadata)
-        with (store.run_lock(run.lock_key, run.lock_what, run.lock_wait) if store is not None else nullcontext()):
+        with (store.run_lock(run.lock_key, run.lock_what, run.lock_wait, on_wait=waiting) if store is not None
+              else nullcontext()):
             writers = []
             try:
-                for cls, target in zip(writer_classes, (run.output, run.html)):
+                for cls, what, target in zip(writer_classes, ("report", "HTML report"), (run.output, run.html)):
                     try:
-                        writers.append(cls(output_path(target)))
+                        writers.append(Output(cls(output_path(target)), what, target))
                     except OSError as exc:
-                        raise click.UsageError(f"cannot write the report to {target}: {exc.strerror}") from None
+                        raise cannot_write(what, target, exc) from None
                 console = Console(stderr=True)
+                interrupt.defer()  # from here a signal stops the scan, which writes what it has
                 outcome = pipeline.scan(
                     run.sources, run.settings, writers, engine=engine,
                     progress=NoProgress() if quiet else progress_for(console), fail_on=run.fail_on, inventory=store,
-                    executor=executor,
+                    executor=executor, interrupt=interrupt,
                 )
             finally:
-                for w in writers:
-                    w.close()
+                _close_all(writers)
     finally:
+        executor.abort()  # nothing when the scan closed it; else its detection processes end now
         if store is not None:
             store.dispose()
     if not quiet:
         print_summary(console if run.output == "-" else Console(), outcome, run.output)
+    if outcome.interrupted:
+        click.echo(f"Stopped by {outcome.interrupted}: the report holds what was found until then, and ends "
+                   "with a summary marked interrupted.", err=True)
     return outcome.exit_code
+
+
+def _close_all(writers: list) -> None:
+    """Close every writer (the HTML report is written now); then raise the first failure."""
+    from scanner.outputs import OutputError
+
+    failure = None
+    for w in writers:
+        try:
+            w.close()
+        except OutputError as exc:
+            failure = failure or exc
+    if failure is not None:
+        raise failure
 
 
 def _executor(run):
@@ -438,4 +508,6 @@ cli.add_command(report)
 
 
 def main() -> None:
+    global _STANDALONE
+    _STANDALONE = True  # a stop signal may end this process at once (scanner.interrupt)
     cli(prog_name="kartlegg")

@@ -14,7 +14,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import yaml
 
@@ -511,16 +511,9 @@ class _Checker:
         return value
 
     def _url_secrets(self, url: str) -> None:
-        from scanner.inventory.store import secrets_of
+        from scanner.redact import url_secrets
 
-        try:
-            self.secrets.extend(s for s in secrets_of(url) if s)
-        except Exception:  # not an SQLAlchemy URL (s3://, file paths): sources.mask_url covers them
-            from urllib.parse import urlsplit
-
-            password = urlsplit(url).password
-            if password:
-                self.secrets.extend([password, unquote(password)])
+        self.secrets.extend(url_secrets(url))
 
     def _expand(self, value, path: tuple):
         """`${VAR}` and `${VAR:-default}` in strings (and in lists and mappings of them)."""

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from reports.shown import change_detail, place
 from scanner.pipeline import Progress as NoProgress
+from scanner.redact import printable
 
 
 class BarProgress(NoProgress):
@@ -25,12 +26,12 @@ class BarProgress(NoProgress):
         self._bar.start()
 
     def source_started(self, source, units):
-        self._tasks[source.name] = self._bar.add_task(source.name, total=units, current="")
+        self._tasks[source.name] = self._bar.add_task(printable(source.name), total=units, current="")
 
-    def unit_done(self, unit):
+    def unit_done(self, unit, label=None):
         task = self._tasks.get(unit.source)
-        if task is not None:
-            self._bar.update(task, advance=1, current=unit.location.dotted())
+        if task is not None:  # the label is the unit's masked name: never its raw one
+            self._bar.update(task, advance=1, current=printable(label or ""))
 
     def source_done(self, source):
         task = self._tasks.pop(source.name, None)
@@ -39,6 +40,12 @@ class BarProgress(NoProgress):
 
     def close(self):
         self._bar.stop()
+
+
+def _cell(text: str) -> str:
+    """A table cell: console markup escaped, control characters shown (records are redacted
+    already; this is the last check before a terminal)."""
+    return escape(printable(text))
 
 
 def progress_for(console: Console) -> NoProgress:
@@ -65,12 +72,12 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
             row = ([r["source"]["name"]] if several else []) + [
                 where, r["entity_type"] + _review_mark(r.get("review")), r["category"], f"{r['confidence']:.2f}", hits,
             ]
-            table.add_row(*map(escape, row))
+            table.add_row(*map(_cell, row))
         console.print(table)
     _print_not_scanned(console, outcome.not_scanned)
     first = sorted({c["source"]["name"] for c in outcome.changes if c.get("since_scan_id") is None})
     if first:
-        console.print(f"First scan of {escape(', '.join(first))} in the inventory: what was found is recorded as new.")
+        console.print(f"First scan of {_cell(', '.join(first))} in the inventory: what was found is recorded as new.")
     compared = [c for c in outcome.changes if c.get("since_scan_id") is not None]
     if compared:
         print_changes(console, compared, outcome.scan_id, None, limit=25)
@@ -107,7 +114,7 @@ def print_changes(console: Console, changes: list[dict], scan_id: str, since: st
     console = wide(console)
     against = f"scan {since}" if since else "the previous scan of each source"
     if not changes:
-        console.print(f"No changes in scan {escape(scan_id)} since {escape(against)}.")
+        console.print(f"No changes in scan {_cell(scan_id)} since {_cell(against)}.")
         return
     table = Table(title=f"Changes since {against}", header_style="bold")
     several = len({c["source"]["name"] for c in changes}) > 1
@@ -120,7 +127,7 @@ def print_changes(console: Console, changes: list[dict], scan_id: str, since: st
         row = ([c["source"]["name"]] if several else []) + [
             _CHANGE_LABEL[c["change"]], place(c["location"]), (c["entity_type"] or "") + _review_mark(c.get("review")),
             c["category"], change_detail(c)]
-        table.add_row(*map(escape, row))
+        table.add_row(*map(_cell, row))
     console.print(table)
     if len(changes) > len(shown):
         console.print(f"… and {len(changes) - len(shown)} more: kartlegg inventory diff")
@@ -137,7 +144,7 @@ def _print_not_scanned(console: Console, problems: list[dict], limit: int = 25) 
     for r in ordered[:limit]:
         where = place(r["location"]) if r["location"] else "(whole source)"
         why = r["reason"] if r["record"] == "skipped" else f"{r['error']['type']}: {r['error']['message']}"
-        table.add_row(*map(escape, (r["source"]["name"], where, "error" if r["record"] == "error" else "skipped", why)))
+        table.add_row(*map(_cell, (r["source"]["name"], where, "error" if r["record"] == "error" else "skipped", why)))
     console.print(table)
     if len(problems) > limit:
         console.print(f"… and {len(problems) - limit} more in the report.")

@@ -5,6 +5,9 @@ Several sources are open at once (discovery of one overlaps reading of another),
 has more units submitted than the executor allows it (its connection limit, locally), and the
 units that have been read but not yet examined are bounded by the executor's capacity: memory
 holds a few samples and no findings, whatever the size of the estate.
+
+A stop asked for (`stopped()`: a signal) ends the loop within `STOP_POLL` seconds: the records
+of units already examined are written, nothing more is submitted, and `interrupted` says so.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from scanner.logs import event
 from scanner.work import Job, described
 
 log = logging.getLogger("scanner.pipeline")
+STOP_POLL = 0.25  # seconds between looks at `stopped` while every unit is still running
 
 
 @dataclass(eq=False)
@@ -45,7 +49,8 @@ class SourceRun:
 class Coordinator:
     def __init__(self, executor: Executor, scan_id: str, describe_detectors: dict, emit: Callable,
                  emit_all: Callable, progress, unchanged: Callable, source_done: Callable,
-                 known: Callable[[str], dict], failed_sources: list[str]):
+                 known: Callable[[str], dict], failed_sources: list[str],
+                 stopped: Callable[[], bool] = lambda: False):
         self.executor = executor
         self.scan_id = scan_id
         self.detectors = describe_detectors
@@ -55,6 +60,8 @@ class Coordinator:
         self.source_done = source_done
         self.known = known  # source name → what the inventory knows of its datasets (--incremental)
         self.failed_sources = failed_sources
+        self.stopped = stopped
+        self.interrupted = False  # the loop ended on `stopped` with units left
         self.pending: dict[Future, tuple[str, SourceRun, Handle | None]] = {}
         self.active: list[SourceRun] = []
         self.units = 0  # submitted
@@ -63,13 +70,16 @@ class Coordinator:
     def run(self, jobs: deque[Job]) -> None:
         max_active = max(4, self.executor.capacity // 2)
         while jobs or self.active:
+            if self.stopped():
+                self._stop()
+                return
             while jobs and len(self.active) < max_active:
                 self._open(jobs.popleft())
             self._submit()
             if not self.pending:  # every open source finished without a future (nothing to read)
                 self._close_finished()
                 continue
-            done, _ = wait(list(self.pending), return_when=FIRST_COMPLETED)
+            done, _ = wait(list(self.pending), timeout=STOP_POLL, return_when=FIRST_COMPLETED)
             for future in done:
                 kind, run, handle = self.pending.pop(future)
                 if kind == "discovery":
@@ -79,6 +89,17 @@ class Coordinator:
                 else:
                     self._records(run, handle, future)
             self._close_finished()
+
+    def _stop(self) -> None:
+        """Write what is ready (units examined but not yet written), and no more."""
+        self.interrupted = True
+        for future, (kind, run, handle) in list(self.pending.items()):
+            if kind == "records" and future.done() and not future.cancelled() and future.exception() is None:
+                del self.pending[future]
+                run.open -= 1
+                batch = future.result()
+                settle(batch, run.versions.get(id(handle.unit)))
+                self.emit_all(batch)
 
     # -- sources ----------------------------------------------------------------------------------
     def _open(self, job: Job) -> None:

@@ -12,7 +12,7 @@ from detectors.column import classify_column
 from detectors.engine import Engine
 from reports import records
 from scanner.crawlers.base import DatasetSample
-from scanner.names import masked_names
+from scanner.redact import Redactor, printable
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 
@@ -39,7 +39,7 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
     unit = sample.unit
     src = source.describe()
     out = []
-    masked_names(sample, engine)
+    names_as_values(sample, engine)
     for name, reason in sample.skipped_fields:
         out.append(records.skipped(scan_id, src, unit.location.with_field(name).to_dict(source), reason))
     for p in sample.problems:
@@ -65,6 +65,22 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
                                        f.declared_type, unit.row_estimate,
                                        categories.info(verdict.entity_type).personal))
     return out
+
+
+_REDACTORS: dict[int, Redactor] = {}
+
+
+def names_as_values(sample: DatasetSample, engine: Engine) -> None:
+    """A field name that holds a value (a headerless file's first row, a JSON object keyed by
+    e-mail address, a logfmt key that is a person's name) is classified among the field's
+    values, so the field is reported for what its name gave away too. The name itself is
+    masked where every record is, in `Redactor.record`."""
+    redactor = _REDACTORS.get(id(engine))
+    if redactor is None or redactor.engine is not engine:
+        redactor = _REDACTORS[id(engine)] = Redactor(engine)
+    for f in sample.fields:
+        if redactor.name(f.name) != printable(f.name):
+            f.values.append(f.name)
 
 
 class FullRead:

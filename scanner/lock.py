@@ -7,6 +7,9 @@ drops the lock when the process dies, so a crashed run never blocks the next one
 left in place (removing it would let a third run lock a new file while the second still holds
 the old one). With a PostgreSQL inventory, an advisory lock in it covers runs on other machines
 (Kubernetes pods on different nodes).
+
+A run that finds the lock held waits for it (`--lock-wait`, default a minute), saying once who
+holds it, then gives up: exit code 4.
 """
 
 from __future__ import annotations
@@ -23,15 +26,35 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 
+DEFAULT_WAIT = 60.0  # seconds a run waits for a lock before it gives up (--lock-wait)
+
+
 class Busy(Exception):
     """Another run of the same configuration holds the lock."""
 
-    def __init__(self, what: str, holder: dict | None):
-        self.holder = holder or {}
-        held = ""
-        if self.holder:
-            held = f" (pid {self.holder.get('pid')} on {self.holder.get('host')}, since {self.holder.get('since')})"
-        super().__init__(f"another run of {what} is in progress{held}")
+    def __init__(self, what: str, holder: dict | None, waited: float | None = None):
+        self.what, self.holder, self.waited = what, holder or {}, waited
+        super().__init__(self.describe() + (f"; gave up after {waited:g} s (--lock-wait)" if waited else ""))
+
+    def describe(self) -> str:
+        return f"another run of {self.what} is in progress{held_by(self.holder)}"
+
+
+class InventoryLocked(Busy):
+    """Another process holds the inventory's write lock (an SQLite file it is writing)."""
+
+    def describe(self) -> str:
+        return f"the inventory {self.what} is locked by another process{held_by(self.holder, 'held by ')}"
+
+
+def held_by(holder: dict | None, lead: str = "") -> str:
+    """` (pid 1234 on host-a, since …)` of what is known about a lock's holder."""
+    holder = holder or {}
+    who = " ".join(p for p in (f"pid {holder['pid']}" if holder.get("pid") else "",
+                               f"on {holder['host']}" if holder.get("host") else "") if p)
+    when = f"since {holder['since']}" if holder.get("since") else ""
+    shown = ", ".join(p for p in (who, when) if p)
+    return f" ({lead}{shown})" if shown else ""
 
 
 def default_directory() -> Path:
@@ -55,19 +78,24 @@ def lock_path(key: str, directory: str | Path | None = None) -> Path:
 
 
 @contextmanager
-def run_lock(key: str, what: str, directory: str | Path | None = None, wait: float = 0.0):
-    """Hold the lock for `key` (shown to people as `what`), waiting up to `wait` seconds."""
+def run_lock(key: str, what: str, directory: str | Path | None = None, wait: float = 0.0, on_wait=None):
+    """Hold the lock for `key` (shown to people as `what`), waiting up to `wait` seconds;
+    `on_wait(holder)` is called once when the wait begins."""
     path = lock_path(key, directory)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         deadline = time.monotonic() + wait
+        told = False
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    raise Busy(what, _holder(fd)) from None
+                    raise Busy(what, _holder(fd), waited=wait) from None
+                if on_wait is not None and not told:
+                    on_wait(Busy(what, _holder(fd)))
+                    told = True
                 time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "what": what,

@@ -15,6 +15,8 @@ import sys
 import time
 from urllib.parse import quote
 
+from scanner.redact import mask_urls_in, printable
+
 OURS = ("scanner", "detectors", "reports")
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
 
@@ -50,9 +52,11 @@ class _Formatter(logging.Formatter):
         self.as_json = as_json
 
     def format(self, record: logging.LogRecord) -> str:
-        fields = dict(getattr(record, "fields", None) or {})
+        # control characters are shown escaped (a name with ESC sequences must not drive a
+        # terminal or forge a log line); URLs lose their credentials
+        fields = _shown(dict(getattr(record, "fields", None) or {}))
         # another library's message may carry %-args; ours never do
-        message = record.getMessage()
+        message = printable(mask_urls_in(record.getMessage()))
         ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z"
         if record.exc_info and record.exc_info[1] is not None:  # the type only: a traceback can quote data
             fields.setdefault("exception", type(record.exc_info[1]).__name__)
@@ -63,6 +67,16 @@ class _Formatter(logging.Formatter):
             pairs = " ".join(f"{k}={_text_value(v)}" for k, v in _flat(fields))
             line = f"{ts} {record.levelname.lower():<7} {message}" + (f" {pairs}" if pairs else "")
         return self.secrets.scrub(line)
+
+
+def _shown(value):
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(str(k)): _shown(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_shown(v) for v in value]
+    return value
 
 
 def _flat(fields: dict, prefix: str = ""):

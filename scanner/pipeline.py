@@ -22,9 +22,10 @@ from scanner.coordinator import Coordinator
 from scanner.crawlers.base import WorkUnit
 from scanner.executors.local import LocalExecutor
 from scanner.inventory import suppressed
+from scanner.lock import Busy
 from scanner.logs import event
 from scanner.plugins import crawler_for
-from scanner.redact import describe_error
+from scanner.redact import Redactor, describe_error
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 from scanner.work import Job, Secret
@@ -33,6 +34,9 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
+EXIT_BUSY = 4  # a lock (another run of the configuration, the inventory) was not free within --lock-wait
+EXIT_OUTPUT = 5  # the report or the inventory could not be written (scanner.outputs)
+# a stop signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143; scanner.interrupt)
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +51,37 @@ class Outcome:
     changes: list[dict] = field(default_factory=list)  # change records, with an inventory
     # units run and the coordinator thread's CPU seconds (submitting, writing report and inventory)
     stats: dict = field(default_factory=dict)
+    interrupted: str | None = None  # the signal that stopped the scan part-way (SIGTERM, …)
 
 
 class Progress:
     """What the console shows; the default shows nothing."""
 
     def source_started(self, source: Source, units: int) -> None: ...
-    def unit_done(self, unit: WorkUnit) -> None: ...
+    def unit_done(self, unit: WorkUnit, label: str | None = None) -> None: ...
     def source_done(self, source: Source) -> None: ...
     def close(self) -> None: ...
+
+
+class _Labelled(Progress):
+    """The console's progress with each unit named as the report names it (masked)."""
+
+    def __init__(self, inner: Progress, redactor: Redactor):
+        self.inner, self.redactor = inner, redactor
+
+    def source_started(self, source: Source, units: int) -> None:
+        self.inner.source_started(source, units)
+
+    def unit_done(self, unit: WorkUnit, label: str | None = None) -> None:
+        loc = unit.location
+        self.inner.unit_done(unit, ".".join(p for p in (self.redactor.path(loc.container), self.redactor.path(loc.dataset),
+                                                        self.redactor.name(loc.field)) if p))
+
+    def source_done(self, source: Source) -> None:
+        self.inner.source_done(source)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def engine_spec(settings: ScanSettings, engine: Engine) -> tuple:
@@ -83,10 +109,10 @@ def described_source(source: Source) -> dict:
 
 
 def _unchanged(unit: WorkUnit, version: str | None, known: dict, source: Source, src: dict, scan_id: str,
-               emit, progress) -> bool:
+               emit, progress, redactor: Redactor) -> bool:
     """--incremental: a unit whose version is the one recorded at its last whole read is passed
     over, and the report says so."""
-    loc = unit.location.to_dict(source)
+    loc = redactor.location(unit.location.to_dict(source))  # the inventory keeps URIs as reports show them
     last = known.get(loc["uri"])
     if version is None or last is None or last["version"] != version:
         return False
@@ -125,16 +151,23 @@ def scan(
     fail_on: set[str] = frozenset(),
     inventory=None,
     executor=None,
+    interrupt=None,
 ) -> Outcome:
     """Scan `sources`, writing records to `writers`; with an `inventory` (a Store) the records go
     into it too, reviews in it mark the findings, and the report gets the scan's `change` records.
-    `executor` runs the units (default: this process, one detection thread); the scan closes it."""
+    `executor` runs the units (default: this process, one detection thread); the scan closes it.
+    `interrupt` (scanner.interrupt.Interrupt): once it is requested the scan stops reading, ends
+    the executor and writes what it has, with a summary marked `interrupted`."""
     sources = list(sources)
     progress = progress or Progress()
     started, t0 = records.now(), time.monotonic()
     scan_id = str(uuid.uuid4())
     engine = engine or Engine(detectors=list(settings.detectors) or None)
     fingerprint = Fingerprinter()
+    redactor = Redactor(engine, fingerprint.key,
+                        secrets=[x for s in sources for x in s.secrets] + list(inventory.secrets if inventory else ()),
+                        hosts=[h for s in sources for h in s.hosts])
+    progress = _Labelled(progress, redactor)
     counts = Counter()
     by_category = Counter()
     personal_locations: list[dict] = []
@@ -150,6 +183,7 @@ def scan(
 
     def emit(record: dict) -> None:
         nonlocal matched_fail
+        record = redactor.record(record)  # the one gate: nothing below sees a raw value or name
         if run is not None:
             run.write(record)
         for w in writers:
@@ -195,9 +229,14 @@ def scan(
     detectors = engine.describe()
     spec = engine_spec(settings, engine)
     executor = executor or LocalExecutor(workers=1)
-    emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
-                        [described_source(s) for s, _ in resolved], settings.to_dict(), detectors,
-                        inventory=run.describe() if run is not None else None, executor=executor.describe()))
+    try:
+        emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
+                            [described_source(s) for s, _ in resolved], settings.to_dict(), detectors,
+                            inventory=run.describe() if run is not None else None, executor=executor.describe()))
+    except BaseException:  # a report that cannot be written: the inventory's scan is marked failed
+        if run is not None:
+            run.abort()
+        raise
     event(log, logging.INFO, "scan.started", scan_id=scan_id, sources=[s.name for s in sources],
           incremental=settings.incremental, executor=executor.describe(),
           inventory=run.describe()["uri"] if run is not None else None)
@@ -212,7 +251,7 @@ def scan(
                         __version__))
 
     def unchanged(unit, version, known, source) -> bool:
-        return _unchanged(unit, version, known, source, source.describe(), scan_id, emit, progress)
+        return _unchanged(unit, version, known, source, source.describe(), scan_id, emit, progress, redactor)
 
     def source_done(source, source_t0) -> None:
         progress.source_done(source)
@@ -220,23 +259,34 @@ def scan(
 
     coordinator = Coordinator(executor, scan_id, detectors, emit, emit_all, progress, unchanged, source_done,
                               known=run.versions if run is not None else (lambda name: {}),
-                              failed_sources=failed_sources)
+                              failed_sources=failed_sources,
+                              stopped=(lambda: interrupt.requested) if interrupt is not None else (lambda: False))
     cpu = time.thread_time()
+    whole = False  # every unit ran: the executor may finish in its own time
     try:
         executor.start(spec, engine)
         coordinator.run(jobs)
         cpu = time.thread_time() - cpu
-    except BaseException:  # Ctrl-C, a writer failing: what was written stays, the scan is marked failed
+        whole = not coordinator.interrupted
+    except BaseException:  # a writer failing, an exception: what was written stays, the scan is marked failed
         if run is not None:
             run.abort()
         raise
     finally:
         try:
-            executor.close()
+            if coordinator.interrupted:
+                event(log, logging.WARNING, "scan.interrupted", scan_id=scan_id, signal=interrupt.name,
+                      message="stopped reading; ending the detection processes and writing what was found so far")
+            executor.close() if whole else executor.abort()
         finally:
             progress.close()
+    interrupted = interrupt.name if coordinator.interrupted else None
 
     def exit_code() -> int:
+        if interrupted:
+            return interrupt.exit_code
+        if run is not None and run.error is not None:  # the report is whole; the inventory is not
+            return EXIT_BUSY if isinstance(run.error, Busy) else EXIT_OUTPUT
         if failed_sources or counts["failed"]:
             return EXIT_INCOMPLETE
         return EXIT_FINDINGS if matched_fail else EXIT_OK
@@ -249,6 +299,7 @@ def scan(
                           **({"unchanged": counts["unchanged"]} if settings.incremental else {})},
             "sources": {"total": len(sources), "failed": len(failed_sources)},
             **({"suppressed": counts["suppressed"]} if run is not None else {}),
+            **({"interrupted": interrupted} if interrupted else {}),
         }
 
     changed: list[dict] = []
@@ -261,11 +312,12 @@ def scan(
         if run.error is not None:
             inv = {"name": "inventory", "type": "inventory", "uri": inventory.masked_url}
             emit(records.error(scan_id, inv, None, describe_error(run.error, inventory.secrets)))
+        changed = [redactor.record(c) for c in changed]
         for record in changed:
             for w in writers:
                 w.write(record)
     final = summary()
-    if run is not None and run.error is None:
+    if run is not None and run.error is None and not interrupted:  # a part-scan is compared with nothing
         final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))
     code = exit_code()
     for w in writers:
@@ -273,6 +325,7 @@ def scan(
     event(log, logging.INFO if code in (EXIT_OK, EXIT_FINDINGS) else logging.WARNING, "scan.finished",
           scan_id=scan_id, exit_code=code, findings=final["findings"], locations=final["locations"],
           sources_failed=final["sources"]["failed"], seconds=round(time.monotonic() - t0, 3),
-          **({"changes": final["changes"]} if "changes" in final else {}))
+          **({"changes": final["changes"]} if "changes" in final else {}),
+          **({"interrupted": interrupted} if interrupted else {}))
     return Outcome(scan_id, code, final, personal_locations, not_scanned, changed,
-                   {"units": coordinator.units, "coordinator_cpu_s": round(cpu, 4)})
+                   {"units": coordinator.units, "coordinator_cpu_s": round(cpu, 4)}, interrupted=interrupted)

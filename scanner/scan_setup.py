@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from scanner.config import Config
+from scanner.lock import DEFAULT_WAIT as DEFAULT_LOCK_WAIT
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 
 AWS_CRAWLERS = ("s3", "cloudwatch")  # sources that take profile, region and endpoint_url
+SQL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql", "oracle")  # SQLAlchemy URLs
 DEFAULT_OUTPUT = "report.jsonl"
 DEFAULT_INVENTORY = "kartlegg-inventory.sqlite"
 
@@ -138,6 +141,7 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
 
     built = []
     for name, url, crawler, options in sources:
+        check_url(url)
         try:
             crawler = crawler or plugins.crawler_for(url)[0]
             if crawler not in plugins.group(plugins.CRAWLERS):
@@ -202,10 +206,35 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         settings=settings, sources=built, output=output, report_format=report_format, html=html,
         inventory=inventory, fail_on=set(csv((fail_on,))) if fail_on else set(),
         lock_key=key, lock_what=what, lock_directory=lock_cfg.get("directory"),
-        lock_wait=params["lock_wait"] if "lock_wait" in given else lock_cfg.get("wait", 0.0),
+        lock_wait=params["lock_wait"] if "lock_wait" in given else lock_cfg.get("wait", DEFAULT_LOCK_WAIT),
         declared=declared, secrets=list(dict.fromkeys(s for s in secrets if s)),
         executor=executor, workers=workers, scheduler=scheduler,
     )
+
+
+def check_url(url: str) -> None:
+    """A URL that cannot be read is a usage error naming it, masked, before anything connects.
+    The reason is ours: a parser's message may quote a password it took for a port."""
+    if "://" not in url:
+        return  # a path
+    from scanner.redact import mask_url
+
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        why = "an unclosed or invalid [ ] around the host" if "IPv6" in str(exc) else "it cannot be read as a URL"
+        raise SetupError(f"malformed URL {mask_url(url)}: {why}") from None
+    try:
+        parts.port
+    except ValueError:
+        raise SetupError(f"malformed URL {mask_url(url)}: the port is not a number from 0 to 65535") from None
+    if parts.scheme.split("+", 1)[0].lower() in SQL_SCHEMES:
+        from sqlalchemy.engine import make_url
+
+        try:
+            make_url(url)
+        except Exception:  # noqa: BLE001 - ArgumentError, ValueError: whatever SQLAlchemy cannot read
+            raise SetupError(f"malformed URL {mask_url(url)}: it cannot be read as a database URL") from None
 
 
 def output_path(target: str) -> str:

@@ -5,31 +5,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
-_PASSWORD = "***"
-
-
-def mask_url(url: str) -> str:
-    """The URL with any password replaced by ***; safe for reports, logs and errors."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return re.sub(r"//([^:/@]*):[^@/]*@", rf"//\1:{_PASSWORD}@", url)
-    if parts.password is None:
-        return url
-    userinfo = f"{parts.username or ''}:{_PASSWORD}@"
-    host = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit((parts.scheme, userinfo + host, parts.path, parts.query, parts.fragment))
-
+from scanner.redact import mask_url, printable, url_secrets
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
-
-
-def printable(text: str) -> str:
-    """Valid Unicode for reports and consoles: bytes a file name held that are not UTF-8 (kept by
-    Python as surrogates) become `\\xNN`."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def scheme_of(url: str) -> str:
@@ -90,17 +70,22 @@ class Source:
         return printable(mask_url(self.url))
 
     @property
+    def hosts(self) -> list[str]:
+        """The server this source names: kept in error messages, which the operator acts on."""
+        try:
+            host = urlsplit(self.url).hostname
+        except ValueError:
+            return []
+        return [host] if host else []
+
+    @property
     def scheme(self) -> str:
         return scheme_of(self.url)
 
     @property
     def secrets(self) -> list[str]:
         """Strings that must never appear in output (scrubbed from error messages)."""
-        try:
-            password = urlsplit(self.url).password
-        except ValueError:
-            return []
-        return list(dict.fromkeys((password, unquote(password)))) if password else []
+        return url_secrets(self.url)
 
     def describe(self) -> dict:
         return {"name": self.name, "type": self.crawler, "uri": self.masked_url}

@@ -120,6 +120,8 @@ def release(scan_id: str, source_name: str | None = None) -> int:
     with _built:
         idents = [i for i in _crawlers if i[0] == scan_id and source_name in (None, i[1])]
         crawlers = [_crawlers.pop(i) for i in idents]
+        for ident in [i for i in _redactors if i[0] == scan_id and source_name in (None, i[1])]:
+            del _redactors[ident]
     for crawler in crawlers:
         try:
             crawler.close()
@@ -219,17 +221,37 @@ def full_read(job: Job, unit: WorkUnit, detect=None) -> list[dict]:
 
 def run_unit(job: Job, unit: WorkUnit, gate=None) -> list[dict]:
     """One unit from start to end in this process (a Dask task): read it, holding `gate` (the
-    source's connection limit across the cluster) only while reading, then examine it."""
+    source's connection limit across the cluster) only while reading, then examine it. The
+    records leave redacted, so no raw name or quoted value crosses the network."""
     try:
         same_version(job)
     except RemoteError as exc:
-        return [failed(job, unit, exc)]
+        return redacted(job, [failed(job, unit, exc)])
     if job.settings.full:
         with gate if gate is not None else nullcontext():
-            return full_read(job, unit)
+            return redacted(job, full_read(job, unit))
     with gate if gate is not None else nullcontext():
         sample, why_not, ms = read(job, unit)
-    return why_not if why_not is not None else examine(job, sample, ms)
+    return redacted(job, why_not if why_not is not None else examine(job, sample, ms))
+
+
+_redactors: dict[tuple, object] = {}
+
+
+def redacted(job: Job, batch: list[dict]) -> list[dict]:
+    """The records as the coordinator's redactor would make them (same engine, key and secrets:
+    masking is deterministic, and masking again changes nothing)."""
+    from scanner.redact import Redactor
+
+    ident = (job.scan_id, job.source.name)
+    engine = engine_for(job.engine_spec)  # before taking _built, which engine_for takes too
+    with _built:
+        redactor = _redactors.get(ident)
+        if redactor is None:
+            redactor = _redactors[ident] = Redactor(engine, job.key.value, secrets=job.source.secrets,
+                                                     hosts=job.source.hosts)
+    with _detecting:
+        return [redactor.record(r) for r in batch]
 
 
 def failed(job: Job, unit: WorkUnit, exc: BaseException) -> dict:

@@ -1,5 +1,6 @@
 pytest_plugins = ["servers", "aws_servers"]  # throw-away PostgreSQL, MariaDB and moto servers
 
+import secrets
 import subprocess
 import sys
 
@@ -11,7 +12,10 @@ def _isolated_state(tmp_path_factory):
     """Keys and caches in temp dirs: tests never touch the user's installation key."""
     mp = pytest.MonkeyPatch()
     home = tmp_path_factory.mktemp("kartlegg-home")
-    mp.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(home / "fingerprint.key"))
+    key = home / "fingerprint.key"  # a named key file must exist: kartlegg makes one only at the default place
+    key.write_text(secrets.token_hex(32) + "\n")
+    key.chmod(0o600)
+    mp.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(key))
     mp.setenv("KARTLEGG_CACHE_DIR", str(home / "cache"))
     mp.delenv("KARTLEGG_SPACY_MODEL", raising=False)
     yield

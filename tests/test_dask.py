@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import sqlite3
 import threading
 import time
 
@@ -24,7 +25,7 @@ from scanner import pipeline
 from scanner.crawlers.base import Location
 from scanner.estate import populate
 from scanner.executors import ExecutorError
-from scanner.executors.dask import DaskExecutor, unit_key
+from scanner.executors.dask import DaskExecutor, gate_name, unit_key
 from scanner.settings import ScanSettings
 from scanner.sources import Source
 
@@ -86,7 +87,8 @@ def scan_with(executor, source, settings, tmp_path, engine, name="report.jsonl")
     out = tmp_path / name
     writer = JsonlWriter(str(out))
     try:
-        outcome = pipeline.scan([source], settings, [writer], engine=engine, executor=executor)
+        sources = source if isinstance(source, list) else [source]
+        outcome = pipeline.scan(sources, settings, [writer], engine=engine, executor=executor)
     finally:
         writer.close()
     return outcome, report(out)
@@ -219,6 +221,55 @@ def test_a_unit_whose_workers_keep_dying_becomes_an_error_record(cluster, observ
     assert result["outcome"].exit_code == 3
     others = {r["location"]["uri"] for r in of(result["lines"], "dataset")}
     assert len(others) >= 10 and not any(u.endswith("/public/kunde") for u in others)
+
+
+def _sqlite_source(path, tables: int, limit: int) -> Source:
+    con = sqlite3.connect(path)
+    for t in range(tables):
+        con.execute(f"create table kunde_{t} (id integer primary key, epost text)")
+        con.executemany(f"insert into kunde_{t} (epost) values (?)", [(f"k{t}.{i}@example.no",) for i in range(20)])
+    con.commit()
+    con.close()
+    return Source(f"sqlite:///{path}", path.name, options={"settings": {"max_connections": limit}})
+
+
+def test_sources_with_different_limits_opening_as_others_close_give_the_records_of_a_serial_scan(
+        cluster, tmp_path, engine):
+    # The coordinator opens four sources at a time (two workers) and the next as one finishes,
+    # so later sources take their Semaphores while earlier ones hold theirs. Every source has its
+    # own connection limit: two sources given one Semaphore would fail ("Inconsistent max
+    # leases"). The large one, opened fourth, is still reading when the later ones open.
+    sources = [_sqlite_source(tmp_path / f"liten_{i}.db", 3, 2 + i) for i in range(3)]
+    sources.append(_sqlite_source(tmp_path / "stor.db", 40, 1))
+    sources += [_sqlite_source(tmp_path / f"sen_{i}.db", 2, 5 + i) for i in range(3)]
+    share = tmp_path / "filer"
+    share.mkdir()
+    for i, name in enumerate(["kunder.csv", "leverandorer.csv", "ansatte.csv"]):
+        (share / name).write_text("navn;epost\n" + "".join(f"Kari;k{i}.{j}@example.no\n" for j in range(20)))
+    sources.append(Source(f"file://{share}", "filer", options={"settings": {"max_connections": 8}}))
+    outcome, lines = scan_with(DaskExecutor(cluster.scheduler_address), sources, ScanSettings(), tmp_path, engine)
+    _, serial = scan_with(None, sources, ScanSettings(), tmp_path, engine, "serial.jsonl")
+    assert [(e["source"]["name"], e["error"]["message"]) for e in of(lines, "error")] == []
+    assert outcome.exit_code == 0
+    assert comparable(lines) == comparable(serial)
+    assert {r["source"]["name"] for r in of(lines, "dataset")} == {s.name for s in sources}
+
+
+@pytest.mark.parametrize("a,b,same", [
+    (("scan-1", "kunder.db", "sqlite:////srv/kunder.db"), ("scan-1", "kunder.db", "sqlite:////srv/kunder.db"), True),
+    (("scan-1", "kunder.db", "sqlite:////srv/kunder.db"), ("scan-2", "kunder.db", "sqlite:////srv/kunder.db"), False),
+    (("scan-1", "kunder.db", "sqlite:////srv/kunder.db"), ("scan-1", "kunder-b", "sqlite:////srv/kunder.db"), False),
+    (("scan-1", "db/kunder", "postgresql://u:pw@db01/kunder"), ("scan-1", "db/kunder", "postgresql://u:pw@db02/kunder"),
+     False),
+    # scan ids that share their first eight characters are still two scans
+    (("01234567-aaaa", "kunder.db", "sqlite:////k.db"), ("01234567-bbbb", "kunder.db", "sqlite:////k.db"), False),
+])
+def test_semaphore_names_are_one_per_scan_and_source(a, b, same):
+    name_a, name_b = (gate_name(scan, Source(url, name)) for scan, name, url in (a, b))
+    assert (name_a == name_b) is same
+    for scan, name, url in (a, b):
+        # the scheduler logs and shows names: no source name, database or password in them
+        assert "kunder" not in gate_name(scan, Source(url, name)) and "pw" not in gate_name(scan, Source(url, name))
 
 
 def test_task_keys_name_no_location_and_no_credential():

@@ -124,8 +124,9 @@ def test_building_and_analysing_opens_no_network_connection(tmp_path):
         HOME=str(tmp_path),  # no tldextract or spaCy caches from earlier runs
         XDG_CACHE_HOME=str(tmp_path / "cache"),
         KARTLEGG_CACHE_DIR=str(tmp_path / "kartlegg"),
-        KARTLEGG_FINGERPRINT_KEY_FILE=str(tmp_path / "key"),
+        XDG_CONFIG_HOME=str(tmp_path / "config"),  # the key is made at the default place
     )
+    env.pop("KARTLEGG_FINGERPRINT_KEY_FILE", None)
     env.pop("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", None)
     proc = subprocess.run([sys.executable, "-c", GUARD], env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

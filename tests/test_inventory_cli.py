@@ -95,7 +95,7 @@ def changes_of(lines) -> set[tuple]:
 def test_a_changing_estate_produces_the_right_changes(estate, inventory):
     code, first, _ = scan_cli(estate.url)
     assert code == 0 and inventory.exists()
-    assert first[0]["inventory"]["revision"] == "0003" and "uri" in first[0]["inventory"]
+    assert first[0]["inventory"]["revision"] == "0004" and "uri" in first[0]["inventory"]
     # no earlier scan: everything found is new, compared with nothing
     news = of(first, "change")
     assert news and all(c["change"] == "new" and c["since_scan_id"] is None for c in news)
@@ -316,9 +316,10 @@ def test_undeclared_personal_data_is_a_gap(estate, inventory):
 
 
 def test_the_inventory_cannot_be_opened(estate):
+    """A scan whose inventory cannot be opened writes nothing: the output could not be written (5)."""
     result = CliRunner().invoke(cli, ["scan", estate.url, "-o", "-", "--inventory",
                                       "postgresql://skanner:hemmelig@127.0.0.1:1/inventar"])
-    assert result.exit_code == 2
+    assert result.exit_code == 5
     assert "cannot open the inventory postgresql://skanner:***@127.0.0.1:1/inventar" in result.output
     assert "hemmelig" not in result.output
 
@@ -331,7 +332,7 @@ def test_no_inventory(estate, inventory):
 
 def test_an_inventory_that_fails_mid_scan_loses_no_report(estate, tmp_path, engine):
     """The inventory's tables vanish during the scan: the report is whole, the scan ends with an
-    error record for the inventory and exit code 3."""
+    error record for the inventory and exit code 5 (an output could not be written)."""
     from scanner.pipeline import Progress, scan
     from scanner.settings import ScanSettings
     from scanner.sources import Source
@@ -340,7 +341,7 @@ def test_an_inventory_that_fails_mid_scan_loses_no_report(estate, tmp_path, engi
     store = Store.open(str(tmp_path / "inv.sqlite"), batch_size=1)
 
     class Sabotage(Progress):
-        def unit_done(self, unit):
+        def unit_done(self, unit, label=None):
             with store.engine.begin() as conn:
                 conn.execute(sa.text("DROP TABLE IF EXISTS observations"))
 
@@ -355,11 +356,11 @@ def test_an_inventory_that_fails_mid_scan_loses_no_report(estate, tmp_path, engi
         writer.close()
         store.dispose()
     lines = report(out)
-    assert outcome.exit_code == 3
+    assert outcome.exit_code == 5
     (err,) = of(lines, "error")
     assert err["source"]["name"] == "inventory" and "observations" in err["error"]["message"]
     assert len(of(lines, "dataset")) == 4 and of(lines, "finding")
-    assert lines[-1]["record"] == "summary" and lines[-1]["exit_code"] == 3
+    assert lines[-1]["record"] == "summary" and lines[-1]["exit_code"] == 5
 
 
 def _kartlegg() -> str:
@@ -501,7 +502,7 @@ def test_an_interrupted_scan_keeps_what_it_wrote_and_is_marked_failed(estate, tm
     store = Store.open(str(tmp_path / "inv.sqlite"), batch_size=1)
 
     class CtrlC(Progress):
-        def unit_done(self, unit):
+        def unit_done(self, unit, label=None):
             raise KeyboardInterrupt
 
     try:
@@ -514,3 +515,49 @@ def test_an_interrupted_scan_keeps_what_it_wrote_and_is_marked_failed(estate, tm
             assert s.scalar(sa.select(sa.func.count()).select_from(Observation)) > 0
     finally:
         store.dispose()
+
+
+# -- names that hold personal data -------------------------------------------------------------------
+def test_a_masked_location_is_found_and_its_real_names_shown_only_with_the_key(tmp_path, monkeypatch):
+    """A table named after a person and a column named by a fødselsnummer are masked and tagged in
+    the inventory; `inventory show` opens the real names with this installation's key, and says
+    it cannot with another's."""
+    rnd = random.Random(11)
+    fnr = synthetic.fodselsnummer(rnd)
+    db = tmp_path / "navn.db"
+    con = sqlite3.connect(db)
+    con.execute(f'create table "Kari Nordmann" (id integer primary key, "kunde_{fnr}" text, epost text)')
+    con.executemany('insert into "Kari Nordmann" values (?,?,?)',
+                    [(i, synthetic.fodselsnummer(rnd), f"kunde{i}@example.no") for i in range(30)])
+    con.commit()
+    con.close()
+    inv = str(tmp_path / "inv.sqlite")
+    code, lines, _ = scan_cli(f"sqlite:///{db}", "--inventory", inv)
+    assert code == 0
+    where = next(r["location"] for r in of(lines, "finding") if r["entity_type"] == "NO_FODSELSNUMMER")
+    assert "Kari" not in json.dumps(lines) and fnr not in json.dumps(lines)
+    assert "~" in where["dataset"] and "~" in where["field"] and where["sealed"].startswith("v1:")
+    code, out = invoke("inventory", "show", where["uri"], "--inventory", inv)
+    assert code == 0 and f"main.Kari Nordmann.kunde_{fnr}" in out and "NO_FODSELSNUMMER" in out
+    code, out = invoke("inventory", "show", where["uri"], "--inventory", inv, "--json")
+    shown = json.loads(out)[0]
+    assert shown["real"] == {"container": "main", "dataset": "Kari Nordmann", "field": f"kunde_{fnr}"}
+    other = tmp_path / "other.key"
+    other.write_text("ab" * 32)
+    other.chmod(0o600)
+    monkeypatch.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(other))
+    code, out = invoke("inventory", "show", where["uri"], "--inventory", inv)
+    assert code == 0 and "cannot be opened here" in out and "Kari" not in out and fnr not in out
+    code, out = invoke("inventory", "show", "main.nothing.here", "--inventory", inv)
+    assert code == 2 and "no location" in out
+
+
+@pytest.mark.parametrize("key_text, problem", [("", "is empty"), ("abcd", "holds 2 bytes"), ("x" * 64, "not a hex")])
+def test_a_scan_with_a_key_that_would_not_protect_stops_before_reading(tmp_path, monkeypatch, key_text, problem):
+    key = tmp_path / "bad.key"
+    key.write_text(key_text)
+    monkeypatch.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(key))
+    db = KundeDb(tmp_path / "k.db")
+    out = tmp_path / "r.jsonl"
+    result = CliRunner().invoke(cli, ["scan", f"sqlite:///{db.path}", "-o", str(out)])
+    assert result.exit_code == 2 and problem in result.output and not out.exists()

@@ -21,7 +21,7 @@ SOURCE = {"name": "crm", "type": "sql", "uri": "postgresql://skanner:***@db.exam
 CATEGORY = {"NO_FODSELSNUMMER": "identity", "EMAIL_ADDRESS": "contact", "NO_PHONE_NUMBER": "contact",
             "NO_METER_ID": "metering"}
 _db_names = itertools.count()
-HEAD = "0003"
+HEAD = "0004"
 
 
 # -- record streams ---------------------------------------------------------------------------

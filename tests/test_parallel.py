@@ -67,7 +67,7 @@ class KillOnce(pipeline.Progress):
     def __init__(self):
         self.killed = None
 
-    def unit_done(self, unit):
+    def unit_done(self, unit, label=None):
         if self.killed is None:
             import multiprocessing
 

@@ -186,3 +186,153 @@ def test_views_are_read_with_limit_not_tablesample(pg, tmp_path):
     finally:
         pg.execute("DROP VIEW mange_v", database=DB)
         pg.execute("DROP TABLE mange", database=DB)
+
+
+# -- hostile identifiers: every name below is read like any other ----------------------------------
+# Each name is a schema (`s` + name), a table (the name), its integer key (`id` + name) and its
+# e-mail column (the name again). Near misses: a plain name, and names that only look like quoting
+# or parameters to one layer or another (PyMySQL's %s and %(name)s, SQLAlchemy's :name).
+HOSTILE = {
+    "plain": "vanlig",
+    "backtick": "bak`tikk",
+    "doubled-backticks": "to``tikker",
+    "trailing-backtick": "slutt`",
+    "double-quote": 'si"tat',
+    "single-quote": "ap'ostrof",
+    "space": "med mellomrom",
+    "dot": "punk.tum",
+    "percent-s": "pro%sent",
+    "percent-dict": "%(s)s",
+    "percent-alone": "100%",
+    "colon-bind": "kolon:s",
+    "backslash": "bak\\strek",
+    "unicode": "kundeløp_名前",
+    "reserved-word": "order",
+    "injection": "x`; drop table y; --",
+}
+HOSTILE_ROWS = 200
+
+
+def _mysql_ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _grant_pattern(name: str) -> str:
+    """A database name in GRANT is a LIKE pattern: its \\, _ and % escaped to mean themselves."""
+    return _mysql_ident(re.sub(r"([\\_%])", r"\\\1", name))
+
+
+def _scan_hostile(url, directory, *args):
+    """A scan from a module fixture, which runs before the per-test inventory is set: none."""
+    out = directory / "report.jsonl"
+    result = CliRunner().invoke(cli, ["scan", url, "-o", str(out), "--no-inventory", *args], catch_exceptions=False)
+    assert out.exists(), result.output
+    return result, [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+
+
+def _hostile_lines(lines) -> dict[str, dict]:
+    """schema -> what the scan reported for it: its dataset record, findings and errors."""
+    out = {}
+    for r in lines:
+        if r["record"] in ("dataset", "finding", "error") and r.get("location"):
+            entry = out.setdefault(r["location"]["container"], {"dataset": None, "findings": set(), "errors": []})
+            if r["record"] == "dataset":
+                entry["dataset"] = r
+            elif r["record"] == "finding":
+                entry["findings"].add((r["location"]["dataset"], r["location"]["field"], r["entity_type"]))
+            else:
+                entry["errors"].append(r["error"]["message"])
+    return out
+
+
+@pytest.fixture(scope="module")
+def maria_hostile(mariadb_server, tmp_path_factory):
+    """Every hostile name in MariaDB, read by a user that may only SELECT from those schemas, with
+    a sample small enough that each table is read by key ranges."""
+    mariadb_server.execute("CREATE USER 'fiende'@'%' IDENTIFIED BY 'Lese-Passord-6'")
+    for name in HOSTILE.values():
+        schema, table = _mysql_ident("s" + name), _mysql_ident(name)
+        mariadb_server.create_database("s" + name)
+        mariadb_server.execute(f"CREATE TABLE {schema}.{table} ({_mysql_ident('id' + name)} INT AUTO_INCREMENT "
+                               f"PRIMARY KEY, {_mysql_ident(name)} VARCHAR(100)) ENGINE=InnoDB")
+        # no parameters: PyMySQL formats a statement with % only when it is given some
+        mariadb_server.execute(f"INSERT INTO {schema}.{table} ({_mysql_ident(name)}) "
+                               f"SELECT CONCAT('kunde', seq, '@example.no') FROM seq_1_to_{HOSTILE_ROWS}",
+                               database="s" + name)
+        mariadb_server.execute(f"ANALYZE TABLE {schema}.{table}")
+        mariadb_server.execute(f"GRANT SELECT ON {_grant_pattern('s' + name)}.* TO 'fiende'@'%'")
+    url = mariadb_server.url(user="fiende", password="Lese-Passord-6")
+    result, lines = _scan_hostile(url, tmp_path_factory.mktemp("maria-hostile"), "--sample-size", "10")
+    return result, _hostile_lines(lines)
+
+
+@pytest.fixture(scope="module")
+def pg_hostile(postgres_server, tmp_path_factory):
+    """The same names in PostgreSQL; one larger table is block-sampled (TABLESAMPLE)."""
+    from psycopg2 import sql as pgsql
+
+    postgres_server.create_database("fiendtlig")
+    for name in HOSTILE.values():
+        schema, table = pgsql.Identifier("s" + name), pgsql.Identifier("s" + name, name)
+        rows = 50_000 if name == HOSTILE["injection"] else HOSTILE_ROWS
+        postgres_server.execute(pgsql.SQL("CREATE SCHEMA {}").format(schema), database="fiendtlig")
+        postgres_server.execute(pgsql.SQL("CREATE TABLE {} ({} int PRIMARY KEY, {} text)").format(
+            table, pgsql.Identifier("id" + name), pgsql.Identifier(name)), database="fiendtlig")
+        postgres_server.execute(pgsql.SQL("INSERT INTO {} SELECT g, 'kunde' || g || '@example.no' "
+                                          "FROM generate_series(1, {}) g").format(table, pgsql.Literal(rows)),
+                                database="fiendtlig")
+    postgres_server.execute("ANALYZE", database="fiendtlig")
+    postgres_server.create_readonly_role("fiende", "Lese-Passord-7", "fiendtlig")
+    url = postgres_server.url(user="fiende", password="Lese-Passord-7", database="fiendtlig")
+    result, lines = _scan_hostile(url, tmp_path_factory.mktemp("pg-hostile"))
+    return result, _hostile_lines(lines)
+
+
+@pytest.mark.parametrize("name", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_mariadb_reads_tables_whatever_their_names(maria_hostile, name):
+    result, found = maria_hostile
+    entry = found.get("s" + name)
+    assert entry is not None, "the table was not reported at all"
+    assert entry["errors"] == []
+    assert entry["dataset"]["rows_sampled"] == 10
+    assert entry["dataset"]["method"] == f"8 random key ranges on id{name}"
+    assert entry["findings"] == {(name, name, "EMAIL_ADDRESS")}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE.values()), ids=list(HOSTILE))
+def test_postgresql_reads_tables_whatever_their_names(pg_hostile, name):
+    result, found = pg_hostile
+    entry = found.get("s" + name)
+    assert entry is not None, "the table was not reported at all"
+    assert entry["errors"] == []
+    assert entry["dataset"]["rows_sampled"] == (1000 if name == HOSTILE["injection"] else HOSTILE_ROWS)
+    method = entry["dataset"]["method"]
+    assert method.startswith("TABLESAMPLE") if name == HOSTILE["injection"] else method.startswith("first")
+    assert entry["findings"] == {(name, name, "EMAIL_ADDRESS")}
+
+
+def test_hostile_names_leave_the_scans_clean(maria_hostile, pg_hostile):
+    for result, found in (maria_hostile, pg_hostile):
+        assert result.exit_code == 0, result.output
+        assert set(found) == {"s" + name for name in HOSTILE.values()}
+
+
+@pytest.mark.parametrize("server", ["mariadb", "postgresql"])
+def test_incremental_scans_pass_over_hostile_names_unchanged(maria_hostile, pg_hostile, mariadb_server,
+                                                             postgres_server, tmp_path, server):
+    # the catalog's change tokens (UPDATE_TIME, pg_stat_user_tables) are looked up by these names
+    if server == "mariadb":
+        url = mariadb_server.url(user="fiende", password="Lese-Passord-6")
+    else:
+        url = postgres_server.url(user="fiende", password="Lese-Passord-7", database="fiendtlig")
+    inventory = str(tmp_path / "inventory.sqlite")
+    kinds = []
+    for name in ("first", "second"):
+        out = tmp_path / f"{name}.jsonl"
+        result = CliRunner().invoke(cli, ["scan", url, "-o", str(out), "--inventory", inventory, "--incremental"],
+                                    catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        kinds.append({r["location"]["dataset"]: r["record"] for r in lines if r["record"] in ("dataset", "unchanged")})
+    assert kinds[0] == {name: "dataset" for name in HOSTILE.values()}
+    assert kinds[1] == {name: "unchanged" for name in HOSTILE.values()}

@@ -216,13 +216,15 @@ def test_two_runs_of_one_configuration_never_overlap(small):
 
     cfg = config.load(small)
     with run_lock(cfg.key, str(small), cfg.lock["directory"]):
-        code, out, err = run("scan", "--config", str(small))
+        code, out, err = run("scan", "--config", str(small), "--lock-wait", "0")
         assert code == 4
         assert f"another run of {small} is in progress (pid {os.getpid()}" in err
         assert not (small.parent / "report.jsonl").exists()
         t = time.monotonic()
-        code, _, _ = run("scan", "--config", str(small), "--lock-wait", "1.5")
+        code, _, err = run("scan", "--config", str(small), "--lock-wait", "1.5")
         assert code == 4 and time.monotonic() - t >= 1.4
+        assert f"Waiting up to 1.5 s (--lock-wait): another run of {small} is in progress (pid {os.getpid()}" in err
+        assert "gave up after 1.5 s" in err
     code, out, err = run("scan", "--config", str(small))  # released: runs
     assert code == 0 and (small.parent / "report.jsonl").exists()
     # another configuration is another lock

@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
 
 from scanner.crawlers import sql_dialects as d
+from scanner.crawlers import sql_sqlite
 from scanner.crawlers.sql import read_only_url
 from scanner.settings import ScanSettings
 
@@ -65,9 +66,27 @@ def test_every_session_is_read_only_and_time_limited(dialect):
     assert "3" in statements
 
 
-def test_sqlite_is_opened_read_only():
-    url = read_only_url("sqlite:////data/kunder.db")
-    assert url.database == "file:/data/kunder.db?mode=ro" and url.query["uri"] == "true"
+@pytest.mark.parametrize("given,path,params", [
+    ("sqlite:////data/kunder.db", "/data/kunder.db", {}),
+    ("sqlite:////data/kunder 2024#1.db", "/data/kunder 2024#1.db", {}),  # encoded, not a fragment
+    ("sqlite:////data/100%25.db", "/data/100%.db", {}),  # SQLAlchemy decodes the path once
+    ("sqlite:////data/kundeløp.db?timeout=3", "/data/kundeløp.db", {}),
+    ("sqlite:///file:/data/a%3Fb.db?uri=true&mode=rw", "/data/a?b.db", {}),  # never rw
+    ("sqlite:///file:///data/k.db?uri=true&vfs=unix-dotfile", "/data/k.db", {"vfs": "unix-dotfile"}),
+    ("sqlite:///file:////srv/k.db?uri=true", "//srv/k.db", {}),
+])
+def test_sqlite_files_are_opened_read_only(given, path, params):
+    url = read_only_url(given)
+    assert url.query["mode"] == "ro" and url.query["uri"] == "true"
+    assert {k: v for k, v in url.query.items() if k not in ("mode", "uri", "timeout")} == params
+    # the URI names the same file
+    assert sql_sqlite.target(url) == sql_sqlite.Target(path, {"mode": "ro", **params})
+    assert url.database.startswith("file://") and not set("?# ") & set(url.database)
+
+
+@pytest.mark.parametrize("given", ["sqlite://", "sqlite:///:memory:", "sqlite:///file:mem?mode=memory&uri=true"])
+def test_in_memory_sqlite_is_no_file(given):
+    assert sql_sqlite.target(read_only_url(given)) is None
 
 
 @pytest.mark.parametrize("statement", ["INSERT INTO t VALUES (1)", "update t set x = 1", "DELETE FROM t",
@@ -83,3 +102,18 @@ def test_writes_are_refused_before_they_reach_the_database(tmp_path, statement):
         with pytest.raises(d.WriteAttempt):
             conn.exec_driver_sql(statement)
         assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+
+
+@pytest.mark.parametrize("reflected,catalog,expected", [
+    # SQLAlchemy's MySQL reflection leaves backticks doubled
+    (["id", "a``b", "````"], ["id", "a`b", "``"], {"a``b": "a`b", "````": "``"}),
+    # near misses: a SQLAlchemy that unescapes them itself, names that only look escaped, no catalog
+    (["id", "a`b"], ["id", "a`b"], {}),
+    (["a``b"], ["a``b"], {}),
+    (["id", "a``b"], None, {}),
+    # the catalog does not line up (a column added between the two reads, another order): no renaming
+    (["id", "a``b"], ["id", "a`b", "ny"], {}),
+    (["a``b", "id"], ["id", "a`b"], {}),
+])
+def test_mysql_column_names_are_the_catalogs(reflected, catalog, expected):
+    assert d.true_names(reflected, catalog) == expected

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import ClassVar
 from urllib.parse import quote
 
+from scanner.redact import rough
 from scanner.settings import ScanSettings
 from scanner.sources import Source, scheme_of
 
@@ -24,6 +25,9 @@ class Location:
     dataset: str  # table, key pattern, relative path or stream
     field: str | None = None  # column, JSON path or parsed log field
     base: str | None = None  # the container's own URI (s3://bucket, file:///root), when it has one
+
+    def __repr__(self) -> str:  # tracebacks and Dask's log of a failed task show reprs: no raw values
+        return f"Location({rough(self.dotted())!r})"
 
     def with_field(self, name: str | None) -> Location:
         return Location(self.container, self.dataset, name, self.base)
@@ -37,7 +41,10 @@ class Location:
             return f"{self.base.rstrip('/')}/{quote(self.dataset, safe='/*=')}{frag}"
         parts = [p for p in (self.container, self.dataset) if p is not None]
         path = "/".join(quote(p, safe="") for p in parts)
-        return f"{source.masked_url.rstrip('/')}/{path}{frag}"
+        # connection options (?charset=, ?sslmode=, ?password=) say how to connect, not where
+        # the data is: a location's URI is the server, database and path alone
+        root = source.masked_url.split("?", 1)[0].split("#", 1)[0]
+        return f"{root.rstrip('/')}/{path}{frag}"
 
     def to_dict(self, source: Source) -> dict:
         d = asdict(self)
@@ -56,6 +63,9 @@ class WorkUnit:
     # mtimes), as a digest: equal versions mean unchanged, so --incremental can pass it over.
     # None: the source cannot tell, and the unit is always read.
     version: str | None = field(default=None, compare=False)
+
+    def __repr__(self) -> str:  # meta lists keys and paths: kept out of logs and tracebacks
+        return f"WorkUnit(source={self.source!r}, crawler={self.crawler!r}, location={self.location!r})"
 
 
 @dataclass

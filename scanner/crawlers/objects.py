@@ -18,11 +18,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from scanner.crawlers.base import DatasetSample, FieldSample, Location, Problem, Skipped, WorkUnit
+from scanner.crawlers.caps import Unreadable, cap_name
 from scanner.crawlers.datasets import Dataset, Member, is_log
 from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
 from scanner.formats.batches import read_batches
 from scanner.formats.limits import human_size
-from scanner.formats.streams import UTF16_BOMS
+from scanner.formats.streams import wide_encoding
 from scanner.redact import describe_error, scrub
 
 
@@ -127,6 +128,7 @@ class DatasetReader:
         self.read_ok = 0
         self.blocks = 0
         self.skipped_fields: dict[str, str] = {}  # field -> why it was not read
+        self.unreadable = Unreadable()  # values, lines and cells left out of what was read, by reason
 
     def tally(self, n: int) -> None:
         self.fetched += n
@@ -149,8 +151,8 @@ class DatasetReader:
         if self.in_blocks(m):
             plan = block_plan(m.size, self.settings.object_bytes, f"{self.settings.seed}|{m.key}")
             rows = max(1, math.ceil(self.rows_each / len(plan)))
-            head = self.read_range(m, 0, min(m.size, 4), lambda n: None)
-            if not head.startswith(UTF16_BOMS):  # a UTF-16 block has no BOM to say so: read the head
+            head = self.read_range(m, 0, min(m.size, 4096), lambda n: None)
+            if wide_encoding(head) is None:  # a UTF-16/32 block may start mid-character: read the head
                 self.blocks = max(self.blocks, len(plan))
                 yield from self._blocks(m, name, plan, rows)
                 return
@@ -181,6 +183,9 @@ class DatasetReader:
                     kinds = [*sample.layers, sample.format]
                     self.formats.append(">".join(k for i, k in enumerate(kinds) if i == 0 or k != kinds[i - 1]))
                 self.notes += sample.mismatches
+                self.unreadable.update(sample.unreadable)
+                for f in sample.fields:  # whatever the reader: a name goes into every record of its field
+                    f.name = cap_name(f.name)
                 read = [f for f in sample.fields if f.skipped_reason is None]
                 for f in sample.fields:
                     if f.skipped_reason is not None and f.name not in self.skipped_fields:
@@ -219,6 +224,7 @@ class DatasetReader:
         details = {"format": kinds[0] if len(kinds) == 1 else f"mixed ({', '.join(kinds)})", "objects": objects}
         if self.notes:
             details["notes"] = list(dict.fromkeys(self.notes))
+        details.update(self.unreadable.details())
         return DatasetSample(
             unit=self.unit, fields=fields, rows_sampled=rows, method=self.method(kinds, total), problems=problems,
             skipped_fields=list(self.skipped_fields.items()),

@@ -6,30 +6,54 @@ the catalog only, and each table is sampled with its engine's cheapest method.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from scanner.crawlers import sql_dialects as dialects
+from scanner.crawlers import sql_sqlite
 from scanner.crawlers import sql_values as values
 from scanner.crawlers import versions
 from scanner.crawlers.base import (
     Crawler, DatasetSample, Failed, FieldSample, Location, Skip, WorkUnit, field_selected,
 )
+from scanner.logs import event
 
 INTEGER_TYPES = (sa.types.Integer,)
+log = logging.getLogger(__name__)
 
 
 def read_only_url(url: str) -> sa.URL:
+    """The URL the engine is made from. An SQLite file becomes a `mode=ro` URI (the file opened
+    read-only by SQLite itself, not just by convention); each connection is then opened by
+    `sqlite_connector`, which also keeps files from being made beside it."""
     from scanner.sources import with_driver
 
     parsed = with_driver(make_url(url))
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        # mode=ro: the file is opened read-only by SQLite itself, not just by convention.
-        path = parsed.database
-        return parsed.set(database=f"file:{path}?mode=ro", query={**parsed.query, "uri": "true"})
-    return parsed
+    found = sql_sqlite.target(parsed) if parsed.get_backend_name() == "sqlite" else None
+    if found is None:
+        return parsed
+    driver = {k: v for k, v in parsed.query.items() if k in sql_sqlite.DRIVER_ARGS}
+    return parsed.set(database=sql_sqlite.file_uri(found.path),
+                      query={**driver, **found.params, "mode": "ro", "uri": "true"})
+
+
+def sqlite_connector(found: sql_sqlite.Target, source_name: str):
+    """SQLAlchemy's do_connect for an SQLite file: each connection opened as sql_sqlite.plan
+    decides from the files beside it at that moment."""
+    warned = []
+
+    def do_connect(_dialect, _record, _cargs, cparams):
+        conn, plan = sql_sqlite.open_read_only(found, **cparams)
+        if plan.unread and not warned:  # once per engine, not per pooled connection
+            warned.append(True)
+            event(log, logging.WARNING, "sqlite.wal_not_read", source=source_name,
+                  reason="a -wal without its -shm whose commits cannot be read without writing beside it")
+        return conn
+
+    return do_connect
 
 
 def connect_args(url: sa.URL, settings) -> dict:
@@ -71,7 +95,13 @@ class SqlCrawler(Crawler):
                 pool_timeout=self.settings.statement_timeout * 2,
                 pool_pre_ping=True,
                 hide_parameters=True,  # error messages must not carry sampled values
+                # PostgreSQL drivers parse json/jsonb themselves, recursively: a document a few
+                # thousand levels deep fails the table. As text, sql_values parses it within a limit.
+                **({"json_deserializer": values.json_text} if url.get_backend_name() == "postgresql" else {}),
             )
+            found = sql_sqlite.target(url) if url.get_backend_name() == "sqlite" else None
+            if found is not None:
+                sa.event.listen(self._engine, "do_connect", sqlite_connector(found, self.source.name))
             dialects.make_read_only(self._engine, self.settings)
         return self._engine
 
@@ -100,6 +130,7 @@ class SqlCrawler(Crawler):
                 except sa.exc.DBAPIError:  # no token: the tables are read as before
                     conn.rollback()
                     stamps = {}
+                catalog = self._catalog_names(conn, dialect, schema)
                 names = [(n, "table") for n in inspector.get_table_names(schema=schema)]
                 views = [(n, "view") for n in inspector.get_view_names(schema=schema)]
                 if sqlite_file is not None and schema == "main":
@@ -112,23 +143,32 @@ class SqlCrawler(Crawler):
                         yield Skip(location, "view (use --views to sample views)")
                         continue
                     stamp = stamps.get(name) if kind == "table" else None
-                    yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates, stamp)
+                    yield self._unit(conn, inspector, dialect, schema, default_schema, name, kind, estimates, stamp,
+                                     catalog.get(name))
 
     def _sqlite_version(self) -> str | None:
         """The database file's and its WAL's stat (inode, size, mtime in ns): any write changes it,
-        so every table of the file is read again. In-memory databases have none."""
-        url = make_url(self.source.url)
-        path = url.database or ""
-        if path.startswith("file:"):  # sqlite:///file:path?mode=ro&uri=true
-            if url.query.get("mode") == "memory" or "mode=memory" in path:
-                return None
-            path = path[len("file:"):].split("?", 1)[0]
-        if not path or path == ":memory:" or versions.file_stamp(path) is None:
+        so every table of the file is read again. In-memory databases have none. The -shm is left
+        out: readers write their read marks into it."""
+        found = sql_sqlite.target(make_url(self.source.url))
+        if found is None or versions.file_stamp(found.path) is None:
             return None
-        return versions.file_version([path, f"{path}-wal"], "sqlite-file")
+        return versions.file_version([found.path, f"{found.path}-wal"], "sqlite-file")
+
+    @staticmethod
+    def _catalog_names(conn, dialect: str, schema: str) -> dict[str, list[str]]:
+        """MySQL/MariaDB: each table's column names as the catalog holds them (see
+        dialects.true_names); nothing for other engines, whose reflection reads the catalog."""
+        if dialect not in ("mysql", "mariadb"):
+            return {}
+        try:
+            return dialects.mysql_column_names(conn, schema)
+        except sa.exc.DBAPIError:
+            conn.rollback()
+            return {}
 
     def _unit(self, conn, inspector, dialect, schema, default_schema, name, kind, estimates,
-              stamp=None) -> WorkUnit | Failed:
+              stamp=None, catalog: list[str] | None = None) -> WorkUnit | Failed:
         location = Location(schema, name)
         try:
             columns = inspector.get_columns(name, schema=schema)
@@ -136,6 +176,9 @@ class SqlCrawler(Crawler):
         except sa.exc.SQLAlchemyError as exc:
             conn.rollback()
             return Failed(location, exc)
+        real = dialects.true_names([c["name"] for c in columns], catalog)
+        columns = [{**c, "name": real.get(c["name"], c["name"])} for c in columns]
+        pk = [real.get(p, p) for p in pk]
         cols = []
         for c in columns:
             kind_ = values.kind_of(c["type"])
@@ -175,6 +218,8 @@ class SqlCrawler(Crawler):
         wanted = [c for c in cols if c["kind"] not in (values.BINARY, values.PASSED_OVER)
                   and self.selected_field(unit.location, c["name"])]
         skipped = [(c["name"], f"binary column ({c['type']})") for c in cols if c["kind"] == values.BINARY]
+        wanted, beyond = values.cap_columns(wanted)  # one skipped record for the columns past the cap
+        skipped += beyond
         if not wanted:
             return DatasetSample(unit, [], 0, "no readable columns", skipped, self._columns(cols))
         table = sa.table(name, *[sa.column(c["name"]) for c in wanted], schema=schema)
@@ -204,11 +249,14 @@ class SqlCrawler(Crawler):
                     break
             rows = rows[:n]
         fields = []
+        unreadable = values.Unreadable()  # cells that cannot be read (JSON nested too deep): counted
         for i, c in enumerate(wanted):
             column_values = [row[i] for row in rows]
-            for field_name, vals in values.expand(c["name"], c["kind"], column_values, self.settings.value_cap).items():
+            for field_name, vals in values.expand(c["name"], c["kind"], column_values, self.settings.value_cap,
+                                                  unreadable).items():
                 fields.append(FieldSample(field_name, c["type"], vals, c["nullable"], c["comment"]))
-        return DatasetSample(unit, fields, len(rows), method, skipped, self._columns(cols))
+        return DatasetSample(unit, fields, len(rows), method, skipped, self._columns(cols),
+                             details=unreadable.details())
 
     @staticmethod
     def _columns(cols: list[dict]) -> list[dict]:

@@ -223,6 +223,34 @@ def _mysql_fresh_statistics(conn: sa.Connection) -> bool:
     return expiry is not None and int(expiry) == 0
 
 
+# -- column names as the catalog holds them --------------------------------------------------------
+def mysql_column_names(conn: sa.Connection, schema: str | None) -> dict[str, list[str]]:
+    """table or view -> its columns' names in order, from information_schema, in one query per
+    schema (the schema a bound parameter, so any name is only data)."""
+    rows = conn.execute(sa.text(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = COALESCE(:s, DATABASE()) ORDER BY table_name, ordinal_position"
+    ), {"s": schema})
+    names: dict[str, list[str]] = {}
+    for table, column in rows:
+        names.setdefault(table, []).append(column)
+    return names
+
+
+def true_names(reflected: list[str], catalog: list[str] | None) -> dict[str, str]:
+    """reflected name -> the column's real name, where they differ. SQLAlchemy reflects MySQL
+    columns by parsing SHOW CREATE TABLE and leaves a backtick in a name escaped (`a``b` for
+    a`b), so a statement quoting it names a column that does not exist. The catalog's names, in
+    the same order, say what each is; nothing is renamed unless every pair matches that way (a
+    SQLAlchemy that unescapes them itself needs nothing renamed)."""
+    if catalog is None or len(catalog) != len(reflected):
+        return {}
+    pairs = list(zip(reflected, catalog))
+    if any(seen != real and seen != real.replace("`", "``") for seen, real in pairs):
+        return {}
+    return {seen: real for seen, real in pairs if seen != real}
+
+
 def sqlite_max_rowid(conn: sa.Connection, table: sa.TableClause) -> int | None:
     """SQLite has no catalog estimate; max(rowid) is an index lookup and bounds the count."""
     try:

@@ -7,11 +7,17 @@ are skipped and counted; types that cannot hold an identifier (dates, booleans) 
 
 from __future__ import annotations
 
-import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy import types as t
+
+from scanner.crawlers.caps import (
+    MAX_FIELDS, MAX_KEY, MAX_NAME, MAX_NESTING, TooDeep, Unreadable, beyond_cap, cap_name, parse_json,
+)
+
+__all__ = ["MAX_FIELDS", "MAX_NESTING", "Unreadable", "beyond_cap", "cap", "cap_columns", "cap_name", "expand",
+           "flatten_json", "json_text", "kind_of", "looks_like_json", "type_name"]
 
 BINARY = "binary"
 JSON = "json"
@@ -50,23 +56,41 @@ def cap(value, limit: int):
     return value
 
 
-def flatten_json(value, prefix: str, out: dict[str, list], limit: int) -> None:
-    """Leaves of a JSON document under dotted paths; list items share the path `name[]`."""
+def json_text(text: str) -> str:
+    """The JSON a driver fetched, kept as text: flatten_json parses it within the nesting limit."""
+    return text
+
+
+def flatten_json(value, prefix: str, out: dict[str, list], limit: int, unreadable: Counter | None = None,
+                 max_nesting: int = MAX_NESTING) -> None:
+    """Leaves of a JSON document under dotted paths; list items share the path `name[]`.
+
+    A part nested deeper than max_nesting is left out and counted in `unreadable`; the rest of
+    the document is still read.
+    """
     if isinstance(value, str):
         try:
-            value = json.loads(value)
+            value = parse_json(value, max_nesting)
+        except TooDeep as e:
+            if unreadable is not None:
+                unreadable[e.reason] += 1
+            return
         except ValueError:
             out[prefix].append(cap(value, limit))
             return
-    stack = [(prefix, value)]
+    stack = [(prefix, value, 0)]
     while stack:
-        path, node = stack.pop()
-        if isinstance(node, dict):
+        path, node, depth = stack.pop()
+        if isinstance(node, (dict, list)) and depth >= max_nesting:
+            # a document a driver handed over already parsed can be as deep as it likes
+            if unreadable is not None:
+                unreadable[TooDeep(max_nesting).reason] += 1
+        elif isinstance(node, dict):
             for key, child in node.items():
-                stack.append((f"{path}.{key}", child))
+                stack.append((cap_name(f"{path}.{cap_name(str(key), MAX_KEY)}", MAX_NAME), child, depth + 1))
         elif isinstance(node, list):
             for child in node:
-                stack.append((f"{path}[]", child))
+                stack.append((f"{path}[]", child, depth + 1))
         elif node is not None and not isinstance(node, bool):
             if path in out or len(out) < MAX_JSON_PATHS:
                 out[path].append(cap(node, limit))
@@ -82,23 +106,35 @@ def looks_like_json(values: list) -> bool:
         v = v.strip()
         if v[0] in "{[" and v[-1] in "}]":
             try:
-                json.loads(v)
+                parse_json(v)
                 docs += 1
+            except TooDeep:
+                docs += 1  # JSON all the same: flatten_json counts it as unreadable
             except ValueError:
                 pass
     return docs >= 0.8 * len(texts)
 
 
-def expand(column: str, kind: str, values: list, limit: int) -> dict[str, list]:
-    """Sampled values of one column as {field name: values}."""
+def expand(column: str, kind: str, values: list, limit: int, unreadable: Counter | None = None) -> dict[str, list]:
+    """Sampled values of one column as {field name: values}; values that cannot be read (JSON
+    nested too deep) are counted in `unreadable`, and the column's other values still read."""
     if kind == SCALAR and looks_like_json(values):
         kind = JSON
     if kind == JSON:
         out: dict[str, list] = defaultdict(list)
         for v in values:
             if v is not None:
-                flatten_json(v, column, out, limit)
+                flatten_json(v, column, out, limit, unreadable)
         return dict(out)
     if kind == ARRAY:
         return {f"{column}[]": [cap(x, limit) for v in values if v for x in v]}
     return {column: [cap(v, limit) for v in values]}
+
+
+def cap_columns(columns: list[dict], limit: int = MAX_FIELDS) -> tuple[list[dict], list[tuple[str, str]]]:
+    """The first `limit` columns of a table, and one (field, reason) standing for the rest: a table
+    of thousands of columns is read like a wide file, with one skipped record and not thousands."""
+    if len(columns) <= limit:
+        return columns, []
+    rest = columns[limit:]
+    return columns[:limit], [beyond_cap(rest[0]["name"], rest[-1]["name"], len(rest), limit, "columns")]

@@ -82,3 +82,8 @@ class Executor(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def abort(self) -> None:
+        """The scan stops part-way (a signal, an output that cannot be written): end what runs
+        now, without waiting for reads in progress. After `close` it does nothing."""
+        self.close()

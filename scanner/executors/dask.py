@@ -40,6 +40,15 @@ def unit_key(scan_id: str, number: int, uri: str) -> str:
     return f"kartlegg-unit-{scan_id[:8]}-{number:06d}-{hashlib.sha256(uri.encode('utf-8', 'surrogateescape')).hexdigest()[:12]}"
 
 
+def gate_name(scan_id: str, source: Source) -> str:
+    """The name of a source's Semaphore: the whole scan id, so two scans on one cluster never
+    share leases, and a digest of the source's name and masked URL, so each source of a scan has
+    its own whatever order sources open and close in (Dask refuses a second Semaphore of one name
+    with another limit). Free of names and credentials: the scheduler logs and shows it."""
+    digest = hashlib.sha256(f"{source.name}\n{source.masked_url}".encode("utf-8", "surrogateescape")).hexdigest()
+    return f"kartlegg-{scan_id}-{digest[:16]}"
+
+
 def aws_credentials(source: Source) -> dict | None:
     """The credentials this process's AWS chain gives the source (its profile, the environment,
     an instance role), frozen, for workers that have none of their own."""
@@ -70,7 +79,7 @@ class DaskExecutor(Executor):
         self._count = itertools.count()
         self._futures: set = set()  # held until done: a Dask future dropped is a task cancelled
         self._lock = threading.Lock()
-        self._gates: dict[str, object] = {}
+        self._gates: dict[tuple[str, str], object] = {}  # (scan id, source name) -> Semaphore
         self._jobs: dict[str, Job] = {}
         self._scans: set[str] = set()
 
@@ -149,11 +158,11 @@ class DaskExecutor(Executor):
         from scanner.plugins import CRAWLERS, load
 
         with self._lock:
-            gate = self._gates.get(job.source.name)
+            gate = self._gates.get((job.scan_id, job.source.name))
             if gate is None:
                 leases = job.settings.max_connections or load(job.source.crawler, CRAWLERS).CONNECTIONS
-                gate = self._gates[job.source.name] = Semaphore(
-                    max_leases=leases, name=f"kartlegg-{job.scan_id[:8]}-{len(self._gates)}",
+                gate = self._gates[(job.scan_id, job.source.name)] = Semaphore(
+                    max_leases=leases, name=gate_name(job.scan_id, job.source),
                     scheduler_rpc=self.client.scheduler, loop=self.client.loop)
             return gate
 
@@ -189,7 +198,7 @@ class DaskExecutor(Executor):
 
     def release(self, job: Job) -> None:
         with self._lock:
-            gate = self._gates.pop(job.source.name, None)
+            gate = self._gates.pop((job.scan_id, job.source.name), None)
             self._jobs.pop(job.source.name, None)
         try:
             self.client.run(work.release, job.scan_id, job.source.name)

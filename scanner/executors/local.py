@@ -7,6 +7,10 @@ coordinator, with the coordinator's engine). The first `workers` units are exami
 thread while the processes start, so a run with a unit or two to read never waits for them.
 A unit's sample goes to the pool through a pipe, never to disk. A pool process that dies (killed, out of memory) takes no unit with it: the pool
 is rebuilt and the units it held are examined again, up to `ATTEMPTS` times each.
+
+A scan that stops part-way (`abort`: a signal, a report that cannot be written) ends the pool's
+processes at once and does not wait for reads in progress; should the scan itself be killed,
+the processes die with it (scanner.lifeline).
 """
 
 from __future__ import annotations
@@ -14,11 +18,12 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+import time
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 
-from scanner import logs, work
+from scanner import lifeline, logs, work
 from scanner.logs import event
 from scanner.executors import Executor, Handle, cores
 from scanner.crawlers.base import WorkUnit
@@ -30,7 +35,8 @@ DISCOVERY_THREADS = 4
 log = logging.getLogger(__name__)
 
 
-def _warm(spec: tuple, log_state) -> None:
+def _warm(spec: tuple, log_state, forkserver: int | None = None) -> None:
+    lifeline.worker_started(forkserver)
     logs.adopt(log_state)
     work.engine_for(spec)
 
@@ -44,15 +50,20 @@ class _Detector:
         self._pool = None  # the process pool, when there is one
         self._thread = None  # one thread: with one worker, and for the first units of a pool
         self._lock = threading.Lock()
+        self._stopped = False  # aborted: no pool is built again
         self.submitted = 0
         self.restarts = 0
 
     def _one_thread(self):  # under the lock
+        if self._stopped:
+            raise CancelledError("the scan is stopping")
         self._thread = self._thread or ThreadPoolExecutor(1, thread_name_prefix="kartlegg-detect")
         return self._thread
 
     def _current(self):
         with self._lock:
+            if self._stopped:
+                raise CancelledError("the scan is stopping")
             if self._pool is not None and getattr(self._pool, "_broken", False):
                 self._pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = None
@@ -62,10 +73,11 @@ class _Detector:
             if self._pool is None and self.workers > 1:
                 # forkserver: a fork of this process would copy its threads' locks mid-use
                 ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["scanner.work"])
                 try:
+                    # started here (the main thread, at the scan's start), so it can die with the scan
+                    server = lifeline.start_forkserver(["scanner.work"])
                     self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm,
-                                                     initargs=(self.spec, logs.current()))
+                                                     initargs=(self.spec, logs.current(), server))
                 except OSError as exc:  # no semaphores or helper processes here (a locked-down sandbox)
                     event(log, logging.WARNING, "executor.fallback", executor="local", workers=self.workers,
                           reason=f"cannot start detection processes ({type(exc).__name__}: {exc}); "
@@ -102,6 +114,30 @@ class _Detector:
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
 
+    def abort(self) -> None:
+        """End the detection processes now; units being examined are lost (the scan is stopping)."""
+        with self._lock:
+            self._stopped = True
+            pool, thread, self._pool, self._thread = self._pool, self._thread, None, None
+        if thread is not None:
+            thread.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            _terminate(pool)
+
+
+def _terminate(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        p.terminate()
+    deadline = time.monotonic() + timeout
+    for p in processes:
+        p.join(max(0.0, deadline - time.monotonic()))
+    for p in processes:
+        if p.is_alive():
+            p.kill()
+            p.join(1.0)
+
 
 def _copy(target: Future, source: Future) -> None:
     if source.cancelled():
@@ -122,6 +158,7 @@ class LocalExecutor(Executor):
         self._readers: dict[str, ThreadPoolExecutor] = {}
         self._scans: set[str] = set()
         self._lock = threading.Lock()
+        self._ended = False  # closed or aborted
 
     @classmethod
     def from_options(cls, workers=None, scheduler=None) -> LocalExecutor:
@@ -206,6 +243,8 @@ class LocalExecutor(Executor):
         work.release(job.scan_id, job.source.name)
 
     def close(self) -> None:
+        if self._end():
+            return
         self._discovery.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             readers, self._readers = list(self._readers.values()), {}
@@ -215,3 +254,22 @@ class LocalExecutor(Executor):
             self._detector.close()
         for scan_id in self._scans:
             work.release(scan_id)
+
+    def abort(self) -> None:
+        """Stop now: no new read starts, the detection processes end; a read in progress is left
+        to its thread (a table locked by someone else may hold it for as long as its timeout)."""
+        if self._end():
+            return
+        self._discovery.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            readers, self._readers = list(self._readers.values()), {}
+        for pool in readers:
+            pool.shutdown(wait=False, cancel_futures=True)
+        if self._detector is not None:
+            self._detector.abort()
+
+    def _end(self) -> bool:
+        """True when the executor had already ended."""
+        with self._lock:
+            ended, self._ended = self._ended, True
+        return ended

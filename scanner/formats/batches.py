@@ -6,23 +6,20 @@ Line formats (text, logs, JSON Lines, CSV/TSV) and Parquet are read to the end; 
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import chain, islice
 
 from scanner.crawlers.base import FieldSample
-from scanner.crawlers.sql_values import cap
+from scanner.crawlers.caps import Unreadable
 from scanner.formats import archives, logs
-from scanner.formats.delimited import SNIFF_LINES, looks_like_header, sniff
+from scanner.formats.delimited import add_row, beyond, csv_rows, first_lines, header_names, sniff, split_header
 from scanner.formats.detect import COMPRESSED, detect
 from scanner.formats.errors import Corrupt
-from scanner.formats.json_records import fields_of
+from scanner.formats.json_records import fields_of, json_lines
 from scanner.formats.limits import Limits
-from scanner.formats.reader import Sample, read
-from scanner.formats.streams import CHUNK, UTF16_BOMS, Utf16AsUtf8, peek, spool
+from scanner.formats.reader import Sample, open_text, read
+from scanner.formats.streams import spool
 from scanner.formats.text import iter_lines, text_fields
 
 UNLIMITED = 1 << 60
@@ -42,10 +39,7 @@ def chunks(items: Iterable, size: int) -> Iterator[list]:
 def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> Iterator[Sample]:
     """Samples of up to batch_rows records each, in file order. `limits` (the sampling limits)
     still cap values, fields and what the non-line formats read."""
-    stream, head, complete = peek(stream, limits.head_bytes)
-    if head.startswith(UTF16_BOMS):
-        stream = io.BufferedReader(Utf16AsUtf8(stream), CHUNK)
-        stream, head, complete = peek(stream, limits.head_bytes)
+    stream, head, complete = open_text(stream, limits)
     found = detect(head, name, complete)
     fmt = found.format
     mismatches = [f"{name}: named {found.claimed}, holds {fmt}"] if found.mismatch else []
@@ -64,10 +58,12 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
         return
     if fmt in ("text", "log", "jsonl", "csv", "tsv"):
         lines = iter_lines(stream, full)
+        unreadable = Unreadable()  # each batch's Sample carries what was left out since the last
         if fmt in ("csv", "tsv"):
-            batches = _csv_batches(lines, batch_limits, "\t" if fmt == "tsv" else None)
+            batches = _csv_batches(lines, batch_limits, "\t" if fmt == "tsv" else None, unreadable)
         elif fmt == "jsonl":
-            batches = (_jsonl_fields(batch, batch_limits) for batch in chunks(lines, batch_rows))
+            batches = (fields_of(json_lines(batch, batch_limits, unreadable), batch_limits, unreadable)
+                       for batch in chunks(lines, batch_rows))
         elif fmt == "log":
             for batch in chunks(lines, batch_rows):
                 fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in batch), batch_limits)
@@ -77,7 +73,8 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
         else:
             batches = (text_fields(batch, batch_limits) for batch in chunks(lines, batch_rows))
         for fields in batches:
-            yield Sample(fmt, fields, found.claimed, (), mismatches)
+            yield Sample(fmt, fields, found.claimed, (), mismatches, unreadable=Unreadable(unreadable))
+            unreadable.clear()
             mismatches = []
         return
     if fmt == "parquet":
@@ -89,56 +86,43 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
     yield replace(sample, mismatches=[*sample.mismatches, f"{name}: {sample.format} is sampled even in a full read"])
 
 
-def _jsonl_fields(lines: list[str], limits: Limits) -> list[FieldSample]:
-    records = []
-    for line in lines:
-        if line.strip():
-            try:
-                records.append(json.loads(line))
-            except ValueError:
-                continue
-    return fields_of(records, limits)
-
-
-def _csv_batches(lines: Iterator[str], limits: Limits, delimiter: str | None) -> Iterator[list[FieldSample]]:
-    first = list(islice(lines, SNIFF_LINES))
+def _csv_batches(lines: Iterator[str], limits: Limits, delimiter: str | None,
+                 unreadable: Unreadable) -> Iterator[list[FieldSample]]:
+    first = first_lines(lines)
     delimiter = delimiter or sniff(first) or ","
-    rows = (r for r in csv.reader(chain(first, lines), delimiter=delimiter) if any(c.strip() for c in r))
-    try:
-        top = next(rows, None)
-        names: list[str] = []
-        if top is not None and looks_like_header(top):
-            names = [c.strip() for c in top[: limits.max_fields]]
-        elif top is not None:
-            rows = chain([top], rows)
-        for batch in chunks(rows, limits.max_rows):
-            columns: list[list] = [[] for _ in names]
-            for row in batch:
-                for i, value in enumerate(row[: limits.max_fields]):
-                    while len(columns) <= i:
-                        columns.append([])
-                    if value.strip():
-                        columns[i].append(cap(value, limits.value_cap))
-            yield [FieldSample(names[i] if i < len(names) else f"col{i + 1}", None, values)
-                   for i, values in enumerate(columns)]
-    except csv.Error as e:
-        raise Corrupt(f"csv: {e}") from e
+    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable))
+    names = header_names(header, limits)
+    width = len(header) if header else 0
+    wide = False  # the columns past the cap are listed once, in the batch where they are first met
+    for batch in chunks(rows, limits.max_rows):
+        columns: list[list] = [[] for _ in names]
+        for row in batch:
+            width = max(width, len(row))
+            add_row(columns, row, limits)
+        fields = [FieldSample(names[i] if i < len(names) else f"col{i + 1}", None, values)
+                  for i, values in enumerate(columns)]
+        if width > limits.max_fields and not wide:
+            wide = True
+            fields.append(beyond(limits, width, header))
+        yield fields
 
 
 def _parquet_batches(stream, limits: Limits) -> Iterator[list[FieldSample]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from scanner.formats.parquet import _column
+    from scanner.formats.parquet import _column, beyond_columns
 
     try:
         pf = pq.ParquetFile(stream, buffer_size=1 << 20)
         columns = [f.name for f in list(pf.schema_arrow)[: limits.max_fields]]
         schema = {f.name: f for f in pf.schema_arrow}
+        rest = beyond_columns(pf.schema_arrow, limits)
         for batch in pf.iter_batches(batch_size=limits.max_rows, columns=columns):
             fields: list[FieldSample] = []
             for name, column in zip(batch.schema.names, batch.columns):
                 fields.extend(_column(schema[name], column.to_pylist(), limits))
-            yield fields
+            yield fields + rest
+            rest = []
     except (pa.ArrowException, OSError) as e:
         raise Corrupt(f"parquet: {e}") from e

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import json
 import os
 from dataclasses import dataclass
 
+from scanner.crawlers.caps import TooDeep, Unreadable, parse_json
 from scanner.crawlers.datasets import log_base
 from scanner.formats import logs
-from scanner.formats.delimited import looks_like_header, sniff
+from scanner.formats.delimited import HEADER_ROWS, csv_rows, looks_like_header, sniff
 from scanner.formats.text import choose_encoding
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -39,7 +38,11 @@ EXTENSIONS = {
 COMPRESSED = ("gzip", "bzip2", "zstd", "xz")
 TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "log", "empty")
 _FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"})
-_CONTROL = set(range(32)) - {9, 10, 12, 13, 27}
+# Bytes text does not hold: C0 controls but tab, newlines, form feed and ESC (colour codes in logs).
+_CONTROL = bytes(sorted(set(range(32)) - {9, 10, 12, 13, 27}))
+# Binary when more than this share of the head is control bytes: one NUL in a CSV export is a
+# broken value, not a binary file (random bytes hold about 10%; text next to none).
+BINARY_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -77,17 +80,29 @@ def detect(head: bytes, name: str | None = None, complete: bool = False) -> Dete
     return Detection(found, claimed)
 
 
-def content_format(head: bytes, complete: bool = False) -> str:
-    if not head:
-        return "empty"
-    for magic, fmt in MAGIC:
-        if head.startswith(magic):
+def magic(head: bytes) -> str | None:
+    """The format a head's magic bytes name (gzip, zip, parquet, png, tar, …), if any."""
+    for prefix, fmt in MAGIC:
+        if head.startswith(prefix):
             if fmt == "zip" and b"xl/workbook.xml" in head:
                 return "xlsx"
             return fmt
     if head[257:262] == b"ustar":
         return "tar"
-    if b"\0" in head or sum(b in _CONTROL for b in head) > len(head) // 10:
+    return None
+
+
+def control_share(head: bytes) -> float:
+    return (len(head) - len(head.translate(None, _CONTROL))) / len(head) if head else 0.0
+
+
+def content_format(head: bytes, complete: bool = False) -> str:
+    if not head:
+        return "empty"
+    found = magic(head)
+    if found is not None:
+        return found
+    if control_share(head) > BINARY_SHARE:
         return "binary"
     text = head.decode(choose_encoding(head, complete), errors="replace")
     lines = text.splitlines(keepends=True)
@@ -102,9 +117,10 @@ def _log_or_delimited(lines: list[str]) -> str | None:
     delimited = _delimited_kind(lines)
     if delimited:
         sample = [line for line in lines if line.strip()][:50]
-        cells = next(csv.reader(sample[:1], delimiter="\t" if delimited == "tsv" else sniff(sample) or ","), [])
+        delimiter = "\t" if delimited == "tsv" else sniff(sample) or ","
+        rows = list(csv_rows(sample[: HEADER_ROWS + 1], delimiter, Unreadable()))
         # a header row names columns; a syslog line with commas in its message is no header
-        if looks_like_header(cells) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
+        if rows and looks_like_header(rows[0], rows[1:]) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
             return delimited
     if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
         return "log"
@@ -117,8 +133,10 @@ def _json_kind(text: str, lines: list[str], complete: bool) -> str | None:
         return None
     if complete:
         try:
-            json.loads(stripped)
+            parse_json(stripped)
             return "json"
+        except TooDeep:
+            return "json"  # JSON all the same: the reader counts what is too deep
         except ValueError:
             pass
     records = [line for line in lines if line.strip()][:20]
@@ -130,8 +148,10 @@ def _json_kind(text: str, lines: list[str], complete: bool) -> str | None:
 
 def _parses(line: str) -> bool:
     try:
-        json.loads(line)
+        parse_json(line)
         return True
+    except TooDeep:
+        return True  # a line of JSON, too deep to read: the reader counts it
     except ValueError:
         return False
 

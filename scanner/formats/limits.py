@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Defined beside the values they cap, where the database crawler reads them too.
+from scanner.crawlers.caps import MAX_FIELDS, MAX_NESTING
+
 MiB = 1 << 20
 
 
@@ -22,13 +25,17 @@ def human_size(n: float) -> str:
 class Limits:
     max_rows: int = 1000  # rows, records or lines sampled per dataset (per sheet)
     value_cap: int = 4096  # characters kept of one value
-    max_fields: int = 200  # columns per dataset: a wide file must not explode the report
+    max_fields: int = MAX_FIELDS  # columns per dataset: past it, one skipped record stands for the rest
+    max_nesting: int = MAX_NESTING  # JSON levels: a deeper value or line is counted unreadable, not read
     max_bytes: int = 16 * MiB  # text a reader consumes; reaching it just ends the sample
     max_line_bytes: int = 1 * MiB  # longer lines are cut there and their rest skipped
     max_decompressed: int = 256 * MiB  # decompressed or spooled bytes; past it is TooLarge
     max_members: int = 100  # zip members read
     max_depth: int = 3  # archives inside archives
     head_bytes: int = 64 * 1024  # what format detection looks at
+    # An XLSX's shared strings (every text cell's value) are held in memory while its sheets are
+    # read; past this many bytes of them, the cells that need the rest are counted unreadable.
+    max_shared_strings: int = 32 * MiB
     # The stream is only the first bytes of a larger object (an S3 range read): its sudden end
     # is the end of the sample, not a truncated file.
     partial: bool = False

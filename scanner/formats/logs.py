@@ -11,7 +11,6 @@ precompiled regex, and a file's dominant format is tried first.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -19,6 +18,7 @@ from itertools import chain, islice
 from urllib.parse import unquote
 
 from scanner.crawlers.base import FieldSample
+from scanner.crawlers.caps import cap_name, parse_json
 from scanner.crawlers.sql_values import flatten_json
 from scanner.formats.limits import Limits
 from scanner.formats.text import iter_lines, pieces
@@ -106,8 +106,8 @@ def _json(line: str) -> tuple[str, Pairs] | None:
     if line[:1] != "{" or line[-1:] != "}":
         return None
     try:
-        doc = json.loads(line)
-    except (ValueError, RecursionError):
+        doc = parse_json(line)  # a line nested too deep is a TooDeep ValueError: read as text
+    except ValueError:
         return None
     if not isinstance(doc, dict):
         return None
@@ -546,6 +546,7 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
         for name, value in record:
             if value is None or value == "":
                 continue
+            name = cap_name(name)  # a key of a structured-data element can be as long as its line
             values = out.get(name)
             if values is None:
                 if len(out) >= limits.max_fields:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import zipfile
 from dataclasses import dataclass, field, replace
 
 from scanner.crawlers.base import FieldSample
+from scanner.crawlers.caps import Unreadable
 from scanner.formats import archives, logs
 from scanner.formats.delimited import read_csv, read_tsv
-from scanner.formats.detect import COMPRESSED, Detection, detect
+from scanner.formats.detect import COMPRESSED, Detection, detect, magic
 from scanner.formats.errors import Corrupt, FormatError, Unsupported
 from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
 from scanner.formats.parquet import read_parquet
-from scanner.formats.streams import CHUNK, UTF16_BOMS, Utf16AsUtf8, peek, spool
+from scanner.formats.streams import as_utf8, peek, spool
 from scanner.formats.text import iter_lines, read_text
 from scanner.formats.xlsx import read_xlsx
 
@@ -38,6 +38,8 @@ class Sample:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (zip member, reason)
     warnings: list[str] = field(default_factory=list)  # sampled, but something was wrong (a truncated gzip)
     rows: int | None = None  # records read, where fields do not say it (log entries); None: the fullest field
+    # values, lines or cells left out (JSON nested too deep, a row that does not parse), by reason
+    unreadable: Unreadable = field(default_factory=Unreadable)
 
     @property
     def mismatch(self) -> bool:
@@ -53,11 +55,18 @@ def read(stream, name: str | None = None, limits: Limits | None = None) -> Sampl
     return _read(stream, name, limits or Limits(), 0)
 
 
-def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
+def open_text(stream, limits: Limits):
+    """(stream, its head, whether the head is all of it), UTF-16/32 text re-encoded as UTF-8."""
     stream, head, complete = peek(stream, limits.head_bytes)
-    if head.startswith(UTF16_BOMS):
-        stream = io.BufferedReader(Utf16AsUtf8(stream), CHUNK)
-        stream, head, complete = peek(stream, limits.head_bytes)
+    if magic(head) is None:
+        stream, wide = as_utf8(stream, head)
+        if wide:
+            stream, head, complete = peek(stream, limits.head_bytes)
+    return stream, head, complete
+
+
+def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
+    stream, head, complete = open_text(stream, limits)
     found = detect(head, name, complete)
     fmt = found.format
     if fmt in ("zip", "xlsx", "parquet"):
@@ -81,7 +90,9 @@ def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
     reader = STREAMED.get(fmt) or RANDOM_ACCESS.get(fmt)
     if reader is None:
         raise Unsupported(fmt, found.claimed)
-    return Sample(fmt, reader(stream, limits), found.claimed, (), mismatches)
+    unreadable = Unreadable()
+    return Sample(fmt, reader(stream, limits, unreadable=unreadable), found.claimed, (), mismatches,
+                  unreadable=unreadable)
 
 
 def _zip_kind(stream) -> str:
@@ -111,6 +122,7 @@ def _read_zip(stream, limits: Limits, depth: int) -> Sample:
     mismatches: list[str] = []
     warnings: list[str] = []
     errors: list[FormatError] = []
+    unreadable = Unreadable()
     with zipfile.ZipFile(stream) as zf:
         for member, opened in archives.zip_members(zf, limits):
             try:
@@ -123,9 +135,10 @@ def _read_zip(stream, limits: Limits, depth: int) -> Sample:
                 skipped.append((member, str(e)))
                 continue
             fields += [replace(f, name=f"{member}:{f.name}") for f in inner.fields]
+            unreadable.update(inner.unreadable)
             skipped += [(f"{member}:{m}", reason) for m, reason in inner.skipped]
             mismatches += inner.mismatches
             warnings += [f"{member}: {w}" for w in inner.warnings]
     if errors and not fields:
         raise errors[0]  # nothing readable: the zip is as unsupported as its members
-    return Sample("zip", fields, "zip", ("zip",), mismatches, skipped, warnings)
+    return Sample("zip", fields, "zip", ("zip",), mismatches, skipped, warnings, unreadable=unreadable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import tempfile
 import zlib
@@ -144,17 +145,47 @@ def spool(stream, limit: int, what: str):
 
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# Longest first: UTF-32LE's BOM begins with UTF-16LE's.
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+         (b"\xfe\xff", "utf-16"))
+_WIDE_SAMPLE = 4096
 
 
-class Utf16AsUtf8(io.RawIOBase):
-    """UTF-16 text (Excel's "Unicode text" export, Windows tools) re-encoded as UTF-8 as it is read,
-    so every text reader sees one encoding."""
+def wide_encoding(head: bytes) -> str | None:
+    """The codec of UTF-16 or UTF-32 text, with or without a BOM; None for anything else.
 
-    def __init__(self, raw):
-        import codecs
+    Without a BOM, the NUL bytes tell: text that is mostly Latin (æøå included) has a zero high
+    byte in every code unit, so UTF-16LE has NULs at odd offsets and none at even ones, UTF-32BE
+    three NULs before each character, and so on. The sample must then decode cleanly.
+    """
+    for bom, codec in _BOMS:
+        if head.startswith(bom):
+            return codec
+    sample = head[:_WIDE_SAMPLE]
+    for codec, width in (("utf-32-le", 4), ("utf-32-be", 4), ("utf-16-le", 2), ("utf-16-be", 2)):
+        n = len(sample) // width
+        if n < 2 or b"\0" not in sample:
+            continue
+        units = sample[: n * width]
+        low = 0 if codec.endswith("le") else width - 1  # where the character's own byte is
+        zero = [units[i::width].count(0) / n for i in range(width)]
+        if zero[low] > 0.05 or any(z < 0.5 for i, z in enumerate(zero) if i != low):
+            continue
+        try:
+            codecs.getincrementaldecoder(codec)().decode(units, final=False)
+        except UnicodeDecodeError:
+            continue
+        return codec
+    return None
 
+
+class WideAsUtf8(io.RawIOBase):
+    """UTF-16 or UTF-32 text (Excel's "Unicode text" export, Windows tools) re-encoded as UTF-8 as it
+    is read, so every text reader sees one encoding."""
+
+    def __init__(self, raw, encoding: str = "utf-16"):
         self._raw = raw
-        self._decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
         self._pending = b""
         self._done = False
 
@@ -170,3 +201,14 @@ class Utf16AsUtf8(io.RawIOBase):
         b[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
+
+
+Utf16AsUtf8 = WideAsUtf8
+
+
+def as_utf8(stream, head: bytes):
+    """(stream, whether it was re-encoded): UTF-16/32 text as UTF-8, anything else as it is."""
+    encoding = wide_encoding(head)
+    if encoding is None:
+        return stream, False
+    return io.BufferedReader(WideAsUtf8(stream, encoding), CHUNK), True

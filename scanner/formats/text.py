@@ -92,6 +92,7 @@ def text_fields(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
     return [FieldSample("text", None, values, unstructured=True, dataset_level=True)]
 
 
-def read_text(stream, limits: Limits) -> list[FieldSample]:
-    """The first non-blank lines of a plain-text file as one dataset-level field."""
+def read_text(stream, limits: Limits, unreadable=None) -> list[FieldSample]:
+    """The first non-blank lines of a plain-text file as one dataset-level field (every line reads:
+    `unreadable` is taken only for the readers' common signature)."""
     return text_fields(iter_lines(stream, limits), limits)

@@ -1,4 +1,4 @@
-"""`kartlegg inventory …`: list, diff, review, declare, export, scans, upgrade.
+"""`kartlegg inventory …`: list, show, diff, review, declare, export, scans, upgrade.
 
 Every subcommand takes --inventory (or KARTLEGG_INVENTORY); the default is the SQLite file
 `kartlegg-inventory.sqlite` in the current directory, next to the report, so one working
@@ -26,9 +26,11 @@ def inventory_option(f):
                              f"[env {ENV}].")(f)
 
 
-def open_store(url: str, create: bool = True):
+def open_store(url: str, create: bool = True, writing: bool = False):
     """The store at `url`, migrated to the current schema; a clear usage error (password
-    masked) when it cannot be opened."""
+    masked) when it cannot be opened. `writing` (a scan): an inventory that is there but cannot
+    be opened or written (a read-only directory, a full disk, a server that refuses) is an
+    OutputError (exit code 5); a malformed URL or a missing driver stays a usage error."""
     from alembic.util import CommandError
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -42,17 +44,21 @@ def open_store(url: str, create: bool = True):
         _OPENED.append(store)
         return store
     except (ArgumentError, SQLAlchemyError, CommandError, OSError, ImportError, ValueError) as exc:
-        from scanner.inventory.store import masked, secrets_of
+        from scanner.redact import mask_url, url_secrets
 
         shown, secrets = url, ()
         if "://" in url:
-            try:
-                shown, secrets = masked(url), secrets_of(url)
-            except Exception:
-                shown, secrets = "(unparsable URL)", (url,)
+            shown, secrets = mask_url(url), url_secrets(url)
         err = describe_error(exc, list(secrets))
         hint = " (made by a newer kartlegg?)" if isinstance(exc, CommandError) else ""
-        raise click.UsageError(f"cannot open the inventory {shown}: {err['type']}: {err['message']}{hint}") from None
+        message = f"cannot open the inventory {shown}: {err['type']}: {err['message']}{hint}"
+        if writing and not isinstance(exc, (ArgumentError, CommandError, ImportError, ValueError)):
+            from scanner.outputs import OutputError
+
+            if "unable to open database file" in message or "readonly database" in message:
+                message += " (SQLite writes beside the file: its directory must be writable)"
+            raise OutputError(message) from None
+        raise click.UsageError(message) from None
 
 
 def _console():
@@ -192,6 +198,65 @@ def review(inventory_url, location, decision, entity_type, note, source, who):
                      + f" recorded as {what} by {escape(who)}.")
 
 
+@inventory.command()
+@inventory_option
+@click.argument("location")
+@click.option("--source", default=None, help="The source, when the location is in more than one.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON array).")
+def show(inventory_url, location, source, as_json):
+    """One LOCATION (a URI from the report, or the location as listed): its findings and
+    history, and, where its names held personal data and are shown masked, the real names.
+
+    The real names are sealed in the inventory with a key derived from this installation's
+    fingerprint key: they open only on the scanning machine (or one given its key), and are
+    printed only here, on request.
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from scanner.cli import fingerprint_key
+    from scanner.inventory.views import find_locations, location_details
+    from scanner.redact import Redactor, printable
+
+    store = open_store(inventory_url, create=False)
+    matches = find_locations(store, location, source)
+    if not matches:
+        raise click.UsageError(f"no location {location!r} in the inventory (see `kartlegg inventory list`)")
+    redactor = Redactor(key=fingerprint_key(lambda m: click.echo(f"Warning: {m}", err=True)))
+    out = []
+    for name, uri, _ in matches:
+        details = location_details(store, name, uri)
+        if details.get("sealed"):
+            try:
+                details["real"] = redactor.unseal(details["sealed"])
+            except ValueError as exc:
+                details["real"] = {"error": str(exc)}
+        out.append(details)
+    if as_json:
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    console = _console()
+    for d in out:
+        console.print(f"[bold]{escape(printable(d['location']))}[/bold]  ({escape(d['source'])}, {d['status']}, "
+                      f"first seen {d['first_seen']}, last seen {d['last_seen']})")
+        console.print(f"  uri: {escape(printable(d['uri']))}")
+        real = d.get("real")
+        if real and "error" in real:
+            console.print(f"  real names: cannot be opened here ({escape(real['error'])})")
+        elif real:
+            shown = ".".join(printable(real[k]) for k in ("container", "dataset", "field") if real.get(k))
+            console.print(f"  real names (shown on request; personal data): {escape(shown)}")
+        if d["findings"]:
+            table = Table(header_style="bold")
+            for col in ("entity type", "category", "confidence", "hits", "status", "first seen", "last seen"):
+                table.add_column(col)
+            for f in d["findings"]:
+                table.add_row(*map(escape, (f["entity_type"], f["category"], f"{f['confidence']:.2f}",
+                                            f"{f['hits']}/{f['sampled']}", f["status"], f["first_seen"] or "",
+                                            f["last_seen"] or "")))
+            console.print(table)
+
+
 def _login() -> str:
     try:
         return getpass.getuser()
@@ -282,13 +347,23 @@ def export(inventory_url, fmt, output, view, include_gone, delimiter):
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 def scans(inventory_url, limit, as_json):
-    """The scans recorded, newest first."""
+    """The scans recorded, newest first.
+
+    \b
+    Status: running; completed; incomplete (some sources or locations could not be scanned);
+    failed (it stopped on an error); interrupted (a signal stopped it: what it wrote is kept);
+    abandoned (its process died without a word: a later scan, or this listing, found so).
+    """
     from rich.markup import escape
     from rich.table import Table
 
     from scanner.inventory.views import scans as scan_rows
 
     store = open_store(inventory_url, create=False)
+    try:  # scans whose process died show as abandoned, not as running forever
+        store.sweep_abandoned()
+    except Exception:  # noqa: BLE001 - a listing needs no write access; the next scan marks them
+        pass
     rows = scan_rows(store, limit)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))

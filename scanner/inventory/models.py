@@ -19,6 +19,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 PRESENT, GONE = "present", "gone"
 RUNNING, COMPLETED, INCOMPLETE, FAILED = "running", "completed", "incomplete", "failed"
+# a scan stopped by a signal (it wrote what it had); one whose process died without a word,
+# found so by a later run (scanner.inventory.store: nothing holds the scan's liveness lock)
+INTERRUPTED, ABANDONED = "interrupted", "abandoned"
 FALSE_POSITIVE, CONFIRMED = "false_positive", "confirmed"
 SCANNED, ERROR, SKIPPED, UNCHANGED = "scanned", "error", "skipped", "unchanged"  # coverage outcomes
 
@@ -88,6 +91,9 @@ class Location(Base):
     # 0003: a dataset's version when it was last read whole (see WorkUnit.version); --incremental
     # passes over a dataset whose version is the same again. NULL: read it next time.
     version: Mapped[str | None] = mapped_column(String(80))
+    # 0004: the real names of a location shown masked (they held personal data), sealed with a
+    # key only the scanning installation has; `kartlegg inventory show` opens it there
+    sealed: Mapped[str | None] = mapped_column(Text)
 
 
 class Finding(Base):

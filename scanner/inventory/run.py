@@ -1,8 +1,11 @@
 """What one scan does with the inventory: its records go in, reviews are applied to its findings
 as they are written, and at the end it yields what changed since the previous scan.
 
-A failing inventory (a shared PostgreSQL going away mid-scan) does not lose the scan: writing
-stops, the report goes on, and the scan ends with an error record and exit code 3.
+A failing inventory (a shared PostgreSQL going away mid-scan, a full disk) does not lose the
+scan: writing stops, the report goes on, and the scan ends with an error record and exit code 5
+(4 when another process kept the inventory locked for longer than --lock-wait). An interrupted
+scan (its summary says `interrupted`) keeps what it wrote and is marked interrupted; what it did
+not reach is not taken for gone, and it yields no changes.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ class InventoryRun:
             return []
         try:
             self.writer.write(summary)
-            return changes(self.store, summary["scan_id"])
+            return [] if summary.get("interrupted") else changes(self.store, summary["scan_id"])
         except Exception as exc:
             self.error = exc
             self._abandon()

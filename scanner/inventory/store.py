@@ -7,6 +7,12 @@ Which scan wins when two write the same rows: the one that *started* later (its 
 the time it saw things), whatever order the writes arrive in; `first_seen` is the earliest and
 `last_seen` the latest scan that saw a row. So no update is lost and the end state does not
 depend on how two scanners' writes interleave.
+
+A running scan holds a liveness lock that its process loses however it ends (an flock on a file in
+the `-scans` directory beside an SQLite inventory, a session advisory lock in a PostgreSQL one), so
+the next scan can tell a scan still running, here or on another machine, from one whose process
+was killed: that one is marked `abandoned`. Another process's write lock on an SQLite inventory
+is waited for (`lock_wait`, kartlegg scan --lock-wait), then `InventoryLocked` (exit code 4).
 """
 
 from __future__ import annotations
@@ -14,7 +20,10 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import logging
 import os
+import re
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -28,32 +37,24 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from scanner.inventory.models import (COMPLETED, CONFIRMED, ERROR, FAILED, FALSE_POSITIVE, GONE, INCOMPLETE, PRESENT,
-                                      RUNNING, SCANNED, SKIPPED, UNCHANGED, Coverage, Finding, Location, Observation, Review,
-                                      Scan, Source)
+from scanner.inventory.models import (ABANDONED, COMPLETED, CONFIRMED, ERROR, FAILED, FALSE_POSITIVE, GONE, INCOMPLETE,
+                                      INTERRUPTED, PRESENT, RUNNING, SCANNED, SKIPPED, UNCHANGED, Coverage, Finding,
+                                      Location, Observation, Review, Scan, Source)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _OUTCOME_RANK = {UNCHANGED: 1, SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
 _RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
 _PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
+_SQLITE_PENDING_BYTE = 0x4000_0000  # SQLite's lock bytes in the database file (rollback-journal mode) start here
+_SQLITE_WAL_WRITE_BYTE = 120  # … and in WAL mode the write lock is this byte of the -shm file
+
+log = logging.getLogger(__name__)
 
 
-def masked(url) -> str:
-    """A URL for output: the password, also one in the query string (`?password=`), as ***."""
-    url = make_url(url) if isinstance(url, str) else url
-    query = {k: ("***" if k.lower() in ("password", "passwd", "pwd") else v) for k, v in url.query.items()}
-    return url.set(query=query).render_as_string(hide_password=True)
-
-
-def secrets_of(url) -> tuple[str, ...]:
-    from urllib.parse import quote
-
-    url = make_url(url) if isinstance(url, str) else url
-    found = [url.password] if url.password else []
-    for k, v in url.query.items():
-        if k.lower() in ("password", "passwd", "pwd"):
-            found += [v] if isinstance(v, str) else list(v)
-    return tuple(dict.fromkeys(x for p in found if p for x in (p, quote(p, safe=""))))
+def _url_text(url) -> str:
+    """An SQLAlchemy URL (or string) as the string it was given as, password and all, for
+    `scanner.redact` to mask: there is one URL-masking function, not one per kind of URL."""
+    return url if isinstance(url, str) else url.render_as_string(hide_password=False)
 
 
 def parse_time(value: str | None) -> datetime:
@@ -124,8 +125,11 @@ class Store:
     NAME = "inventory"
 
     def __init__(self, engine: Engine, batch_size: int = 200):
+        from scanner.lock import DEFAULT_WAIT
+
         self.engine = engine
         self.batch_size = batch_size
+        self.lock_wait = DEFAULT_WAIT  # seconds another process's lock is waited for (--lock-wait)
         self._default: InventoryWriter | None = None
         self._lock = threading.Lock()
 
@@ -212,13 +216,17 @@ class Store:
 
     @property
     def masked_url(self) -> str:
-        return masked(self.engine.url)
+        from scanner.redact import mask_url
+
+        return mask_url(_url_text(self.engine.url))
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        """What must never be printed, for error messages: the password, as given and %-encoded,
-        and one passed in the query string."""
-        return secrets_of(self.engine.url)
+        """What must never be printed, for error messages: every credential in the URL, as given
+        and %-encoded."""
+        from scanner.redact import url_secrets
+
+        return tuple(url_secrets(_url_text(self.engine.url)))
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -241,17 +249,62 @@ class Store:
             w.close()
 
     def transaction(self, work, attempts: int = 8):
-        """Run `work(conn)` in one transaction, again on a deadlock or a busy SQLite file."""
-        for attempt in range(attempts):
+        """Run `work(conn)` in one transaction, again on a deadlock, and on a busy SQLite file
+        until `lock_wait` seconds have passed (SQLite itself waits up to a minute each time):
+        then InventoryLocked, naming the holder."""
+        from scanner.lock import InventoryLocked
+
+        began, attempt = time.monotonic(), 0
+        while True:
             try:
                 with self.engine.begin() as conn:
                     return work(conn)
             except DBAPIError as exc:
                 code = getattr(exc.orig, "pgcode", None)
                 busy = "database is locked" in str(exc.orig)
-                if attempt == attempts - 1 or not (code in _RETRY_PGCODES or busy):
+                waited = time.monotonic() - began
+                if busy and waited >= self.lock_wait:
+                    raise InventoryLocked(self.masked_url, self._sqlite_holder(), waited=round(waited)) from exc
+                if not busy and (attempt >= attempts - 1 or code not in _RETRY_PGCODES):
                     raise
-                time.sleep(0.05 * (2 ** attempt))
+            time.sleep(min(1.0, 0.05 * (2 ** attempt)))
+            attempt += 1
+
+    def wait_writable(self, wait: float, on_wait=None) -> None:
+        """Return once the inventory can be written: an SQLite file another process is writing
+        is waited for, up to `wait` seconds (`on_wait(InventoryLocked)` once, when the wait
+        begins), then InventoryLocked. A file that refuses writes is an OutputError."""
+        import sqlite3
+
+        from scanner.lock import InventoryLocked
+        from scanner.outputs import OutputError
+
+        database = _sqlite_file(self.engine)
+        if database is None:
+            return
+        deadline, told = time.monotonic() + wait, False
+        while True:
+            try:  # a connection of its own, so its busy timeout can be short
+                probe = sqlite3.connect(database, timeout=max(0.0, min(1.0, deadline - time.monotonic())),
+                                        isolation_level=None)
+                try:
+                    probe.execute("BEGIN IMMEDIATE")
+                    probe.execute("ROLLBACK")
+                    return
+                finally:
+                    probe.close()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise OutputError(f"cannot write the inventory {self.masked_url}: {exc}") from None
+            if time.monotonic() >= deadline:
+                raise InventoryLocked(self.masked_url, self._sqlite_holder(), waited=wait)
+            if on_wait is not None and not told:
+                on_wait(InventoryLocked(self.masked_url, self._sqlite_holder()))
+                told = True
+
+    def _sqlite_holder(self) -> dict | None:
+        database = _sqlite_file(self.engine)
+        return _sqlite_write_holder(database) if database else None
 
     def conflicts(self, sources: list[dict]) -> list[str]:
         """Sources (as in a report header) whose name the inventory already gives to a source at
@@ -311,10 +364,11 @@ class Store:
             return r.id
 
     @contextmanager
-    def run_lock(self, key: str, what: str, wait: float = 0.0):
+    def run_lock(self, key: str, what: str, wait: float = 0.0, on_wait=None):
         """With PostgreSQL, an advisory lock held for the run, so runs of one configuration on
         different machines sharing this inventory do not overlap; with SQLite nothing (the run's
-        file lock covers the one machine that can reach the file)."""
+        file lock covers the one machine that can reach the file). Waits up to `wait` seconds
+        (`on_wait(Busy)` once, naming the holder); then Busy."""
         from scanner.lock import Busy
 
         if self.engine.dialect.name != "postgresql":
@@ -322,19 +376,90 @@ class Store:
             return
         digest = hashlib.sha256(("run:" + key).encode("utf-8", "surrogateescape")).digest()
         k = int.from_bytes(digest[:8], "big", signed=True)
+        what = what + " (another machine, by the inventory's lock)"
         with self.engine.connect() as conn:
-            deadline = time.monotonic() + wait
+            deadline, told = time.monotonic() + wait, False
             while not conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": k}).scalar():
                 conn.commit()
                 if time.monotonic() >= deadline:
-                    raise Busy(what + " (another machine, by the inventory's lock)", None)
-                time.sleep(1.0)
+                    raise Busy(what, _advisory_holder(conn, k), waited=wait)
+                if on_wait is not None and not told:
+                    on_wait(Busy(what, _advisory_holder(conn, k)))
+                    told = True
+                time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+            # who holds it, for a run that waits: the session's application_name
+            conn.execute(sa.text("SELECT set_config('application_name', :n, false)"), {"n": _holder_tag()})
             conn.commit()
             try:
                 yield
             finally:
                 conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": k})
                 conn.commit()
+
+    # -- running scans ------------------------------------------------------------------------
+
+    def hold_scan(self, scan_id: str):
+        """Take the scan's liveness lock (before its row says `running`); returns the function
+        that lets go of it (after the row says how the scan ended)."""
+        path = self._scan_lock_path(scan_id)
+        if path is not None:
+            return _hold_file(path)
+        if self.engine.dialect.name != "postgresql":
+            return lambda: None
+        conn = self.engine.connect()
+        key = _scan_key(scan_id)
+        conn.execute(sa.text("SELECT pg_try_advisory_lock(:c, :k)"), key)  # unique but for a 2**-64 chance
+        conn.commit()
+
+        def release() -> None:
+            try:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:c, :k)"), key)
+                conn.commit()
+            except Exception:  # noqa: BLE001 - a connection gone took the lock with it
+                pass
+            finally:
+                conn.close()
+
+        return release
+
+    def sweep_abandoned(self) -> list[str]:
+        """Mark `abandoned` the scans whose row says `running` but whose liveness lock nobody
+        holds: their process died without a word. A scan running (here or on another machine
+        sharing the inventory) holds its lock and is left alone. Returns the scans marked."""
+        if _sqlite_file(self.engine) is None and self.engine.dialect.name != "postgresql":
+            return []  # an in-memory database: no other process could have run a scan in it
+        with self.engine.connect() as conn:
+            running = list(conn.execute(sa.select(Scan.id).where(Scan.status == RUNNING)).scalars())
+            gone = [scan_id for scan_id in running if not self._scan_alive(conn, scan_id)]
+        if not gone:
+            return []
+
+        def work(conn):  # the status again: a scan that ended meanwhile keeps how it ended
+            conn.execute(sa.update(Scan).where(Scan.id.in_(gone), Scan.status == RUNNING).values(status=ABANDONED))
+
+        self.transaction(work)
+        for scan_id in gone:
+            path = self._scan_lock_path(scan_id)
+            if path is not None:
+                path.unlink(missing_ok=True)
+        return gone
+
+    def _scan_lock_path(self, scan_id: str) -> Path | None:
+        database = _sqlite_file(self.engine)
+        if database is None:
+            return None
+        # a digest: the name is safe whatever a report fed to Store.write calls its scan
+        return Path(database + "-scans") / (hashlib.sha256(scan_id.encode()).hexdigest()[:32] + ".lock")
+
+    def _scan_alive(self, conn: Connection, scan_id: str) -> bool:
+        path = self._scan_lock_path(scan_id)
+        if path is not None:
+            return _file_held(path)
+        key = _scan_key(scan_id)
+        if not conn.execute(sa.text("SELECT pg_try_advisory_lock(:c, :k)"), key).scalar():
+            return True
+        conn.execute(sa.text("SELECT pg_advisory_unlock(:c, :k)"), key)
+        return False
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -365,6 +490,120 @@ class Store:
         from sqlalchemy.orm import Session
 
         return Session(self.engine)
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    """The SQLite inventory's file, absolute; None for PostgreSQL and in-memory databases."""
+    if engine.url.get_backend_name() != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return str(Path(database).expanduser().resolve())
+
+
+def _me() -> dict:
+    return {"pid": os.getpid(), "host": socket.gethostname(),
+            "since": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def _holder_tag() -> str:
+    """What a PostgreSQL session holding a run's lock calls itself (63 characters at most)."""
+    return f"kartlegg {os.getpid()}@{socket.gethostname()}"[:63]
+
+
+def _advisory_holder(conn: Connection, key: int) -> dict | None:
+    """Who holds the advisory lock `key` (a bigint: PostgreSQL shows its two halves)."""
+    whole = key & 0xFFFF_FFFF_FFFF_FFFF
+    try:
+        row = conn.execute(sa.text(
+            "SELECT a.application_name, a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 "
+            "AND l.classid::bigint = :hi AND l.objid::bigint = :lo"),
+            {"hi": whole >> 32, "lo": whole & 0xFFFF_FFFF}).first()
+        conn.commit()
+    except DBAPIError:  # statistics not visible to this role: the holder stays unnamed
+        conn.rollback()
+        return None
+    if row is None:
+        return None
+    found = re.fullmatch(r"kartlegg (\d+)@(.*)", row[0] or "")
+    since = row[1].astimezone(UTC).isoformat(timespec="seconds") if row[1] else None
+    return {"pid": int(found[1]), "host": found[2], "since": since} if found else {"since": since}
+
+
+def _scan_key(scan_id: str) -> dict:
+    """A scan's advisory lock: two int4 keys, a space of their own beside the bigint run locks."""
+    digest = hashlib.sha256(("scan:" + scan_id).encode()).digest()
+    return {"c": int.from_bytes(digest[:4], "big", signed=True), "k": int.from_bytes(digest[4:8], "big", signed=True)}
+
+
+def _hold_file(path: Path):
+    """An flock held until the returned function is called; the kernel drops it if we die."""
+    path.parent.mkdir(exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # new: only a sweeper's look can hold it, for a moment
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(_me()).encode())  # for people looking at a scan that seems stuck
+    except BaseException:
+        os.close(fd)
+        raise
+
+    def release() -> None:
+        try:
+            path.unlink(missing_ok=True)  # first: a sweeper that opens it now finds the scan settled
+        finally:
+            os.close(fd)
+
+    return release
+
+
+def _file_held(path: Path) -> bool:
+    """Whether a process holds the flock on `path`; one that cannot be looked at counts as held."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _sqlite_write_holder(database: str) -> dict | None:
+    """The process holding an SQLite file's write lock, from the kernel's list of locks (Linux
+    /proc/locks, this machine only): the WAL write lock is a byte of the -shm file; in rollback-
+    journal mode the RESERVED, PENDING and EXCLUSIVE locks are bytes of the database file."""
+    wanted = {}
+    for path, first, last in ((database + "-shm", _SQLITE_WAL_WRITE_BYTE, _SQLITE_WAL_WRITE_BYTE),
+                              (database, _SQLITE_PENDING_BYTE, _SQLITE_PENDING_BYTE + 511)):
+        try:
+            wanted[os.stat(path).st_ino] = (first, last)
+        except OSError:
+            continue
+    try:
+        lines = Path("/proc/locks").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        f = line.split()  # 1: POSIX  ADVISORY  WRITE 1234 fd:01:5678 120 120  ("->" marks a waiter)
+        if len(f) < 8 or "->" in f or f[1] not in ("POSIX", "OFDLCK") or f[3] != "WRITE":
+            continue
+        try:
+            pid, inode = int(f[4]), int(f[5].rsplit(":", 1)[1])
+            start, end = int(f[6]), (1 << 63 if f[7] == "EOF" else int(f[7]))
+        except (ValueError, IndexError):
+            continue
+        span = wanted.get(inode)
+        if span and start <= span[1] and end >= span[0] and pid > 0 and pid != os.getpid():
+            return {"pid": pid, "host": socket.gethostname()}
+    return None
 
 
 @contextmanager
@@ -419,6 +658,7 @@ def statements(dialect: str) -> dict:
         # a dataset record sets the version ("" when it was not read whole: read it next time);
         # a finding's upsert of the same row (a file's own findings) passes NULL and leaves it
         "version": sa.case((newer, sa.func.coalesce(ex.version, t.version)), else_=t.version),
+        "sealed": sa.func.coalesce(ex.sealed, t.sealed),
     }).returning(t.id, t.source_id, t.uri)
 
     fnd = Finding.__table__
@@ -462,6 +702,7 @@ class InventoryWriter:
         self.entities: list[str] | None = None  # what the scan looked for
         self.sources: dict[str, int] = {}  # name → id
         self.finished = False
+        self._release = None  # lets go of the scan's liveness lock (Store.hold_scan)
 
     def write(self, record: dict) -> None:
         kind = record.get("record")
@@ -477,13 +718,21 @@ class InventoryWriter:
         # other record kinds (a future `change`) are not the inventory's
 
     def close(self) -> None:
-        self.flush()
-        if self.scan_id is not None and not self.finished:  # the stream ended without a summary
-            def work(conn):
-                conn.execute(sa.update(Scan).where(Scan.id == self.scan_id, Scan.status == RUNNING)
-                             .values(status=FAILED, finished_at=datetime.now(UTC)))
-            self.store.transaction(work)
-            self.finished = True
+        try:
+            self.flush()
+            if self.scan_id is not None and not self.finished:  # the stream ended without a summary
+                def work(conn):
+                    conn.execute(sa.update(Scan).where(Scan.id == self.scan_id, Scan.status == RUNNING)
+                                 .values(status=FAILED, finished_at=datetime.now(UTC)))
+                self.store.transaction(work)
+                self.finished = True
+        finally:
+            self._let_go()
+
+    def _let_go(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
 
     # -- the header --------------------------------------------------------------------------
 
@@ -491,6 +740,8 @@ class InventoryWriter:
         self.scan_id = record["scan_id"]
         self.seen = parse_time(record.get("started_at"))
         self.settings = record.get("settings") or {}
+        self._release = self.store.hold_scan(self.scan_id)  # before the row says running
+        self._sweep()
         sources = record.get("sources") or []
 
         self.entities = entities_of(record.get("detectors") or {})
@@ -575,7 +826,8 @@ class InventoryWriter:
     def _location_row(self, sid: int, loc: dict, row_estimate: int | None, version: str | None = None) -> dict:
         return dict(source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
                     uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
-                    checked_at=self.seen, status=PRESENT, row_estimate=row_estimate, version=version)
+                    checked_at=self.seen, status=PRESENT, row_estimate=row_estimate, version=version,
+                    sealed=loc.get("sealed"))
 
     def _finding_row(self, location_id: int, r: dict) -> dict:
         return dict(location_id=location_id, entity_type=r["entity_type"], category=r["category"],
@@ -608,18 +860,35 @@ class InventoryWriter:
 
     # -- the summary -------------------------------------------------------------------------
 
+    def _sweep(self) -> None:
+        """Scans left running by a process that died are marked abandoned, and the log says so."""
+        from scanner.logs import event
+
+        try:
+            gone = self.store.sweep_abandoned()
+        except Exception as exc:  # noqa: BLE001 - the scan goes on; the next one looks again
+            event(log, logging.WARNING, "inventory.sweep_failed", error=type(exc).__name__)
+            return
+        if gone:
+            event(log, logging.WARNING, "inventory.abandoned", scans=gone,
+                  message="scans left running by a process that is gone are marked abandoned")
+
     def _finish(self, record: dict) -> None:
         counts = {k: record.get(k) for k in ("findings", "by_category", "locations", "sources")}
+        # stopped by a signal: what it did not reach is not gone, only not looked at
+        interrupted = bool(record.get("interrupted"))
 
         def work(conn):
             conn.execute(sa.update(Scan).where(Scan.id == self.scan_id).values(
-                finished_at=parse_time(record.get("finished_at")), status=status_of(record.get("exit_code", 3)),
+                finished_at=parse_time(record.get("finished_at")),
+                status=INTERRUPTED if interrupted else status_of(record.get("exit_code", 3)),
                 exit_code=record.get("exit_code"), counts=counts))
-            for name, sid in sorted(self.sources.items()):
+            for name, sid in sorted(self.sources.items()) if not interrupted else ():
                 self._mark_gone(conn, sid)
 
         self.store.transaction(work)
         self.finished = True
+        self._let_go()
 
     def _mark_gone(self, conn: Connection, sid: int) -> None:
         """Locations and findings of a source this scan covered but did not see turn gone:

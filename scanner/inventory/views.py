@@ -143,6 +143,21 @@ def find_locations(store, ref: str, source: str | None = None) -> list[tuple[str
         return sorted(set(out))
 
 
+def location_details(store, source: str, uri: str) -> dict:
+    """One location as `kartlegg inventory show` lists it, with its sealed real names."""
+    with store.session() as s:
+        loc, src = s.execute(sa.select(Location, Source).join(Source, Location.source_id == Source.id)
+                             .where(Source.name == source, Location.uri == uri)).one()
+        found = s.scalars(sa.select(Finding).where(Finding.location_id == loc.id)
+                          .order_by(Finding.entity_type)).all()
+        return {"source": src.name, "uri": loc.uri, "location": shown(loc.container, loc.dataset, loc.field, loc.uri),
+                "container": loc.container, "dataset": loc.dataset, "field": loc.field, "status": loc.status,
+                "first_seen": iso(loc.first_seen), "last_seen": iso(loc.last_seen), "sealed": loc.sealed,
+                "findings": [{"entity_type": f.entity_type, "category": f.category, "confidence": f.confidence,
+                              "hits": f.hits, "sampled": f.sampled, "status": f.status, "examples": f.examples or [],
+                              "first_seen": iso(f.first_seen), "last_seen": iso(f.last_seen)} for f in found]}
+
+
 # -- the record of processing (Art. 30) -----------------------------------------------------------
 
 def _joined(values) -> str | None:
