@@ -19,8 +19,8 @@ install: $(STAMP)
 # the scan ends with exit code 3 (some locations could not be read) and lists them.
 demo: $(STAMP)
 	@rm -rf demo-out && mkdir -p demo-out/utenfor
-	$(PY) -m scanner.estate sqlite:///demo-out/kundesystem.db --rows 2000
-	$(PY) -m scanner.estate_files demo-out/filer --rows 300 --outside demo-out/utenfor
+	$(PY) -m demo.estate sqlite:///demo-out/kundesystem.db --rows 2000
+	$(PY) -m demo.estate_files demo-out/filer --rows 300 --outside demo-out/utenfor
 	@echo "== the scan, from demo/scan.yaml: sources, declared metadata, report, HTML report, inventory =="
 	$(VENV)/bin/kartlegg scan --config demo/scan.yaml; rc=$$?; test $$rc -eq 0 -o $$rc -eq 1 -o $$rc -eq 3
 	@echo "== the same scan again: incremental, so only what changed is read (nothing did) =="

@@ -73,7 +73,7 @@ class Seed:
 
 def seeds(workdir: Path, seed: int = 15) -> list[Seed]:
     """Valid files of every format the readers handle."""
-    from scanner import estate_files
+    from demo import estate_files
 
     estate = workdir / "estate"
     estate_files.write_estate(estate, seed=seed, rows=20)
@@ -400,7 +400,7 @@ def scan(target: Path, report: Path, timeout: float, extra: tuple[str, ...] = ()
     """`kartlegg scan TARGET` in a child process of its own session, watched for time and memory."""
     state = Path(tempfile.mkdtemp(prefix="inventory-"))  # the inventory and what it keeps beside it
     inventory = state / "inventory.sqlite"
-    cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", str(target), "-o", str(report),
+    cmd = [sys.executable, "-c", "from scanner.cli.main import main; main()", "scan", str(target), "-o", str(report),
            "--inventory", str(inventory), *extra]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     t0 = time.monotonic()

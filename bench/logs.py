@@ -72,7 +72,7 @@ def write_log(path: Path, size: int, seed: int = 11) -> int:
 
 
 def run_scan(args: list[str], report: Path) -> dict:
-    cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", *args, "-o", str(report)]
+    cmd = [sys.executable, "-c", "from scanner.cli.main import main; main()", "scan", *args, "-o", str(report)]
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0

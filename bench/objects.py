@@ -370,7 +370,7 @@ _REQUEST = re.compile(r'"(GET|HEAD|PUT|POST|DELETE) /')
 
 def kartlegg_cmd() -> list[str]:
     script = Path(sys.executable).parent / "kartlegg"
-    return [str(script)] if script.exists() else [sys.executable, "-c", "from scanner.cli import main; main()"]
+    return [str(script)] if script.exists() else [sys.executable, "-c", "from scanner.cli.main import main; main()"]
 
 
 @dataclass

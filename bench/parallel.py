@@ -25,11 +25,11 @@ from servers import PostgresServer  # noqa: E402
 
 from bench.sql_scan import DB, Counting, build  # noqa: E402
 from detectors.engine import Engine  # noqa: E402
-from scanner import pipeline  # noqa: E402
-from scanner.executors.dask import DaskExecutor  # noqa: E402
-from scanner.executors.local import LocalExecutor  # noqa: E402
-from scanner.settings import ScanSettings  # noqa: E402
-from scanner.sources import Source  # noqa: E402
+from scanner.scan import run as pipeline# noqa: E402
+from scanner.scan.executors.dask import DaskExecutor# noqa: E402
+from scanner.scan.executors.local import LocalExecutor# noqa: E402
+from scanner.model.settings import ScanSettings# noqa: E402
+from scanner.model.sources import Source# noqa: E402
 
 SETTINGS = ScanSettings(max_connections=2)
 

@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 
 from bench import corpus as corpus_mod
 from bench.corpus import ENTITY_TYPES, PERSON, Corpus
-from detectors import categories
+from scanner.model import categories
 from detectors.column import classify_column
 from detectors.engine import DEFAULT_THRESHOLD, Engine
 from detectors.vocabulary import context_words

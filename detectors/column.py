@@ -15,10 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from detectors import categories, vocabulary
-from detectors.engine import CONTEXT_FACTOR, DEFAULT_THRESHOLD, Detection, Engine, is_free_text
+from detectors import vocabulary
 from detectors.checksums import only_digits
-from detectors.evidence import mask
+from detectors.engine import (
+    CONTEXT_FACTOR,
+    DEFAULT_THRESHOLD,
+    Detection,
+    Engine,
+    is_free_text,
+)
+from scanner.model import categories
+from scanner.model.masks import mask
 
 # Share of random values of the matching shape that pass each check by chance (measured for
 # the fødselsnummer family in the reference; the rest follow from the check digit). A column

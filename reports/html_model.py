@@ -10,7 +10,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from reports.html_risk import free_text_of, log_reason
-from reports.shown import change_detail, place
+from scanner.model.places import change_detail, place
 
 # The order of categories everywhere in the report: personal data first, the catch-all and what is
 # not personal data last.

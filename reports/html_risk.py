@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scanner.crawlers.datasets import is_log
+from scanner.formats.log_names import is_log
 from scanner.formats.logs import is_free_text
 
 if TYPE_CHECKING:

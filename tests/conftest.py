@@ -41,7 +41,7 @@ def demo(tmp_path_factory):
     """The estate `make demo` scans (an SQLite customer system, a file share with planted broken
     files), generated the same way, as NAME=URL sources."""
     root = tmp_path_factory.mktemp("demo")
-    for argv in (["scanner.estate", f"sqlite:///{root}/kundesystem.db", "--rows", "600"],
-                 ["scanner.estate_files", str(root / "filer"), "--rows", "120"]):
+    for argv in (["demo.estate", f"sqlite:///{root}/kundesystem.db", "--rows", "600"],
+                 ["demo.estate_files", str(root / "filer"), "--rows", "120"]):
         subprocess.run([sys.executable, "-m", *argv], check=True, capture_output=True)
     return [f"kundesystem.db=sqlite:///{root}/kundesystem.db", f"filer=file://{root}/filer"]

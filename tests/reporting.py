@@ -36,7 +36,7 @@ def reasons(lines: list[dict], kind: str = "skipped") -> dict[str, str]:
 
 def scan_cli(*args) -> tuple[int, list[dict], str]:
     """`kartlegg scan ARGS` through the CLI: (exit code, the validated report, what it printed)."""
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     out = Path(tempfile.mkdtemp()) / "report.jsonl"
     result = CliRunner().invoke(cli, ["scan", *args, "-o", str(out)], catch_exceptions=False)

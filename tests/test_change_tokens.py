@@ -21,15 +21,15 @@ from pathlib import Path
 
 import pytest
 
-from scanner.crawlers.base import Skipped, WorkUnit
-from scanner.crawlers.cloudwatch import CloudWatchCrawler
+from scanner.model.units import Skipped, WorkUnit
+from scanner.crawlers.aws.cloudwatch import CloudWatchCrawler
 from scanner.crawlers.files import FileCrawler
 from scanner.crawlers.journald import JournaldCrawler
-from scanner.crawlers.s3 import S3Crawler
-from scanner.crawlers.sql import SqlCrawler
-from scanner.crawlers.versions import Members, digest, file_version
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.crawlers.aws.s3 import S3Crawler
+from scanner.crawlers.sql.crawler import SqlCrawler
+from scanner.crawlers.change_tokens import Members, digest, file_version
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 TICK = 0.05  # mtime moves with the kernel's coarse clock (a few ms): changes come a tick apart
 

@@ -10,9 +10,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from scanner import config as configuration
-from scanner.cli import cli
-from scanner.config import ConfigError
+from scanner.scan import config as configuration
+from scanner.cli.main import cli
+from scanner.scan.config import ConfigError
 
 NASTY = "p@ss:w/rd%20 #1"  # every character a URL or YAML could trip over
 

@@ -21,13 +21,13 @@ import pytest
 import sqlalchemy as sa
 
 from reporting import comparable, of, report, scan_cli
-from scanner import pipeline
-from scanner.crawlers.base import Location
-from scanner.estate import populate
-from scanner.executors import ExecutorError
-from scanner.executors.dask import DaskExecutor, gate_name, unit_key
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.scan import run as pipeline
+from scanner.model.units import Location
+from demo.estate import populate
+from scanner.model.protocols import ExecutorError
+from scanner.scan.executors.dask import DaskExecutor, gate_name, unit_key
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 distributed = pytest.importorskip("distributed")  # an extra: `pip install 'kartlegg[dask]'`
 
@@ -313,7 +313,7 @@ def test_no_scheduler_is_exit_3_and_no_report(tmp_path, demo):
     import dask
     from click.testing import CliRunner
 
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

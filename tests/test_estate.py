@@ -11,7 +11,7 @@ from detectors import synthetic
 import sqlalchemy as sa
 
 from detectors.checksums import fnr_info, gs1_valid, kontonummer_valid, luhn_valid
-from scanner import estate
+from demo import estate
 
 ROWS = 60
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from detectors.column import classify_column
-from scanner import estate_files
+from demo import estate_files
 from scanner.formats import Corrupt, FormatError, Unsupported, read
 
 NON_UTF8 = os.fsdecode(estate_files.NON_UTF8_NAME)

@@ -4,7 +4,8 @@ import stat
 
 import pytest
 
-from detectors.evidence import Fingerprinter, KeyProblem, load_key, mask
+from detectors.evidence import Fingerprinter, KeyProblem, load_key
+from scanner.model.masks import mask
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,9 @@ import pytest
 
 from bench import hostile
 from reporting import findings, of, scan_cli
-from scanner.crawlers import sql_values
-from scanner.crawlers.caps import MAX_NESTING, TooDeep, Unreadable, parse_json
+from scanner.crawlers.sql import values as sql_values
+from scanner.model import values as model_values
+from scanner.model.values import MAX_NESTING, TooDeep, Unreadable, parse_json
 from scanner.formats import Corrupt, Limits, Unsupported, read
 from scanner.formats.batches import read_batches
 from scanner.formats.delimited import looks_like_header
@@ -249,8 +250,8 @@ def test_json_inside_a_string_and_an_already_parsed_value_obey_the_limit():
     doc: object = 1
     for _ in range(MAX_NESTING + 5):
         doc = [doc]
-    sql_values.flatten_json({"deep": doc, "epost": "k@example.no"}, "p", out, 100, unreadable)
-    sql_values.flatten_json(hostile.nested(10_000), "q", out, 100, unreadable)  # a cell of JSON text
+    model_values.flatten_json({"deep": doc, "epost": "k@example.no"}, "p", out, 100, unreadable)
+    model_values.flatten_json(hostile.nested(10_000), "q", out, 100, unreadable)  # a cell of JSON text
     assert out == {"p.epost": ["k@example.no"]} and unreadable == {TOO_DEEP: 2}
     stored = json.dumps({"fnr": "x", "inner": '{"deep": ' + hostile.nested(5000) + "}"})  # JSON kept in a string
     sample = read(io.BytesIO(stored.encode()), "x.json")

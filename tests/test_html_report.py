@@ -25,7 +25,7 @@ from detectors import synthetic
 from reports import html_model as hm
 from reports import html_risk as hr
 from reports.html import HtmlWriter, render
-from scanner.report_cli import report as report_cmd
+from scanner.cli.report import report as report_cmd
 from tests.reporting import VALIDATOR, of, report as read_report
 
 ROOT = Path(__file__).parent.parent
@@ -459,9 +459,9 @@ def scanned(tmp_path_factory, engine):
     scan written as JSONL and, by the HTML writer, as HTML; and both made into HTML by the CLI."""
     from reports.jsonl import JsonlWriter
     from scanner.inventory.store import Store
-    from scanner.pipeline import scan
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source
+    from scanner.scan.run import scan
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
 
     root = tmp_path_factory.mktemp("estate")
     estate = build_estate(root)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from detectors import synthetic
-from scanner.cli import cli
+from scanner.cli.main import cli
 from scanner.inventory.models import Finding, Observation, Scan
 from scanner.inventory.store import Store
 from tests.reporting import of, scan_cli
@@ -333,9 +333,10 @@ def test_no_inventory(estate, inventory):
 def test_an_inventory_that_fails_mid_scan_loses_no_report(estate, tmp_path, engine):
     """The inventory's tables vanish during the scan: the report is whole, the scan ends with an
     error record for the inventory and exit code 5 (an output could not be written)."""
-    from scanner.pipeline import Progress, scan
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source
+    from scanner.model.progress import Progress
+    from scanner.scan.run import scan
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
     from tests.reporting import report
 
     store = Store.open(str(tmp_path / "inv.sqlite"), batch_size=1)
@@ -495,9 +496,10 @@ def test_an_inventory_password_with_reserved_characters(estate, postgres_server,
 
 
 def test_an_interrupted_scan_keeps_what_it_wrote_and_is_marked_failed(estate, tmp_path, engine):
-    from scanner.pipeline import Progress, scan
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source
+    from scanner.model.progress import Progress
+    from scanner.scan.run import scan
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
 
     store = Store.open(str(tmp_path / "inv.sqlite"), batch_size=1)
 

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from detectors.column import EntityVerdict
-from reports import records
+from scanner.model import records
 from scanner.inventory.changes import changes
 from scanner.inventory.models import Base, Coverage, Finding, Location, Observation, Review, Scan, Source
 from scanner.inventory.store import Store
@@ -431,9 +431,9 @@ def test_a_real_scan_feeds_the_inventory(tmp_path, engine):
     import sqlite3
 
     from detectors import synthetic
-    from scanner.pipeline import scan
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source as ScanSource
+    from scanner.scan.run import scan
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source as ScanSource
 
     path = tmp_path / "kunder.db"
     r = random.Random(7)

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from leak_oracle import Oracle, artifact_text
 
 REPO = Path(__file__).parent.parent
-KARTLEGG = [sys.executable, "-c", "from scanner.cli import main; main()"]
+KARTLEGG = [sys.executable, "-c", "from scanner.cli.main import main; main()"]
 PG_DB, MY_DB = "lekkasje", "lekkasje"
 
 
@@ -303,10 +303,10 @@ def test_no_canary_leaves_in_any_artifact(oracle, sources, postgres_server, aws_
 def test_no_canary_leaves_a_dask_cluster(oracle, share, sqlite_db, pg_estate, tmp_path, engine):
     distributed = pytest.importorskip("distributed")
     from reports.jsonl import JsonlWriter
-    from scanner.executors.dask import DaskExecutor
-    from scanner.pipeline import scan
-    from scanner.settings import ScanSettings
-    from scanner.sources import Source
+    from scanner.scan.executors.dask import DaskExecutor
+    from scanner.scan.run import scan
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
 
     srcs = [Source(f"file://{share}", "share"), Source(f"sqlite:///{sqlite_db}", "kunder-db"), Source(pg_estate["good"], "pg")]
     settings = ScanSettings(sample_size=50, views=True)
@@ -330,7 +330,7 @@ def test_no_canary_leaves_a_dask_cluster(oracle, share, sqlite_db, pg_estate, tm
 
 SITECUSTOMIZE = '''
 # Written by tests/test_leaks.py: the redaction layer switched off, to show the oracle sees leaks.
-import scanner.redact as r
+import scanner.model.redact as r
 r.Redactor.record = lambda self, record: record
 r.Redactor.location = lambda self, loc: loc
 r.Redactor.name = lambda self, raw: raw

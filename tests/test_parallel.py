@@ -6,6 +6,8 @@ timing; a pool process killed mid-scan loses nothing.
 
 from __future__ import annotations
 
+from scanner.model.progress import Progress
+
 import json
 import os
 import signal
@@ -14,10 +16,10 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from reporting import comparable, of, report, scan_cli
-from scanner import pipeline
-from scanner.executors.local import ATTEMPTS, LocalExecutor, _Detector
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.scan import run as pipeline
+from scanner.scan.executors.local import ATTEMPTS, LocalExecutor, _Detector
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 @pytest.fixture(scope="module")
 def serial(demo):
@@ -61,7 +63,7 @@ def test_the_inventory_is_written_by_the_coordinator_alone(demo, serial, tmp_pat
     assert stored == len(of(serial, "finding"))
 
 
-class KillOnce(pipeline.Progress):
+class KillOnce(Progress):
     """Kills one detection process when the first unit's records arrive: mid-scan."""
 
     def __init__(self):
@@ -117,7 +119,7 @@ def test_a_call_that_keeps_killing_its_process_gives_up():
 def test_executor_options_are_checked_before_anything_connects(tmp_path, args, message):
     from click.testing import CliRunner
 
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--no-inventory", "-o", str(tmp_path / "r.jsonl"),
                                       *args])
@@ -129,7 +131,7 @@ def test_executor_options_are_checked_before_anything_connects(tmp_path, args, m
 def test_validate_shows_the_executor(tmp_path):
     from click.testing import CliRunner
 
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     result = CliRunner().invoke(cli, ["scan", str(tmp_path), "--validate", "--workers", "3"])
     assert result.exit_code == 0 and "executor  local, 3 worker(s)" in result.output
@@ -140,7 +142,7 @@ def test_validate_shows_the_executor(tmp_path):
 def test_config_file_sets_workers(tmp_path):
     from click.testing import CliRunner
 
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     cfg = tmp_path / "scan.yaml"
     cfg.write_text(f"version: 1\nsources:\n  - path: {tmp_path}\nscan:\n  workers: 2\n")
@@ -154,14 +156,14 @@ def test_config_file_sets_workers(tmp_path):
 def test_plugins_lists_the_executors():
     from click.testing import CliRunner
 
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     rows = json.loads(CliRunner().invoke(cli, ["plugins", "--json"]).output)
     assert {r["name"] for r in rows if r["kind"] == "executor"} == {"local", "dask"}
 
 
 def test_a_source_repr_and_a_job_repr_carry_no_password():
-    from scanner.work import Job, Secret
+    from scanner.model.jobs import Job, Secret
 
     source = Source("postgresql://skanner:Hemmelig-Passord@db.example:5432/kunder")
     job = Job("0" * 36, source, ScanSettings(), (), "blank", Secret(b"k" * 32), "x")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from scanner.crawlers.s3 import parse
-from scanner.crawlers.s3_io import archived, denial
+from scanner.crawlers.aws.s3 import parse
+from scanner.crawlers.aws.s3_io import archived, denial
 
 
 def client_error(code: str, message: str = "", **extra) -> ClientError:

@@ -22,12 +22,12 @@ from click.testing import CliRunner
 from detectors import synthetic
 from reporting import of, reasons, report
 from reports.jsonl import JsonlWriter
-from scanner import pipeline
-from scanner.cli import cli
-from scanner.crawlers.base import Skipped, WorkUnit
-from scanner.crawlers.cloudwatch import CloudWatchCrawler, parse
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.scan import run as pipeline
+from scanner.cli.main import cli
+from scanner.model.units import Skipped, WorkUnit
+from scanner.crawlers.aws.cloudwatch import CloudWatchCrawler, parse
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 R = random.Random(1)
 FNR = [synthetic.fodselsnummer(R) for _ in range(4)]
@@ -243,7 +243,7 @@ def test_full_reads_every_event_in_batches(aws_env, engine, logs):
 
 
 def test_a_full_read_leaves_events_written_since_the_listing_for_the_next_scan(aws_env, logs, monkeypatch):
-    import scanner.crawlers.cloudwatch as cloudwatch
+    import scanner.crawlers.aws.cloudwatch as cloudwatch
 
     monkeypatch.setattr(cloudwatch, "LIVE_MARGIN_MS", 0)  # a minute by default, for clock skew
     group = f"live-{uuid.uuid4().hex[:10]}"
@@ -260,7 +260,7 @@ def test_a_full_read_leaves_events_written_since_the_listing_for_the_next_scan(a
 
 
 def test_listing_a_huge_group_stops_at_the_most_recently_written_streams(aws_env, engine, logs, monkeypatch):
-    import scanner.crawlers.cloudwatch as cloudwatch
+    import scanner.crawlers.aws.cloudwatch as cloudwatch
 
     group = f"mange-{uuid.uuid4().hex[:10]}"
     for i in range(5):

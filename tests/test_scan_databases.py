@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from scanner.cli import cli
-from scanner.estate import EMPTY_TABLE, EXPECTED, populate
+from scanner.cli.main import cli
+from demo.estate import EMPTY_TABLE, EXPECTED, populate
 
 DB, ARCHIVE = "kundesystem", "arkiv"
 ROWS = 300

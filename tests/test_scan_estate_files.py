@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from reporting import of, scan_cli
-from scanner import estate_files
+from demo import estate_files
 from scanner.crawlers.datasets import pattern_of
 from scanner.crawlers.files import display
 

@@ -19,11 +19,11 @@ from click.testing import CliRunner
 
 from detectors import synthetic
 from reporting import findings, of, reasons, report, scan_cli
-from scanner.cli import cli
-from scanner.crawlers.base import Skipped, WorkUnit
+from scanner.cli.main import cli
+from scanner.model.units import Skipped, WorkUnit
 from scanner.crawlers.files import FileCrawler, display
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 R = random.Random(44)
 NAMES = ["Kari Nordmann", "Ola Hansen", "Ingrid Bråten", "Per Olav Tveit", "Aisha Khan", "Eirik Fossum"]
@@ -194,7 +194,7 @@ def test_unreadable_files_and_directories_are_listed_and_the_scan_goes_on():
         home.mkdir()
         home.chmod(0o777)
         out = home / "report.jsonl"
-        cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", str(data), "-o", str(out)]
+        cmd = [sys.executable, "-c", "from scanner.cli.main import main; main()", "scan", str(data), "-o", str(out)]
         env = {**{k: v for k, v in os.environ.items() if k != "KARTLEGG_FINGERPRINT_KEY_FILE"},
                "XDG_CONFIG_HOME": str(home / "config"), "KARTLEGG_CACHE_DIR": str(home / "c"),
                "HOME": str(home), "PYTHONPATH": str(Path(__file__).parent.parent),
@@ -221,7 +221,7 @@ def test_unreadable_files_and_directories_are_listed_and_the_scan_goes_on():
     ("postgresql://u@h/db", "postgresql"), ("mysql+pymysql://h/db", "mysql+pymysql"), ("postgresql:/typo", "postgresql"),
 ])
 def test_anything_that_is_not_a_url_is_a_path(url, scheme):
-    from scanner.sources import scheme_of
+    from scanner.model.sources import scheme_of
 
     assert scheme_of(url) == scheme
 

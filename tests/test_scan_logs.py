@@ -12,10 +12,10 @@ import pytest
 
 from detectors import synthetic
 from reporting import findings, of, report, scan_cli
-from scanner.crawlers.base import WorkUnit
+from scanner.model.units import WorkUnit
 from scanner.crawlers.files import FileCrawler
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 R = random.Random(17)
 FNR = [synthetic.fodselsnummer(R) for _ in range(20)]
@@ -203,7 +203,7 @@ def test_full_read_hits_do_not_depend_on_the_batch_size(tmp_path, batch_rows):
     root.mkdir()
     lines = [app_line(i) if i % 97 == 0 else quiet_line(i) for i in range(3000)]
     (root / "app.log").write_text("".join(lines))
-    from scanner.pipeline import scan
+    from scanner.scan.run import scan
     from reports.jsonl import JsonlWriter
 
     out = tmp_path / "r.jsonl"

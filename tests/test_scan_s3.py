@@ -21,10 +21,10 @@ import pytest
 
 from detectors import synthetic
 from reporting import findings, of, reasons, scan_cli
-from scanner.crawlers.base import Skipped, WorkUnit
-from scanner.crawlers.s3 import S3Crawler
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.model.units import Skipped, WorkUnit
+from scanner.crawlers.aws.s3 import S3Crawler
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 R = random.Random(91)
 NAMES = ["Kari Nordmann", "Ola Hansen", "Ingrid Bråten", "Per Olav Tveit", "Aisha Khan", "Eirik Fossum"]

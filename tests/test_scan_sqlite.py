@@ -16,8 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from detectors import synthetic
-from scanner.cli import cli
-from scanner.crawlers import sql_sqlite
+from scanner.cli.main import cli
+from scanner.crawlers.sql import sqlite as sql_sqlite
 
 SCHEMA = json.load(open("reports/report.schema.json"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -371,7 +371,7 @@ def test_a_database_in_a_read_only_directory_is_scanned(state):
         env = {**{k: v for k, v in os.environ.items() if k != "KARTLEGG_FINGERPRINT_KEY_FILE"},
                "XDG_CONFIG_HOME": str(home / "config"), "KARTLEGG_CACHE_DIR": str(home / "c"), "HOME": str(home),
                "PYTHONPATH": str(Path(__file__).parent.parent), "KARTLEGG_INVENTORY": str(home / "inventory.sqlite")}
-        cmd = [sys.executable, "-c", "from scanner.cli import main; main()", "scan", f"sqlite:///{path}",
+        cmd = [sys.executable, "-c", "from scanner.cli.main import main; main()", "scan", f"sqlite:///{path}",
                "-o", str(out)]
         done = subprocess.run(_as_nobody(cmd), env=env, cwd=home, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stderr[-2000:]

@@ -19,8 +19,8 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from detectors import synthetic
-from scanner.cli import cli
-from scanner.lock import Busy, run_lock
+from scanner.cli.main import cli
+from scanner.system.lock import Busy, run_lock
 from tests.reporting import of, report
 
 PASSWORD = "Pl@nl:agt/%20#skanner"  # what a URL, YAML or a log line could mangle
@@ -212,7 +212,7 @@ def small(tmp_path):
 
 
 def test_two_runs_of_one_configuration_never_overlap(small):
-    from scanner import config
+    from scanner.scan import config
 
     cfg = config.load(small)
     with run_lock(cfg.key, str(small), cfg.lock["directory"]):
@@ -235,12 +235,12 @@ def test_two_runs_of_one_configuration_never_overlap(small):
 
 
 def test_a_lock_held_by_a_killed_run_is_free(small):
-    from scanner import config
+    from scanner.scan import config
 
     cfg = config.load(small)
     holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
         import time
-        from scanner.lock import run_lock
+        from scanner.system.lock import run_lock
         with run_lock({cfg.key!r}, "x", {cfg.lock['directory']!r}):
             print("held", flush=True)
             time.sleep(60)

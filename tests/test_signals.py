@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from reporting import VALIDATOR, of, report
-from scanner.estate import populate
+from demo.estate import populate
 
 KARTLEGG = str(Path(sys.executable).with_name("kartlegg"))
 DB, ROLE, PASSWORD = "signal_estate", "signal_skanner", "Signal-Lese-Passord-3"
@@ -260,7 +260,7 @@ def test_sigkill_leaves_no_process_and_the_next_scan_marks_it_abandoned(sleeping
 
 HOLDER = """
 import sys, time
-from reports import records
+from scanner.model import records
 from scanner.inventory.store import Store
 
 store = Store.open(sys.argv[1])
@@ -313,7 +313,7 @@ def test_only_a_scan_whose_process_is_gone_is_marked_abandoned(inventory_url, tm
 
 def test_a_postgresql_run_lock_names_its_holder_and_gives_up_after_the_wait(postgres_server):
     from scanner.inventory.store import Store
-    from scanner.lock import Busy
+    from scanner.system.lock import Busy
 
     postgres_server.create_database("signal_run_locks")
     url = postgres_server.url(database="signal_run_locks")
@@ -453,7 +453,7 @@ def test_a_read_only_directory_is_exit_code_5(tmp_path, what):
      "the port is not a number from 0 to 65535"),
 ])
 def test_a_malformed_url_is_a_usage_error_naming_it_masked(tmp_path, url, shown, why):
-    from scanner.cli import cli
+    from scanner.cli.main import cli
 
     result = CliRunner().invoke(cli, ["scan", url, "-o", str(tmp_path / "r.jsonl"), "--no-inventory"])
     assert result.exit_code == 2

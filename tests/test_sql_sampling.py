@@ -2,10 +2,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import mssql, mysql, oracle, postgresql, sqlite
 
-from scanner.crawlers import sql_dialects as d
-from scanner.crawlers import sql_sqlite
-from scanner.crawlers.sql import read_only_url
-from scanner.settings import ScanSettings
+from scanner.crawlers.sql import dialects as d
+from scanner.crawlers.sql import sqlite as sql_sqlite
+from scanner.crawlers.sql.crawler import read_only_url
+from scanner.model.settings import ScanSettings
 
 EVIL = 'x"; drop table y; --'
 DIALECTS = {"postgresql": postgresql, "mysql": mysql, "sqlite": sqlite, "mssql": mssql, "oracle": oracle}

@@ -7,12 +7,12 @@ from dataclasses import asdict
 import pytest
 from rich.console import Console
 
-from scanner.console import BarProgress, progress_for
-from scanner.crawlers.base import Location, WorkUnit
-from scanner.crawlers.sql import SqlCrawler
-from scanner.crawlers.sql_values import JSON, SCALAR, expand
-from scanner.settings import ScanSettings
-from scanner.sources import Source
+from scanner.cli.console import BarProgress, progress_for
+from scanner.model.units import Location, WorkUnit
+from scanner.crawlers.sql.crawler import SqlCrawler
+from scanner.crawlers.sql.values import JSON, SCALAR, expand
+from scanner.model.settings import ScanSettings
+from scanner.model.sources import Source
 
 
 @pytest.fixture

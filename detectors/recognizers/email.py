@@ -6,7 +6,9 @@ from functools import lru_cache
 
 import tldextract
 from presidio_analyzer import Pattern
-from presidio_analyzer.predefined_recognizers import EmailRecognizer as PresidioEmailRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    EmailRecognizer as PresidioEmailRecognizer,
+)
 
 from detectors.recognizers.base import LANGUAGE, KartleggPatternRecognizer
 from detectors.shape import Shape

@@ -6,7 +6,9 @@ import ipaddress
 from functools import lru_cache
 
 from presidio_analyzer import Pattern
-from presidio_analyzer.predefined_recognizers import IpRecognizer as PresidioIpRecognizer
+from presidio_analyzer.predefined_recognizers import (
+    IpRecognizer as PresidioIpRecognizer,
+)
 
 from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.shape import Shape

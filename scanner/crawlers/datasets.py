@@ -16,7 +16,8 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
-from scanner.crawlers.versions import Members
+from scanner.crawlers.change_tokens import Members
+from scanner.formats.log_names import log_base
 
 _HIVE = re.compile(r"^([^=/]+)=[^/]*$")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
@@ -30,30 +31,6 @@ _TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9A-Za-z]*[0-9])(?=[0-9A-Za-z]*[A-Za-
 _HEX = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{8,}(?![0-9A-Za-z])")
 _DIGITS = re.compile(r"\d+")
 _STARS = re.compile(r"\*(?:[-_.:]?\*)+")
-
-
-# Log files and their rotated siblings: access.log, access.log.1, access.log.2.gz,
-# access.log-20240501.gz, syslog.3, error_log, app-2024-05-01.log.
-_LOG_NAME = re.compile(
-    r"(?:\.log|_log|\.out|\.err|^(?:syslog|messages|secure|maillog|cron|debug|kern|auth|daemon|user|mail|dmesg))$",
-    re.IGNORECASE,
-)
-_ROTATED = re.compile(
-    r"^(?P<base>.+?)(?P<rotation>[.-](?:\d{1,5}|\d{8}(?:\d{2,6})?(?:-\d+)?"
-    r"|\d{4}-\d{2}-\d{2}(?:[_T]\d{2}(?:[-:]\d{2}){0,2})?))?"
-    r"(?P<compression>\.(?:gz|bz2|xz|zst))?$"
-)
-
-
-def log_base(name: str) -> str | None:
-    """The live log file a (possibly rotated) file name belongs to, or None for a non-log name."""
-    found = _ROTATED.match(name)
-    base = found.group("base") if found else name
-    return base if _LOG_NAME.search(base) else None
-
-
-def is_log(key: str) -> bool:
-    return log_base(key.rsplit("/", 1)[-1]) is not None
 
 
 def pattern_of(key: str) -> str:

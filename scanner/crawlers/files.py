@@ -17,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote, unquote, urlsplit
 
-from scanner.crawlers.base import Crawler, Failed, Location, Skip, WorkUnit, path_selected
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, Denied, unit_for, unreadable_reason
-from scanner.sources import printable
+from scanner.model.protocols import Crawler
+from scanner.model.sources import printable
+from scanner.model.units import Failed, Location, Skip, WorkUnit, path_selected
 
 _KINDS = {stat.S_IFIFO: "fifo", stat.S_IFSOCK: "socket", stat.S_IFCHR: "character device", stat.S_IFBLK: "block device"}
 

@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from itertools import islice
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from scanner.crawlers import versions
-from scanner.crawlers.base import Crawler, DatasetSample, Location, Skip, WorkUnit
+from scanner.crawlers import change_tokens as versions
 from scanner.formats import Limits
 from scanner.formats.logs import parse_lines
+from scanner.model.protocols import Crawler
+from scanner.model.units import DatasetSample, Location, Skip, WorkUnit
 
 LIVE_JOURNALS = ("/run/log/journal", "/var/log/journal")  # what journalctl reads without --directory/--file
 _SIGNATURE = b"LPKSHHRH"

@@ -17,14 +17,22 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from scanner.crawlers.base import DatasetSample, FieldSample, Location, Problem, Skipped, WorkUnit
-from scanner.crawlers.caps import Unreadable, cap_name
-from scanner.crawlers.datasets import Dataset, Member, is_log
+from scanner.crawlers.datasets import Dataset, Member
 from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
 from scanner.formats.batches import read_batches
 from scanner.formats.limits import human_size
+from scanner.formats.log_names import is_log
 from scanner.formats.streams import wide_encoding
-from scanner.redact import describe_error, scrub
+from scanner.model.redact import describe_error, scrub
+from scanner.model.units import (
+    DatasetSample,
+    FieldSample,
+    Location,
+    Problem,
+    Skipped,
+    WorkUnit,
+)
+from scanner.model.values import Unreadable, cap_name
 
 
 class Denied(Exception):

@@ -10,10 +10,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import chain, islice
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import Unreadable
 from scanner.formats import archives, logs
-from scanner.formats.delimited import add_row, beyond, csv_rows, first_lines, header_names, sniff, split_header
+from scanner.formats.delimited import (
+    add_row,
+    beyond,
+    csv_rows,
+    first_lines,
+    header_names,
+    sniff,
+    split_header,
+)
 from scanner.formats.detect import COMPRESSED, detect
 from scanner.formats.errors import Corrupt
 from scanner.formats.json_records import fields_of, json_lines
@@ -21,6 +27,8 @@ from scanner.formats.limits import Limits
 from scanner.formats.reader import Sample, open_text, read
 from scanner.formats.streams import spool
 from scanner.formats.text import iter_lines, text_fields
+from scanner.model.units import FieldSample
+from scanner.model.values import Unreadable
 
 UNLIMITED = 1 << 60
 

@@ -11,12 +11,11 @@ from importlib.resources import files
 from itertools import chain, islice
 
 from detectors.vocabulary import hint
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import Unreadable, beyond_cap, cap_name
-from scanner.crawlers.sql_values import cap
 from scanner.formats.errors import Corrupt
 from scanner.formats.limits import Limits
 from scanner.formats.text import iter_lines
+from scanner.model.units import FieldSample
+from scanner.model.values import Unreadable, beyond_cap, cap, cap_name
 
 DELIMITERS = ",;\t|"
 SNIFF_LINES = 50

@@ -5,11 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from scanner.crawlers.caps import TooDeep, Unreadable, parse_json
-from scanner.crawlers.datasets import log_base
 from scanner.formats import logs
 from scanner.formats.delimited import HEADER_ROWS, csv_rows, looks_like_header, sniff
+from scanner.formats.log_names import log_base
 from scanner.formats.text import choose_encoding
+from scanner.model.values import TooDeep, Unreadable, parse_json
 
 MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "gzip"),

@@ -6,13 +6,22 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import MAX_KEY, TooDeep, Unreadable, cap_name, parse_json, too_deep
-from scanner.crawlers.sql_values import MAX_JSON_PATHS, cap, flatten_json
 from scanner.formats.errors import Corrupt, TooLarge
 from scanner.formats.limits import Limits
 from scanner.formats.streams import CHUNK
 from scanner.formats.text import iter_lines
+from scanner.model.units import FieldSample
+from scanner.model.values import (
+    MAX_JSON_PATHS,
+    MAX_KEY,
+    TooDeep,
+    Unreadable,
+    cap,
+    cap_name,
+    flatten_json,
+    parse_json,
+    too_deep,
+)
 
 _ROOT = "$"
 

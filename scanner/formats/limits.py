@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # Defined beside the values they cap, where the database crawler reads them too.
-from scanner.crawlers.caps import MAX_FIELDS, MAX_NESTING
+from scanner.model.values import MAX_FIELDS, MAX_NESTING
 
 MiB = 1 << 20
 

@@ -17,11 +17,10 @@ from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 from urllib.parse import unquote
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import cap_name, parse_json
-from scanner.crawlers.sql_values import flatten_json
 from scanner.formats.limits import Limits
 from scanner.formats.text import iter_lines, pieces
+from scanner.model.units import FieldSample
+from scanner.model.values import cap_name, flatten_json, parse_json
 
 FORMATS = ("json", "logfmt", "combined", "common", "syslog5424", "syslog3164", "timestamped", "text")
 

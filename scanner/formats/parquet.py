@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import Unreadable, beyond_cap, cap_name
-from scanner.crawlers.sql_values import cap, flatten_json
 from scanner.formats.errors import Corrupt
 from scanner.formats.limits import Limits
+from scanner.model.units import FieldSample
+from scanner.model.values import Unreadable, beyond_cap, cap, cap_name, flatten_json
 
 
 def beyond_columns(schema, limits: Limits) -> list[FieldSample]:

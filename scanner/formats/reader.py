@@ -5,8 +5,6 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass, field, replace
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import Unreadable
 from scanner.formats import archives, logs
 from scanner.formats.delimited import read_csv, read_tsv
 from scanner.formats.detect import COMPRESSED, Detection, detect, magic
@@ -17,6 +15,8 @@ from scanner.formats.parquet import read_parquet
 from scanner.formats.streams import as_utf8, peek, spool
 from scanner.formats.text import iter_lines, read_text
 from scanner.formats.xlsx import read_xlsx
+from scanner.model.units import FieldSample
+from scanner.model.values import Unreadable
 
 STREAMED = {
     "csv": read_csv,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import io
 import tempfile
-import zlib
 import zipfile
+import zlib
 
 from scanner.formats.errors import Corrupt, TooLarge
 

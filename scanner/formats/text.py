@@ -6,9 +6,9 @@ import codecs
 import io
 from collections.abc import Iterable, Iterator
 
-from scanner.crawlers.base import FieldSample
 from scanner.formats.limits import Limits
 from scanner.formats.streams import CHUNK, Chain, read_upto
+from scanner.model.units import FieldSample
 
 
 def choose_encoding(sample: bytes, complete: bool = True) -> str:

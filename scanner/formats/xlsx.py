@@ -14,13 +14,12 @@ import zipfile
 import zlib
 from itertools import chain, islice
 
-from scanner.crawlers.base import FieldSample
-from scanner.crawlers.caps import Unreadable, beyond_cap, cap_name
-from scanner.crawlers.sql_values import cap
 from scanner.formats.delimited import HEADER_ROWS, header_votes
 from scanner.formats.errors import Corrupt, TooLarge
 from scanner.formats.limits import Limits, human_size
 from scanner.formats.streams import CHUNK
+from scanner.model.units import FieldSample
+from scanner.model.values import Unreadable, beyond_cap, cap, cap_name
 
 BLANK_ROWS = 1000  # leading empty rows skipped before a sheet counts as empty
 SHEET_STOPS = "xlsx sheet stops at a part that does not parse"

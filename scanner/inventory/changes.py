@@ -5,10 +5,21 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from reports.records import SCHEMA_VERSION
 from scanner.inventory import SUPPRESSED
-from scanner.inventory.models import COMPLETED, ERROR, GONE, SCANNED, Coverage, Location, Observation, Scan, Source
-from scanner.inventory.reviews import judge, load as load_reviews
+from scanner.inventory.models import (
+    COMPLETED,
+    ERROR,
+    GONE,
+    SCANNED,
+    Coverage,
+    Location,
+    Observation,
+    Scan,
+    Source,
+)
+from scanner.inventory.reviews import judge
+from scanner.inventory.reviews import load as load_reviews
+from scanner.model.records import SCHEMA_VERSION
 
 CONFIDENCE_JUMP = 0.2
 

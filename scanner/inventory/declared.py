@@ -23,7 +23,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from detectors import categories as cat
+from scanner.model import categories as cat
 
 ROLES = ("controller", "processor")
 ENVIRONMENTS = ("production", "staging", "test", "development")

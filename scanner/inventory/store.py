@@ -37,9 +37,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
 
-from scanner.inventory.models import (ABANDONED, COMPLETED, CONFIRMED, ERROR, FAILED, FALSE_POSITIVE, GONE, INCOMPLETE,
-                                      INTERRUPTED, PRESENT, RUNNING, SCANNED, SKIPPED, UNCHANGED, Coverage, Finding,
-                                      Location, Observation, Review, Scan, Source)
+from scanner.inventory.models import (
+    ABANDONED,
+    COMPLETED,
+    CONFIRMED,
+    ERROR,
+    FAILED,
+    FALSE_POSITIVE,
+    GONE,
+    INCOMPLETE,
+    INTERRUPTED,
+    PRESENT,
+    RUNNING,
+    SCANNED,
+    SKIPPED,
+    UNCHANGED,
+    Coverage,
+    Finding,
+    Location,
+    Observation,
+    Review,
+    Scan,
+    Source,
+)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 _OUTCOME_RANK = {UNCHANGED: 1, SCANNED: 1, SKIPPED: 2, ERROR: 3}  # a dataset both scanned and errored counts as errored
@@ -125,7 +145,7 @@ class Store:
     NAME = "inventory"
 
     def __init__(self, engine: Engine, batch_size: int = 200):
-        from scanner.lock import DEFAULT_WAIT
+        from scanner.system.lock import DEFAULT_WAIT
 
         self.engine = engine
         self.batch_size = batch_size
@@ -141,7 +161,7 @@ class Store:
         file and its directory are created on first use; the schema is upgraded to head."""
         if "://" not in url:
             url = f"sqlite:///{Path(url).expanduser().resolve()}"
-        from scanner.sources import with_driver
+        from scanner.model.sources import with_driver
 
         u = with_driver(make_url(url))
         if u.get_backend_name() == "sqlite":
@@ -216,7 +236,7 @@ class Store:
 
     @property
     def masked_url(self) -> str:
-        from scanner.redact import mask_url
+        from scanner.model.redact import mask_url
 
         return mask_url(_url_text(self.engine.url))
 
@@ -224,7 +244,7 @@ class Store:
     def secrets(self) -> tuple[str, ...]:
         """What must never be printed, for error messages: every credential in the URL, as given
         and %-encoded."""
-        from scanner.redact import url_secrets
+        from scanner.model.redact import url_secrets
 
         return tuple(url_secrets(_url_text(self.engine.url)))
 
@@ -252,7 +272,7 @@ class Store:
         """Run `work(conn)` in one transaction, again on a deadlock, and on a busy SQLite file
         until `lock_wait` seconds have passed (SQLite itself waits up to a minute each time):
         then InventoryLocked, naming the holder."""
-        from scanner.lock import InventoryLocked
+        from scanner.system.lock import InventoryLocked
 
         began, attempt = time.monotonic(), 0
         while True:
@@ -276,8 +296,8 @@ class Store:
         begins), then InventoryLocked. A file that refuses writes is an OutputError."""
         import sqlite3
 
-        from scanner.lock import InventoryLocked
-        from scanner.outputs import OutputError
+        from scanner.system.lock import InventoryLocked
+        from scanner.system.outputs import OutputError
 
         database = _sqlite_file(self.engine)
         if database is None:
@@ -369,7 +389,7 @@ class Store:
         different machines sharing this inventory do not overlap; with SQLite nothing (the run's
         file lock covers the one machine that can reach the file). Waits up to `wait` seconds
         (`on_wait(Busy)` once, naming the holder); then Busy."""
-        from scanner.lock import Busy
+        from scanner.system.lock import Busy
 
         if self.engine.dialect.name != "postgresql":
             yield
@@ -862,7 +882,7 @@ class InventoryWriter:
 
     def _sweep(self) -> None:
         """Scans left running by a process that died are marked abandoned, and the log says so."""
-        from scanner.logs import event
+        from scanner.system.log_events import event
 
         try:
             gone = self.store.sweep_abandoned()

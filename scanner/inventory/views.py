@@ -11,11 +11,22 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
-from reports.shown import place
 from scanner.inventory import SUPPRESSED
-from scanner.inventory.models import (COMPLETED, INCOMPLETE, PRESENT, SCANNED, Coverage, Finding, Location,
-                                      Observation, Scan, Source)
-from scanner.inventory.reviews import judge, load as load_reviews
+from scanner.inventory.models import (
+    COMPLETED,
+    INCOMPLETE,
+    PRESENT,
+    SCANNED,
+    Coverage,
+    Finding,
+    Location,
+    Observation,
+    Scan,
+    Source,
+)
+from scanner.inventory.reviews import judge
+from scanner.inventory.reviews import load as load_reviews
+from scanner.model.places import place
 
 UNDECLARED = "(not declared)"
 

@@ -1,0 +1,1 @@
+"""The command line: `kartlegg scan|detect|report|inventory|plugins`."""

@@ -1,0 +1,1 @@
+"""The SQL crawler: PostgreSQL, MySQL/MariaDB, SQL Server, Oracle and SQLite via SQLAlchemy."""

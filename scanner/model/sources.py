@@ -1,0 +1,91 @@
+"""Sources to scan, and their URLs with secrets masked."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from scanner.model.redact import mask_url, printable, url_secrets
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def scheme_of(url: str) -> str:
+    """The URL's scheme; anything that is not a URL (`/srv/data`, `eksport`, `~/x`) is a file path."""
+    if "://" in url:
+        return url.split("://", 1)[0].lower()
+    found = _SCHEME.match(url)
+    return found.group(1).lower() if found else "file"
+
+
+# The driver kartlegg installs for each database a URL may name without one: SQLAlchemy's own
+# defaults (psycopg 3 for postgresql://, mysqlclient for mysql://) are not installed.
+DRIVERS = {"postgresql": "postgresql+psycopg2", "postgres": "postgresql+psycopg2", "mysql": "mysql+pymysql",
+           "mariadb": "mariadb+pymysql", "mssql": "mssql+pyodbc", "oracle": "oracle+oracledb"}
+
+
+def with_driver(url):
+    """An SQLAlchemy URL (or URL string) with the installed driver when it names none."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(url) if isinstance(url, str) else url
+    return url.set(drivername=DRIVERS[url.drivername]) if url.drivername in DRIVERS else url
+
+
+def default_name(url: str) -> str:
+    """A readable source name: host/database for servers, the file name for files."""
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    if parts.hostname:
+        return f"{parts.hostname}/{path}" if path else parts.hostname
+    if scheme_of(url) in ("file", "sqlite"):
+        return path.rsplit("/", 1)[-1] or url
+    return f"{parts.scheme}:{path}" if path else parts.scheme or url  # cloudwatch:aws/lambda, journald
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str  # may carry a password: never print it, use `masked_url`
+    name: str = ""
+    crawler: str = ""
+    options: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def __repr__(self) -> str:  # tracebacks, debuggers and Dask's log of a failed task show reprs
+        return f"Source(url={self.masked_url!r}, name={self.name!r}, crawler={self.crawler!r})"
+
+    def __post_init__(self):
+        if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
+            # a relative SQLite path made absolute: the same file is the same source (and its
+            # locations the same URIs) from whatever directory it is scanned
+            path, sep, query = self.url[len("sqlite:///"):].partition("?")
+            if path and not path.startswith((":memory:", "file:")):
+                object.__setattr__(self, "url", f"sqlite:///{os.path.abspath(path)}{sep}{query}")
+        if not self.name:
+            object.__setattr__(self, "name", printable(default_name(self.url)))
+
+    @property
+    def masked_url(self) -> str:
+        return printable(mask_url(self.url))
+
+    @property
+    def hosts(self) -> list[str]:
+        """The server this source names: kept in error messages, which the operator acts on."""
+        try:
+            host = urlsplit(self.url).hostname
+        except ValueError:
+            return []
+        return [host] if host else []
+
+    @property
+    def scheme(self) -> str:
+        return scheme_of(self.url)
+
+    @property
+    def secrets(self) -> list[str]:
+        """Strings that must never appear in output (scrubbed from error messages)."""
+        return url_secrets(self.url)
+
+    def describe(self) -> dict:
+        return {"name": self.name, "type": self.crawler, "uri": self.masked_url}

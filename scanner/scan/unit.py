@@ -1,0 +1,207 @@
+"""What a worker does with one unit of work, in whatever process or machine it runs: the scan's
+description (a `Job`) travels with the unit, and the worker keeps one detection engine and one
+crawler per source for as long as it is needed.
+
+Everything here is picklable and has a `repr` without credentials: Dask logs the arguments of a
+task that fails, and a debugger or traceback shows them too.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+
+from scanner.model import records
+from scanner.model.jobs import Job, RemoteError, described
+from scanner.model.units import DatasetSample, Failed, Skipped, WorkUnit
+from scanner.scan.findings import FullRead, dataset_record
+from scanner.scan.findings import examine as examine_sample
+from scanner.scan.findings import field_records as records_of
+
+# -- what one process keeps ------------------------------------------------------------------------
+_engines: dict[tuple, object] = {}
+_crawlers: dict[tuple[str, str], object] = {}
+_built = threading.Lock()
+_detecting = threading.Lock()  # one engine per process, used by one thread at a time
+
+
+def engine_for(spec: tuple, engine=None):
+    """The process's engine for `spec`, built once (or `engine`, the coordinator's own)."""
+    with _built:
+        if spec not in _engines:
+            if engine is None:
+                from detectors.engine import Engine
+
+                detectors, model = spec
+                engine = Engine(detectors=list(detectors) or None, model=None if model == "blank" else model)
+            _engines[spec] = engine
+        return _engines[spec]
+
+
+def fingerprinter(job: Job) -> Callable[[str, str], str]:
+    from detectors.evidence import Fingerprinter
+
+    return Fingerprinter(job.key.value)
+
+
+def open_crawler(job: Job):
+    """The process's crawler for the job's source in this scan (its connections are reused)."""
+    from scanner.model.plugins import CRAWLERS, load
+
+    ident = (job.scan_id, job.source.name)
+    with _built:
+        crawler = _crawlers.get(ident)
+        if crawler is None:
+            crawler = _crawlers[ident] = load(job.source.crawler, CRAWLERS)(job.source, job.settings)
+        return crawler
+
+
+def release(scan_id: str, source_name: str | None = None) -> int:
+    """Close the crawlers (connections, clients) this process holds for a scan or one of its
+    sources; returns how many."""
+    with _built:
+        idents = [i for i in _crawlers if i[0] == scan_id and source_name in (None, i[1])]
+        crawlers = [_crawlers.pop(i) for i in idents]
+        for ident in [i for i in _redactors if i[0] == scan_id and source_name in (None, i[1])]:
+            del _redactors[ident]
+    for crawler in crawlers:
+        try:
+            crawler.close()
+        except Exception:
+            pass
+    return len(crawlers)
+
+
+def describe_engine(spec: tuple) -> dict:
+    """What the engine this process would use reports of itself (checked equal to the coordinator's)."""
+    from scanner import __version__
+
+    return {"kartlegg": __version__, "detectors": engine_for(spec).describe()}
+
+
+# -- the steps ---------------------------------------------------------------------------------------
+def same_version(job: Job) -> None:
+    from scanner import __version__
+
+    if job.version and job.version != __version__:
+        raise RemoteError("VersionMismatch", f"this worker runs kartlegg {__version__}, the scan {job.version}")
+
+
+def discovered(job: Job) -> list:
+    """Discovery of the job's source: units, skips and failures, with failures made picklable."""
+    same_version(job)
+    crawler = open_crawler(job)
+    out = []
+    for found in crawler.discover():
+        if isinstance(found, Failed):
+            err = described(found.error, job.source.secrets)
+            found = Failed(found.location, RemoteError(err["type"], err["message"]))
+        out.append(found)
+    return out
+
+
+def read(job: Job, unit: WorkUnit) -> tuple[DatasetSample | None, list[dict] | None, int]:
+    """(sample, None, ms) or (None, the records saying why not, ms)."""
+    crawler = open_crawler(job)
+    t = time.monotonic()
+    try:
+        sample = crawler.sample(unit)
+    except Skipped as exc:
+        return None, [records.skipped(job.scan_id, job.source.describe(), unit.location.to_dict(job.source),
+                                      exc.reason)], _ms(t)
+    except Exception as exc:
+        return None, [failed(job, unit, exc)], _ms(t)
+    return sample, None, _ms(t)
+
+
+def examine(job: Job, sample: DatasetSample, duration_ms: int) -> list[dict]:
+    """The records of one sampled unit: its dataset record, then skips, problems and findings."""
+    engine = engine_for(job.engine_spec)
+    try:
+        with _detecting:
+            return examine_sample(sample, job.source, engine, job.settings, fingerprinter(job), job.scan_id,
+                                  duration_ms)
+    except Exception as exc:  # a detector bug loses one table, not the scan
+        return [failed(job, sample.unit, exc)]
+
+
+def field_records(job: Job, sample: DatasetSample) -> tuple[list[dict], list[tuple[str, str, int]]]:
+    """One batch of a full read: its records, and every entity's hits (uri, entity, hits)."""
+    seen: list[tuple[str, str, int]] = []
+    with _detecting:
+        found = records_of(sample, job.source, engine_for(job.engine_spec), job.settings, fingerprinter(job),
+                           job.scan_id, seen)
+    return found, seen
+
+
+def full_read(job: Job, unit: WorkUnit, detect=None) -> list[dict]:
+    """--full: every batch of one unit, merged. `detect(sample)` classifies one batch, here or
+    in a pool; by default in this process."""
+    crawler = open_crawler(job)
+    detect = detect or (lambda batch: field_records(job, batch))
+    t = time.monotonic()
+    merge = FullRead()
+    last = None
+    try:
+        for batch in crawler.sample_batches(unit):
+            found, seen = detect(batch)
+            merge.observe(seen)
+            merge.add(batch, found)
+            last = batch
+    except Skipped as exc:
+        return [records.skipped(job.scan_id, job.source.describe(), unit.location.to_dict(job.source), exc.reason)]
+    except Exception as exc:
+        return [failed(job, unit, exc)]
+    if not last.columns:
+        last.columns = list(merge.columns.values())
+    if merge.more_columns:
+        last.details.setdefault("notes", []).append(
+            f"{merge.more_columns} more fields than the {merge.max_columns} listed in columns")
+    head = dataset_record(last, job.source, job.scan_id, _ms(t), fields=len(merge.columns) + merge.more_columns)
+    return [head, *merge.records(last.complete)]
+
+
+def run_unit(job: Job, unit: WorkUnit, gate=None) -> list[dict]:
+    """One unit from start to end in this process (a Dask task): read it, holding `gate` (the
+    source's connection limit across the cluster) only while reading, then examine it. The
+    records leave redacted, so no raw name or quoted value crosses the network."""
+    try:
+        same_version(job)
+    except RemoteError as exc:
+        return redacted(job, [failed(job, unit, exc)])
+    if job.settings.full:
+        with gate if gate is not None else nullcontext():
+            return redacted(job, full_read(job, unit))
+    with gate if gate is not None else nullcontext():
+        sample, why_not, ms = read(job, unit)
+    return redacted(job, why_not if why_not is not None else examine(job, sample, ms))
+
+
+_redactors: dict[tuple, object] = {}
+
+
+def redacted(job: Job, batch: list[dict]) -> list[dict]:
+    """The records as the coordinator's redactor would make them (same engine, key and secrets:
+    masking is deterministic, and masking again changes nothing)."""
+    from scanner.model.redact import Redactor
+
+    ident = (job.scan_id, job.source.name)
+    engine = engine_for(job.engine_spec)  # before taking _built, which engine_for takes too
+    with _built:
+        redactor = _redactors.get(ident)
+        if redactor is None:
+            redactor = _redactors[ident] = Redactor(engine, job.key.value, secrets=job.source.secrets,
+                                                     hosts=job.source.hosts)
+    with _detecting:
+        return [redactor.record(r) for r in batch]
+
+
+def failed(job: Job, unit: WorkUnit, exc: BaseException) -> dict:
+    return records.error(job.scan_id, job.source.describe(), unit.location.to_dict(job.source),
+                         described(exc, job.source.secrets))
+
+
+def _ms(t: float) -> int:
+    return int((time.monotonic() - t) * 1000)
