@@ -6,7 +6,7 @@ hostile files of issue 15 one by one, each with its peak memory.
     python -m bench.fuzz --files 2000 --full              # the same through --full's batch readers
 
 Seeds are valid files of every format the readers handle, generated on the spot from synthetic
-data (the demo file estate of scanner/estate_files.py, plus log formats, xz, tar, nested Parquet,
+data (the demo file estate of demo/estate_files.py, plus log formats, xz, tar, nested Parquet,
 UTF-16): CSV, TSV, JSON, JSON Lines, XLSX, Parquet, text, logs, gzip, bzip2, zstd, xz, zip, tar.
 Each fuzzed file is a seed with one to three mutations from a seeded RNG: bit flips, truncation,
 duplication, splicing with another seed, deep nesting, huge fields, control bytes, wide rows,

@@ -23,10 +23,10 @@ from servers import PostgresServer  # noqa: E402
 
 from bench.sql_scan import DB, Counting, build  # noqa: E402
 from detectors.engine import Engine  # noqa: E402
-from scanner.scan import run as pipeline# noqa: E402
+from scanner.scan import run as pipeline  # noqa: E402
 from scanner.inventory.store import Store  # noqa: E402
-from scanner.model.settings import ScanSettings# noqa: E402
-from scanner.model.sources import Source# noqa: E402
+from scanner.model.settings import ScanSettings  # noqa: E402
+from scanner.model.sources import Source  # noqa: E402
 
 
 def scan(url: str, engine: Engine, store: Store, incremental: bool) -> tuple[float, dict]:

@@ -23,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from detectors.column import EntityVerdict  # noqa: E402
-from scanner.model import records# noqa: E402
+from scanner.model import records  # noqa: E402
 from scanner.inventory.changes import changes  # noqa: E402
 from scanner.inventory.export import write_csv, write_jsonl, write_xlsx  # noqa: E402
 from scanner.inventory.store import Store  # noqa: E402

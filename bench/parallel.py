@@ -25,11 +25,11 @@ from servers import PostgresServer  # noqa: E402
 
 from bench.sql_scan import DB, Counting, build  # noqa: E402
 from detectors.engine import Engine  # noqa: E402
-from scanner.scan import run as pipeline# noqa: E402
-from scanner.scan.executors.dask import DaskExecutor# noqa: E402
-from scanner.scan.executors.local import LocalExecutor# noqa: E402
-from scanner.model.settings import ScanSettings# noqa: E402
-from scanner.model.sources import Source# noqa: E402
+from scanner.scan import run as pipeline  # noqa: E402
+from scanner.scan.executors.dask import DaskExecutor  # noqa: E402
+from scanner.scan.executors.local import LocalExecutor  # noqa: E402
+from scanner.model.settings import ScanSettings  # noqa: E402
+from scanner.model.sources import Source  # noqa: E402
 
 SETTINGS = ScanSettings(max_connections=2)
 
@@ -37,6 +37,7 @@ SETTINGS = ScanSettings(max_connections=2)
 def one(url: str, engine: Engine, executor) -> tuple[float, pipeline.Outcome, int]:
     writer = Counting()
     t = time.perf_counter()
+    executor.start(pipeline.engine_spec(SETTINGS, engine), engine)
     outcome = pipeline.scan([Source(url, crawler="sql")], SETTINGS, [writer], engine=engine, executor=executor)
     elapsed = time.perf_counter() - t
     assert outcome.exit_code == 0, [r for r in writer.records if r["record"] == "error"][:3]

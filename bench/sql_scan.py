@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from servers import PostgresServer  # noqa: E402
 
 from detectors.engine import Engine  # noqa: E402
-from scanner.scan import run as pipeline# noqa: E402
-from demo.estate import EMPTY_TABLE, build_metadata, populate# noqa: E402
-from scanner.model.settings import ScanSettings# noqa: E402
-from scanner.model.sources import Source# noqa: E402
+from scanner.scan import run as pipeline  # noqa: E402
+from demo.estate import EMPTY_TABLE, build_metadata, populate  # noqa: E402
+from scanner.model.settings import ScanSettings  # noqa: E402
+from scanner.model.sources import Source  # noqa: E402
 
 DB = "bench"
 SEED_ROWS = 2000

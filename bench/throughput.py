@@ -38,7 +38,7 @@ from bench import corpus as corpus_mod
 from bench.corpus import ENTITY_TYPES
 from bench.quality import Counts
 from detectors import offline
-from detectors import registry as plugins
+from scanner.model import plugins
 from detectors.engine import DEFAULT_THRESHOLD, Engine, is_free_text
 from detectors.recognizers.base import LANGUAGE
 from detectors.vocabulary import context_words
@@ -100,8 +100,8 @@ def baseline_analyzer(engine: Engine) -> AnalyzerEngine:
     for recognizer in defaults.recognizers:
         if not isinstance(recognizer, SpacyRecognizer):
             registry.add_recognizer(type(recognizer)(supported_language=LANGUAGE))
-    for plugin in plugins.available().values():
-        registry.add_recognizer(plugin.load())
+    for plugin in plugins.available(plugins.DETECTORS).values():
+        registry.add_recognizer(plugin.create())
     nlp_engine = SpacyNlpEngine(models=[{"lang_code": LANGUAGE, "model_name": engine.model}])
     return AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[LANGUAGE])
 

@@ -21,7 +21,8 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import SpacyRecognizer
 
-from detectors import nlp, offline, registry
+from detectors import nlp, offline
+from scanner.model import plugins
 from detectors.recognizers.base import LANGUAGE, KartleggPatternRecognizer
 from detectors.shape import Shape
 from scanner.model import categories
@@ -87,9 +88,9 @@ class Engine:
 
     def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None):
         offline.install()
-        self.plugins = registry.select(detectors)
+        self.plugins = plugins.select(plugins.DETECTORS, detectors)
         self._texts = 0
-        self.recognizers = [plugin.load() for plugin in self.plugins]
+        self.recognizers = [plugin.create() for plugin in self.plugins]
         # Text screening needs every recognizer to say what it could match; a plugin that
         # cannot (no may_contain) turns it off.
         screens = [getattr(r, "may_contain", None) for r in self.recognizers]

@@ -15,6 +15,7 @@ from importlib import resources
 
 from reports import html_model as hm
 from reports import html_risk as hr
+from scanner.model.protocols import Writer
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 CHANGE_LABEL = {"new": "new", "gone": "gone", "category_added": "category added",
@@ -276,7 +277,7 @@ def render(model: hm.Model) -> str:
             f"<style>{css}</style></head><body>{body}<script>{js}</script></body></html>\n")
 
 
-class HtmlWriter:
+class HtmlWriter(Writer):
     """A report writer (`kartlegg scan … --format html -o report.html`): keeps the model as records
     come and renders it at close, since the summary comes last."""
 

@@ -1,15 +1,15 @@
 """The HTML report's model: what a JSONL report or the inventory says, reduced to plain
-dataclasses, so one renderer (reports/html.py) serves both.
+dataclasses (`reports.html_types`), so one renderer (reports/html.py) serves both.
 
-Only what the records hold goes in: masked examples, never fingerprints or raw values.
+Only what the records hold goes in: masked examples, never fingerprints or raw values. The
+inventory is read through its views (`scanner.inventory.views*`), never its tables.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
-from reports.html_risk import free_text_of, log_reason
+from reports.html_types import Change, Finding, Model, Problem
 from scanner.model.places import change_detail, place
 
 # The order of categories everywhere in the report: personal data first, the catch-all and what is
@@ -25,82 +25,14 @@ class ReportError(ValueError):
     """A record the model cannot use; the CLI names the file and line."""
 
 
-@dataclass
-class Finding:
-    source: str
-    location: str  # as the console shows it
-    uri: str
-    dataset_key: tuple  # (source, container, dataset): finds the dataset record's format
-    entity_type: str
-    category: str
-    personal: bool
-    confidence: float
-    hits: int
-    sampled: int
-    ratio: float
-    examples: list[str]
-    reasons: list[str]
-    review: dict | None = None
-    field: str | None = None
-    source_type: str = ""
-    in_log: str | None = None  # why it counts as a log, or None
-    free_text: bool = False
-
-    @property
-    def state(self) -> str | None:
-        return (self.review or {}).get("state")
-
-    @property
-    def suppressed(self) -> bool:
-        return self.state == "suppressed"
-
-
-@dataclass
-class Problem:
-    source: str
-    location: str
-    kind: str  # error | skipped | field skipped
-    reason: str
-
-
-@dataclass
-class Change:
-    kind: str
-    source: str
-    location: str
-    entity_type: str | None
-    category: str
-    detail: str
-    review: dict | None
-    since: str | None  # the scan compared with; None: the dataset was never read before
-
-    @property
-    def first(self) -> bool:
-        return self.since is None
-
-
-@dataclass
-class Model:
-    origin: str  # what the report was made from
-    inventory: str | None = None  # its URI, password masked, when the scan kept one
-    scans: list[dict] = field(default_factory=list)  # scan_id, started_at, finished_at, tool_version, exit_code, status
-    sources: list[dict] = field(default_factory=list)  # name, type, uri (masked)
-    coverage: dict = field(default_factory=dict)  # scanned, skipped, failed, sources_total, sources_failed
-    findings: list[Finding] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    changes: list[Change] | None = None  # None: no inventory, so not known
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def live(self) -> list[Finding]:
-        """Findings that count: everything not suppressed as a reviewed false positive."""
-        return [f for f in self.findings if not f.suppressed]
-
-
 def change_of(c: dict) -> Change:
     return Change(c["change"], c["source"]["name"], place(c["location"]), c.get("entity_type"), c["category"],
                   ("confidence " if c["change"] == "confidence_changed" else "") + change_detail(c),
                   c.get("review"), c.get("since_scan_id"))
+
+
+def _text_or_none(value) -> str | None:
+    return str(value) if value else None
 
 
 def _ratio(r: dict) -> float:
@@ -115,7 +47,7 @@ class Builder:
 
     def __init__(self, origin: str = "JSONL report"):
         self.model = Model(origin)
-        self._formats: dict[tuple, str] = {}
+        self._unplaced = 0  # findings of a report before 1.6: not said to be in a log or free text
         self._sources: dict[str, dict] = {}
         self._summaries: list[dict] = []
         self._changes: list[Change] = []
@@ -146,20 +78,20 @@ class Builder:
         return s
 
     def _dataset(self, r: dict) -> None:
-        s, loc = self._source(r), r["location"]
+        self._source(r)
+        r["location"]  # noqa: B018 - read, as in every kind: a dataset record without one is not usable
         self._counts["scanned"] += 1
-        if r.get("format"):
-            self._formats[(s["name"], loc.get("container"), loc["dataset"])] = r["format"]
 
     def _finding(self, r: dict) -> None:
         s, loc = self._source(r), r["location"]
+        self._unplaced += "free_text" not in r
         self.model.findings.append(Finding(
-            source=s["name"], location=place(loc), uri=loc["uri"], dataset_key=(s["name"], loc.get("container"),
-                                                                               loc["dataset"]),
+            source=s["name"], location=place(loc), uri=loc["uri"],
             entity_type=r["entity_type"], category=r["category"], personal=bool(r["personal"]),
             confidence=float(r["confidence"]), hits=int(r["hits"]), sampled=int(r["sampled"]), ratio=_ratio(r),
             examples=[str(x) for x in r.get("examples") or []], reasons=[str(x) for x in r.get("reasons") or []],
-            review=r.get("review"), field=loc.get("field"), source_type=s.get("type") or ""))
+            review=r.get("review"), field=loc.get("field"), in_log=_text_or_none(r.get("in_log")),
+            free_text=bool(r.get("free_text"))))
 
     def _problem(self, r: dict, reason: str) -> None:
         s, loc = self._source(r), r.get("location")
@@ -202,9 +134,6 @@ class Builder:
         m.sources = sorted(self._sources.values(), key=lambda s: s["name"])
         inventory_kept = bool(self._changes) or any("changes" in s for s in self._summaries)
         m.changes = self._changes if inventory_kept else None
-        for f in m.findings:
-            f.in_log = log_reason(f, self._formats.get(f.dataset_key))
-            f.free_text = free_text_of(f)
         m.coverage = {**{k: self._counts[k] for k in ("scanned", "skipped", "failed", "unchanged")},
                       "sources_total": len(m.sources), "sources_failed": len(self._failed_sources)}
         if self._counts["unchanged"]:
@@ -227,6 +156,10 @@ class Builder:
                            "What follows is what the records hold.")
         if not m.scans:
             m.notes.append("The report has no scan header record.")
+        if self._unplaced:
+            m.notes.append(f"{self._unplaced} finding(s) come from a report older than schema 1.6, which does not "
+                           "say whether a finding is in a log or in free text: the riskiest locations weigh "
+                           "neither for them.")
         return m
 
 
@@ -241,15 +174,9 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
     """The inventory's current state (findings present now, from whichever scan saw them last),
     with the coverage and changes of `scan_id` (a full id or unique prefix; default: the latest
     completed or incomplete scan)."""
-    import sqlalchemy as sa
+    from scanner.inventory import views, views_scan
 
-    from scanner.inventory import views
-    from scanner.inventory.changes import changes, latest_scan, resolve_scan
-    from scanner.inventory.models import ERROR, SKIPPED, Coverage, Scan, Source
-
-    scan_id = resolve_scan(store, scan_id) if scan_id else latest_scan(store)
-    if scan_id is None:
-        raise LookupError("the inventory holds no finished scan")
+    scan_id = views_scan.chosen(store, scan_id)
     m = Model("the inventory", inventory=store.masked_url)
     scans = {s["scan_id"]: s for s in views.scans(store)}
     rows = views.findings(store)
@@ -260,40 +187,29 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
         m.scans.append({"scan_id": sid, "started_at": s.get("started_at"), "finished_at": s.get("finished_at"),
                         "tool_version": s.get("tool_version"), "exit_code": s.get("exit_code"),
                         "status": s.get("status")})
-    types = {}
     for s in views.sources(store):
-        types[s["source"]] = s["type"] or ""
         m.sources.append({"name": s["source"], "type": s["type"], "uri": s["uri"]})
     for r in rows:
-        f = Finding(source=r["source"], location=r["location"], uri=r["uri"],
-                    dataset_key=(r["source"], r["container"], r["dataset"]), entity_type=r["entity_type"],
-                    category=r["category"], personal=bool(r["personal"]), confidence=float(r["confidence"]),
-                    hits=r["hits"], sampled=r["sampled"], ratio=_ratio(r), examples=list(r["examples"] or []),
-                    reasons=[], review=r["review"], field=r["field"], source_type=types.get(r["source"], ""))
-        f.in_log = log_reason(f, None)
-        f.free_text = free_text_of(f)
-        m.findings.append(f)
+        m.findings.append(Finding(
+            source=r["source"], location=r["location"], uri=r["uri"], entity_type=r["entity_type"],
+            category=r["category"], personal=bool(r["personal"]), confidence=float(r["confidence"]), hits=r["hits"],
+            sampled=r["sampled"], ratio=_ratio(r), examples=list(r["examples"] or []), reasons=[], review=r["review"],
+            field=r["field"], in_log=r["in_log"], free_text=bool(r["free_text"])))
+    for p in views_scan.not_read(store, scan_id):
+        if p["dataset"] is None:
+            where, kind = "(whole source)", "error"
+        else:
+            where, kind = p["location"], "field skipped" if p["field"] else p["outcome"]
+        m.problems.append(Problem(p["source"], where, kind, "the inventory keeps no reason: see the scan's JSONL report"))
     chosen = scans.get(scan_id, {})
-    counts = {}
-    with store.session() as s:
-        q = (sa.select(Coverage, Source.name).join(Source, Coverage.source_id == Source.id)
-             .where(Coverage.scan_id == scan_id, Coverage.outcome.in_((ERROR, SKIPPED))))
-        for c, name in s.execute(q.order_by(Source.name, Coverage.uri)).all():
-            if c.dataset is None:
-                where, kind = "(whole source)", "error"
-            else:
-                where = views.shown(c.container, c.dataset, c.field, c.uri)
-                kind = "field skipped" if c.field else c.outcome
-            m.problems.append(Problem(name, where, kind, "the inventory keeps no reason: see the scan's JSONL report"))
-        scan = s.get(Scan, scan_id)
-        counts = (scan.counts or {}) if scan is not None else {}
+    counts = views_scan.counts(store, scan_id)
     loc = counts.get("locations") or {}
     src = counts.get("sources") or {}
     m.coverage = {"scanned": loc.get("scanned", 0), "skipped": loc.get("skipped", 0), "failed": loc.get("failed", 0),
                   "unchanged": loc.get("unchanged", 0),
                   "sources_total": src.get("total", len(chosen.get("sources") or [])),
                   "sources_failed": src.get("failed", 0)}
-    m.changes = [change_of(c) for c in changes(store, scan_id)]
+    m.changes = [change_of(c) for c in views_scan.changes(store, scan_id)]
     m.notes.append(f"Findings: what the inventory holds now (present, from the scan that saw each last). "
                    f"Coverage and changes: scan {scan_id}.")
     return m

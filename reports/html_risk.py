@@ -3,20 +3,16 @@ why a location ranks where it does.
 
 (weight of the most sensitive entity type × its evidence + 1 per other entity type there)
 × 2 in a log × 1.5 in free text with ≥ 10 hits; only personal findings that are not suppressed.
+Whether a finding is in a log or in free text is the scan's word (its records' in_log and
+free_text): the ranking knows no crawler, format or log file name.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from scanner.formats.log_names import is_log
-from scanner.formats.logs import is_free_text
-
-if TYPE_CHECKING:
-    from reports.html_model import Finding, Model
+from reports.html_types import Finding, Model
 
 # Entity types that identify a person by a national number. D-, H- and FH-nummer are reported as
 # NO_FODSELSNUMMER; the rest are what a third-party detector for a neighbouring country would call them.
@@ -27,8 +23,6 @@ WEIGHTS = {"national_id": 10, "financial": 6, "identity": 4, "contact": 3, "mete
 LOG_FACTOR = 2.0
 FREE_TEXT_FACTOR = 1.5
 FREE_TEXT_MANY = 10  # hits at a free-text location that make it "many"
-LOG_SOURCES = {"journald": "the systemd journal", "cloudwatch": "CloudWatch Logs"}  # URI scheme or crawler
-LOG_FORMATS = frozenset({"log", "journal", "cloudwatch"})  # a dataset record's format, or part of one
 
 
 @dataclass
@@ -39,27 +33,6 @@ class Risk:
     reasons: list[str]
     entity_types: list[str]
     review: dict | None
-
-
-def log_reason(f: Finding, fmt: str | None) -> str | None:
-    scheme = f.uri.split("://", 1)[0] if "://" in f.uri else ""
-    for kind in (scheme, f.source_type):
-        if kind in LOG_SOURCES:
-            return LOG_SOURCES[kind]
-    if LOG_FORMATS & set(re.split(r"[^a-z0-9_]+", (fmt or "").lower())):
-        return f"a log file (format {fmt})"
-    if f.source_type in ("files", "s3") and is_log((f.dataset_key[2] or "").rstrip("*")):
-        return "a log file (by its name)"
-    return None
-
-
-def free_text_of(f: Finding) -> bool:
-    if any(r.startswith("free text") for r in f.reasons):
-        return True
-    if f.field is None and f.source_type in ("files", "s3", "journald", "cloudwatch"):
-        return True  # running text (notes, logs, dumps) is reported per dataset
-    # the inventory keeps no reasons: a log's message field is running text by its name
-    return f.field is not None and f.in_log is not None and is_free_text(f.field)
 
 
 def _weight(f: Finding) -> tuple[int, str]:

@@ -8,8 +8,10 @@ from functools import partial
 
 import jsonlines
 
+from scanner.model.protocols import Writer
 
-class JsonlWriter:
+
+class JsonlWriter(Writer):
     """Writes records as they come, flushing each one, so a long scan can be followed live."""
 
     NAME = "jsonl"

@@ -16,20 +16,20 @@ import shutil
 import sqlite3
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
+from naming import tag
 
-from scanner.model.units import Skipped, WorkUnit
 from scanner.crawlers.aws.cloudwatch import CloudWatchCrawler
+from scanner.crawlers.aws.s3 import S3Crawler
+from scanner.crawlers.change_tokens import Members, digest, file_version
 from scanner.crawlers.files import FileCrawler
 from scanner.crawlers.journald import JournaldCrawler
-from scanner.crawlers.aws.s3 import S3Crawler
 from scanner.crawlers.sql.crawler import SqlCrawler
-from scanner.crawlers.change_tokens import Members, digest, file_version
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
+from scanner.model.units import Skipped, WorkUnit
 
 TICK = 0.05  # mtime moves with the kernel's coarse clock (a few ms): changes come a tick apart
 
@@ -376,7 +376,7 @@ def test_file_version_counts_missing_files(tmp_path):
 # -- S3 --------------------------------------------------------------------------------------------
 @pytest.fixture
 def bucket(aws_env):
-    name = f"endring-{uuid.uuid4().hex[:10]}"
+    name = f"endring-{tag(10)}"
     s3 = aws_env.create_bucket(name)
     for month in ("01", "02", "03"):
         s3.put_object(Bucket=name, Key=f"exports/2024/{month}/kunder_0001.csv",
@@ -423,7 +423,7 @@ def put_events(logs, group: str, stream: str, messages: list[str], create: bool 
 @pytest.fixture
 def log_group(aws_env):
     logs = aws_env.client("logs")
-    group = f"endring-{uuid.uuid4().hex[:10]}"
+    group = f"endring-{tag(10)}"
     put_events(logs, group, "nginx/i-0a1b2c3d4e5f60718", ["203.0.113.7 - - GET /"])
     put_events(logs, group, "nginx/i-0f1e2d3c4b5a69788", ["203.0.113.8 - - GET /"])
     put_events(logs, group, "nginx/i-0123456789abcdef0", ["203.0.113.11 - - GET /"])

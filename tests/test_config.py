@@ -10,8 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from scanner.scan import config as configuration
 from scanner.cli.main import cli
+from scanner.scan import config as configuration
 from scanner.scan.config import ConfigError
 
 NASTY = "p@ss:w/rd%20 #1"  # every character a URL or YAML could trip over
@@ -124,8 +124,8 @@ def test_settings_per_source_and_for_the_scan(tmp_path):
           detectors: [no_fodselsnummer, email_address]
     """)
     (src,) = cfg.sources
-    assert src.options == {"sample_size": 50, "settings": {"include": ("kunder/*", "eksport/*"),
-                                                           "object_bytes": 65536}}
+    assert src.options == {}  # the crawler's own options: none here
+    assert src.settings == {"include": ("kunder/*", "eksport/*"), "object_bytes": 65536, "sample_size": 50}
     assert src.declare == {"role": "processor", "categories": ["identity", "contact"]}
     assert cfg.scan == {"sample_size": 200, "incremental": True, "fail_on_findings": "identity,financial",
                         "detectors": ("no_fodselsnummer", "email_address")}

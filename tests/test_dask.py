@@ -88,6 +88,8 @@ def scan_with(executor, source, settings, tmp_path, engine, name="report.jsonl")
     writer = JsonlWriter(str(out))
     try:
         sources = source if isinstance(source, list) else [source]
+        if executor is not None:  # the caller starts what it built; the scan starts its own default
+            executor.start(pipeline.engine_spec(settings, engine), engine)
         outcome = pipeline.scan(sources, settings, [writer], engine=engine, executor=executor)
     finally:
         writer.close()
@@ -230,7 +232,7 @@ def _sqlite_source(path, tables: int, limit: int) -> Source:
         con.executemany(f"insert into kunde_{t} (epost) values (?)", [(f"k{t}.{i}@example.no",) for i in range(20)])
     con.commit()
     con.close()
-    return Source(f"sqlite:///{path}", path.name, options={"settings": {"max_connections": limit}})
+    return Source(f"sqlite:///{path}", path.name, settings={"max_connections": limit})
 
 
 def test_sources_with_different_limits_opening_as_others_close_give_the_records_of_a_serial_scan(
@@ -246,7 +248,7 @@ def test_sources_with_different_limits_opening_as_others_close_give_the_records_
     share.mkdir()
     for i, name in enumerate(["kunder.csv", "leverandorer.csv", "ansatte.csv"]):
         (share / name).write_text("navn;epost\n" + "".join(f"Kari;k{i}.{j}@example.no\n" for j in range(20)))
-    sources.append(Source(f"file://{share}", "filer", options={"settings": {"max_connections": 8}}))
+    sources.append(Source(f"file://{share}", "filer", settings={"max_connections": 8}))
     outcome, lines = scan_with(DaskExecutor(cluster.scheduler_address), sources, ScanSettings(), tmp_path, engine)
     _, serial = scan_with(None, sources, ScanSettings(), tmp_path, engine, "serial.jsonl")
     assert [(e["source"]["name"], e["error"]["message"]) for e in of(lines, "error")] == []

@@ -26,6 +26,9 @@ from reports import html_model as hm
 from reports import html_risk as hr
 from reports.html import HtmlWriter, render
 from scanner.cli.report import report as report_cmd
+from scanner.model.records import SCHEMA_VERSION
+from scanner.model.units import FieldSample
+from scanner.scan.findings import log_reason, running_text
 from tests.reporting import VALIDATOR, of, report as read_report
 
 ROOT = Path(__file__).parent.parent
@@ -51,18 +54,19 @@ def where(src: dict, container, dataset: str, field=None) -> dict:
 
 
 def rec(kind: str, **fields) -> dict:
-    r = {"record": kind, "schema_version": "1.2", "scan_id": SCAN, **fields}
+    r = {"record": kind, "schema_version": SCHEMA_VERSION, "scan_id": SCAN, **fields}
     VALIDATOR.validate(r)
     return r
 
 
 def finding(src, container, dataset, field, entity, category, confidence=0.99, hits=100, sampled=100,
-            personal=True, reasons=(), review=None, examples=()) -> dict:
+            personal=True, reasons=(), review=None, examples=(), free_text=False, in_log=None) -> dict:
     extra = {"review": review} if review else {}
     return rec("finding", source=src, location=where(src, container, dataset, field), entity_type=entity,
                category=category, personal=personal, confidence=confidence, hits=hits, sampled=sampled,
                ratio=round(hits / sampled, 4) if sampled else 0.0, examples=list(examples), fingerprints=[],
-               reasons=list(reasons), synthetic=0, declared_type=None, row_estimate=None, **extra)
+               reasons=list(reasons), synthetic=0, declared_type=None, row_estimate=None, free_text=free_text,
+               in_log=in_log, **extra)
 
 
 def dataset(src, container, dataset_name, fmt=None) -> dict:
@@ -235,10 +239,13 @@ def test_the_csp_forbids_every_request():
 
 # -- the risk ranking ------------------------------------------------------------------------------------
 
+# Where a finding sits (in_log, free_text) is the scan's word: these records say what a scan would.
+
 def app_log(field="message", hits=30, sampled=100, fmt="log", name="app.log"):
     return [dataset(FILES, "/srv/logs", name, fmt),
             finding(FILES, "/srv/logs", name, field, "NO_FODSELSNUMMER", "identity", confidence=0.9, hits=hits,
-                    sampled=sampled, reasons=[f"free text: {hits}/{sampled} sampled values contain NO_FODSELSNUMMER"])]
+                    sampled=sampled, reasons=[f"free text: {hits}/{sampled} sampled values contain NO_FODSELSNUMMER"],
+                    free_text=True, in_log=log_reason("files", name, fmt))]
 
 
 def email_col(table="kunde", field="epost", **kw):
@@ -247,13 +254,14 @@ def email_col(table="kunde", field="epost", **kw):
 
 def journal_email():
     return [dataset(JOURNAL, "web01", "nginx.service", "journal"),
-            finding(JOURNAL, "web01", "nginx.service", "query.epost", "EMAIL_ADDRESS", "contact")]
+            finding(JOURNAL, "web01", "nginx.service", "query.epost", "EMAIL_ADDRESS", "contact",
+                    in_log=log_reason("journald", "nginx.service", "journal"))]
 
 
 def notes(hits):
     return [dataset(DB, "main", f"notat{hits}"),
             finding(DB, "main", f"notat{hits}", "tekst", "EMAIL_ADDRESS", "contact", hits=hits, sampled=100,
-                    reasons=[f"free text: {hits}/100 sampled values contain EMAIL_ADDRESS"])]
+                    reasons=[f"free text: {hits}/100 sampled values contain EMAIL_ADDRESS"], free_text=True)]
 
 
 RISK_CASES = [
@@ -315,26 +323,44 @@ def test_suppressed_and_not_personal_findings_are_not_ranked_and_reopened_ones_a
     assert re.search(r'<tr class="suppressed"[^>]*>\s*<td>kunder\.db</td><td class="loc mono">main\.gammel\.fnr', page)
 
 
-@pytest.mark.parametrize("src, container, name, fmt, field, is_log", [
-    (JOURNAL, "web01", "nginx.service", "journal", "message", True),
-    ({"name": "cw", "type": "cloudwatch", "uri": "cloudwatch:///app"}, "/app", "web-*", "cloudwatch", "msg", True),
-    (FILES, "/srv", "api/access.log*", "mixed (gzip>log, log)", "client_ip", True),
-    (FILES, "/srv", "app.log", "text", None, True),  # by its name: the lines were not a known log format
-    (FILES, "/srv", "catalog.csv", "csv", "navn", False),  # "log" inside a word is no log
-    (FILES, "/srv", "blog/innlegg.json", "json", "forfatter", False),
-    (DB, "main", "log", None, "melding", False),  # a table called log is a table
+@pytest.mark.parametrize("crawler, name, fmt, reason", [
+    ("journald", "nginx.service", "journal", "the systemd journal"),
+    ("cloudwatch", "web-*", "cloudwatch", "CloudWatch Logs"),
+    ("files", "api/access.log*", "mixed (gzip>log, log)", "a log file (format mixed (gzip>log, log))"),
+    ("s3", "logs/app.json", "gzip>log", "a log file (format gzip>log)"),
+    ("files", "app.log", "text", "a log file (by its name)"),  # the lines were not a known log format
+    ("s3", "api/access.log*", None, "a log file (by its name)"),  # a group of rotated logs
+    ("files", "catalog.csv", "csv", None),  # "log" inside a word is no log
+    ("files", "blog/innlegg.json", "json", None),
+    ("sql", "log", None, None),  # a table called log is a table
 ])
-def test_what_counts_as_a_log(src, container, name, fmt, field, is_log):
-    loc = where(src, container, name, field)
-    if src["type"] == "cloudwatch":
-        loc["uri"] = f"cloudwatch:///app/{name}"
-    ds = rec("dataset", source=src, location={**loc, "field": None, "uri": loc["uri"].split("#")[0]},
-             rows_sampled=1, row_estimate=None, fields=1, method="m", duration_ms=1, columns=[],
-             **({"format": fmt} if fmt else {}))
-    f = rec("finding", source=src, location=loc, entity_type="EMAIL_ADDRESS", category="contact", personal=True,
-            confidence=0.9, hits=1, sampled=1, examples=[], reasons=[])
-    (got,) = hm.from_records([ds, f]).findings
-    assert bool(got.in_log) is is_log, got.in_log
+def test_what_counts_as_a_log(crawler, name, fmt, reason):
+    assert log_reason(crawler, name, fmt) == reason
+
+
+@pytest.mark.parametrize("field, judged, in_log, free_text", [
+    (FieldSample("notat", "text", []), True, None, True),  # the classifier judged the values running text
+    (FieldSample("message", None, [], unstructured=True), False, None, True),  # the reader said so
+    (FieldSample("text", None, [], unstructured=True, dataset_level=True), False, None, True),  # a plain-text file
+    (FieldSample("msg", None, []), False, "a log file (by its name)", True),  # a log's message, by its name
+    (FieldSample("client_ip", None, []), False, "the systemd journal", False),
+    (FieldSample("message", "varchar", []), False, None, False),  # a column called message is a column
+])
+def test_what_counts_as_free_text(field, judged, in_log, free_text):
+    assert running_text(field, judged, in_log) is free_text
+
+
+def test_the_report_takes_the_scan_s_word_for_where_a_finding_sits():
+    """The report knows no crawler, format or log name: what the records say is what it ranks by;
+    a report older than 1.6 says neither, and the page says so."""
+    told = finding(DB, "main", "log", "melding", "EMAIL_ADDRESS", "contact", hits=30, free_text=True,
+                   in_log="a log file (by its name)")
+    (got,) = hm.from_records([header(DB), told]).findings
+    assert (got.in_log, got.free_text) == ("a log file (by its name)", True)
+    journal = {k: v for k, v in journal_email()[1].items() if k not in ("free_text", "in_log")}
+    m = hm.from_records([header(JOURNAL), journal])
+    assert (m.findings[0].in_log, m.findings[0].free_text) == (None, False)
+    assert any("older than schema 1.6" in n for n in m.notes)
 
 
 # -- kartlegg report: inputs and errors ----------------------------------------------------------------
@@ -502,6 +528,41 @@ def test_the_scan_is_what_the_report_needs(scanned):
     assert any(f["location"]["dataset"] == "logg/app.log" and f["entity_type"] == "NO_FODSELSNUMMER"
                for f in of(lines, "finding"))
     assert any(f["location"]["dataset"] == f"{HOSTILE}.csv" for f in of(lines, "finding"))
+
+
+def test_the_scan_says_where_findings_sit(scanned):
+    found = {(f["location"]["dataset"], f["location"]["field"], f["entity_type"]): f
+             for f in of(scanned["records"], "finding")}
+    log = found[("logg/app.log", "message", "NO_FODSELSNUMMER")]
+    assert (log["in_log"], log["free_text"]) == ("a log file (format log)", True)
+    fnr = found[("kunde", "fnr", "NO_FODSELSNUMMER")]
+    assert (fnr["in_log"], fnr["free_text"]) == (None, False)
+    note = next(f for k, f in found.items() if k[:2] == ("kunde", "notat"))
+    assert (note["in_log"], note["free_text"]) == (None, True)  # the classifier judged it running text
+
+
+def test_a_full_read_says_it_too(scanned, engine):
+    """A full read's batches do not know the dataset's format; the last one does, and tells all."""
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
+    from scanner.scan.run import scan
+
+    class Kept:
+        def __init__(self):
+            self.records = []
+
+        def write(self, record):
+            self.records.append(record)
+
+        def close(self):
+            pass
+
+    kept = Kept()
+    source = Source(str(scanned["root"] / "filer"), "filer")
+    scan([source], ScanSettings(sample_size=100, full=True, include=("logg/*",)), [kept], engine=engine)
+    (log,) = [f for f in of(kept.records, "finding") if f["location"]["field"] == "message"
+              and f["entity_type"] == "NO_FODSELSNUMMER"]
+    assert (log["in_log"], log["free_text"]) == ("a log file (format log)", True)
 
 
 def test_the_writer_and_the_cli_render_the_same_page(scanned):

@@ -51,7 +51,7 @@ class KundeDb:
         for i in range(ROWS):
             note = (f"Ring kunden tilbake, svar sendt til kunde{i}@example.no" if i < 3
                     else "Ingen merknad fra kundeservice denne gangen")
-            con.execute(f'insert into kunde values (?,?,?,?,?)',
+            con.execute('insert into kunde values (?,?,?,?,?)',
                         (i, self.fnrs[i], f"kunde{i}@example.no", note, f"k{i}@example.org"))
             con.execute("insert into gammel_kunde values (?,?)", (i, self.fnrs[i]))
             con.execute("insert into leverandor values (?,?,?)", (i, f"Leverandør {i} AS", synthetic.orgnr(self.r)))
@@ -95,7 +95,7 @@ def changes_of(lines) -> set[tuple]:
 def test_a_changing_estate_produces_the_right_changes(estate, inventory):
     code, first, _ = scan_cli(estate.url)
     assert code == 0 and inventory.exists()
-    assert first[0]["inventory"]["revision"] == "0004" and "uri" in first[0]["inventory"]
+    assert first[0]["inventory"]["revision"] == "0005" and "uri" in first[0]["inventory"]
     # no earlier scan: everything found is new, compared with nothing
     news = of(first, "change")
     assert news and all(c["change"] == "new" and c["since_scan_id"] is None for c in news)

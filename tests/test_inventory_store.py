@@ -15,13 +15,14 @@ from detectors.column import EntityVerdict
 from scanner.model import records
 from scanner.inventory.changes import changes
 from scanner.inventory.models import Base, Coverage, Finding, Location, Observation, Review, Scan, Source
+from scanner.inventory import views
 from scanner.inventory.store import Store
 
 SOURCE = {"name": "crm", "type": "sql", "uri": "postgresql://skanner:***@db.example/crm"}
 CATEGORY = {"NO_FODSELSNUMMER": "identity", "EMAIL_ADDRESS": "contact", "NO_PHONE_NUMBER": "contact",
             "NO_METER_ID": "metering"}
 _db_names = itertools.count()
-HEAD = "0004"
+HEAD = "0005"
 
 
 # -- record streams ---------------------------------------------------------------------------
@@ -195,6 +196,26 @@ def test_first_scan_creates_rows(store):
     # with no earlier scan, everything found is new
     assert {(c["change"], c["location"]["field"]) for c in changes(store, "scan-1")} == {
         ("new", "fnr"), ("new", "epost"), ("new", "comment"), ("new", "ssn"), ("new", "meter_id")}
+
+
+def test_where_a_finding_sits_is_kept_and_the_newer_scan_says_it(store):
+    """A finding record's free_text and in_log (1.6) are kept with the finding, for a report made
+    from the inventory; as every finding column, the scan that started later decides them."""
+    where = loc("logs", "app.log", "message")
+
+    def stream(scan_id, started, free_text, in_log):
+        e = Estate(scan_id, started)
+        e.body.append(records.dataset(scan_id, SOURCE, loc("logs", "app.log"), 50, None, 1, "random", 3, []))
+        e.body.append(records.finding(scan_id, SOURCE, where, verdict("NO_FODSELSNUMMER", raws=FNR), None, None,
+                                      True, free_text=free_text, in_log=in_log))
+        return e.records()
+
+    feed(store, stream("scan-2", T2, True, "a log file (format log)"))
+    feed(store, stream("scan-1", T1, False, None))  # an older scan, written last, changes neither
+    f = by_uri(store)[(where["uri"], "NO_FODSELSNUMMER")]
+    assert (f.free_text, f.in_log) == (True, "a log file (format log)")
+    (row,) = [r for r in views.findings(store) if r["uri"] == where["uri"]]
+    assert (row["free_text"], row["in_log"]) == (True, "a log file (format log)")
 
 
 def test_second_scan_of_a_changed_estate(store):
@@ -544,6 +565,7 @@ def test_migration_from_the_previous_schema_keeps_the_data(store_url):
             assert s.scalars(sa.select(Review)).one().who == "kari"
         (f,) = by_uri(store).values()
         assert (f.entity_type, f.hits, f.examples) == ("EMAIL_ADDRESS", 40, [masked(MAIL[0])])
+        assert (f.free_text, f.in_log) == (False, None)  # 0005: a row kept before says neither
         # a scan by this version: the renamed column shows as new + gone against the old scan
         e = Estate("scan-2", T2).dataset("public", "customers", ("email", [verdict("EMAIL_ADDRESS", raws=MAIL)]))
         feed(store, e.records())

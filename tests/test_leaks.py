@@ -304,7 +304,7 @@ def test_no_canary_leaves_a_dask_cluster(oracle, share, sqlite_db, pg_estate, tm
     distributed = pytest.importorskip("distributed")
     from reports.jsonl import JsonlWriter
     from scanner.scan.executors.dask import DaskExecutor
-    from scanner.scan.run import scan
+    from scanner.scan.run import engine_spec, scan
     from scanner.model.settings import ScanSettings
     from scanner.model.sources import Source
 
@@ -313,6 +313,7 @@ def test_no_canary_leaves_a_dask_cluster(oracle, share, sqlite_db, pg_estate, tm
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address="127.0.0.1:0") as cluster:
         executor = DaskExecutor(cluster.scheduler_address)
+        executor.start(engine_spec(settings, engine), engine)
         out = tmp_path / "dask.jsonl"
         writer = JsonlWriter(str(out))
         try:
@@ -330,14 +331,16 @@ def test_no_canary_leaves_a_dask_cluster(oracle, share, sqlite_db, pg_estate, tm
 
 SITECUSTOMIZE = '''
 # Written by tests/test_leaks.py: the redaction layer switched off, to show the oracle sees leaks.
+# URL masking first: every module that masks URLs imports it from scanner.model.urls.
+import scanner.model.urls as u
+u.mask_url = lambda url: url
+u.mask_urls_in = lambda text: text
 import scanner.model.redact as r
 r.Redactor.record = lambda self, record: record
 r.Redactor.location = lambda self, loc: loc
 r.Redactor.name = lambda self, raw: raw
 r.Redactor.path = lambda self, raw: raw
 r.Redactor.text = lambda self, raw, limit=None: raw
-r.mask_url = lambda url: url
-r.mask_urls_in = lambda text: text
 '''
 
 

@@ -14,7 +14,7 @@ from scanner.formats.limits import Limits
 from scanner.formats.logs import (
     FORMATS,
     detect_log,
-    is_free_text,
+    is_message_field,
     parse_lines,
     read_log,
     records,
@@ -315,8 +315,8 @@ def test_parse_lines_groups_by_field_and_marks_free_text():
 
 
 def test_free_text_names():
-    assert is_free_text("message") and is_free_text("msg") and is_free_text("log") and is_free_text("error.message")
-    assert not is_free_text("query.message") and not is_free_text("sd.msg") and not is_free_text("user_agent")
+    assert is_message_field("message") and is_message_field("msg") and is_message_field("log") and is_message_field("error.message")
+    assert not is_message_field("query.message") and not is_message_field("sd.msg") and not is_message_field("user_agent")
 
 
 def test_parse_lines_max_rows_counts_entries():

@@ -87,6 +87,7 @@ def test_a_killed_detection_process_loses_nothing(demo, serial, tmp_path, engine
     writer = JsonlWriter(str(out))
     killer = KillOnce()
     executor = LocalExecutor(workers=2)
+    executor.start(pipeline.engine_spec(ScanSettings(), engine), engine)
     try:
         outcome = pipeline.scan(sources, ScanSettings(), [writer], engine=engine, progress=killer, executor=executor)
     finally:

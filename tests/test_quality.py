@@ -99,9 +99,9 @@ def test_a_careless_engine_fails_the_targets(small, engine):
 
 
 def test_a_missing_detector_fails_the_targets(small):
-    from detectors import registry
+    from scanner.model import plugins
 
-    without_phone = Engine(detectors=[n for n in registry.available() if n != "no_phone_number"])
+    without_phone = Engine(detectors=[n for n in plugins.available(plugins.DETECTORS) if n != "no_phone_number"])
     failed = {what for what, _, _, ok in evaluate(small, without_phone).targets() if not ok}
     assert {"value structured NO_PHONE_NUMBER recall", "value free text NO_PHONE_NUMBER recall"} <= failed
 

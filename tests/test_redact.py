@@ -5,7 +5,9 @@ import logging
 
 import pytest
 
-from scanner.model.redact import TAG, Redactor, Sealer, describe_error, mask_url, printable, rough, url_secrets
+from scanner.model.redact import TAG, Redactor, describe_error, printable, rough
+from scanner.model.sealing import Sealer
+from scanner.model.urls import mask_url, url_secrets
 
 KEY = b"k" * 32
 
@@ -214,9 +216,9 @@ def test_control_characters_are_shown_escaped(raw, shown):
 def test_names_with_escape_sequences_never_reach_a_terminal_or_a_log_raw(redactor):
     from rich.console import Console
 
-    from scanner.system import log_events as logs
     from scanner.cli.console import print_summary
     from scanner.scan.run import Outcome
+    from scanner.system import log_events as logs
 
     loc = redactor.location({"container": "main", "dataset": "evil\x1b]0;owned\x07\x1b[2J", "field": None,
                              "uri": "sqlite:////x.db/main/evil%1B"})

@@ -4,13 +4,13 @@ read must be listed with the right reason."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
-
+from naming import tag
 from reporting import of, scan_cli
+
 from demo import estate_files
 from scanner.crawlers.datasets import pattern_of
 from scanner.crawlers.files import display
@@ -104,7 +104,7 @@ def test_nothing_outside_the_root_or_behind_a_symlink_is_read(estate):
 
 def test_s3_findings_equal_the_file_system_findings(estate, aws_env):
     root, labels, special = estate
-    bucket = f"estate-{uuid.uuid4().hex[:8]}"
+    bucket = f"estate-{tag(8)}"
     estate_files.upload(root, aws_env.create_bucket(bucket), bucket)
     code, lines = run(f"s3://{bucket}", "--endpoint-url", aws_env.endpoint)
     assert code == 3

@@ -11,20 +11,20 @@ import io
 import json
 import pickle
 import random
-import uuid
 from dataclasses import asdict
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from naming import tag
+from reporting import findings, of, reasons, scan_cli
 
 from detectors import synthetic
-from reporting import findings, of, reasons, scan_cli
-from scanner.model.units import Skipped, WorkUnit
 from scanner.crawlers.aws.s3 import S3Crawler
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
+from scanner.model.units import Skipped, WorkUnit
 
 R = random.Random(91)
 NAMES = ["Kari Nordmann", "Ola Hansen", "Ingrid Bråten", "Per Olav Tveit", "Aisha Khan", "Eirik Fossum"]
@@ -56,7 +56,7 @@ run = scan_cli
 
 @pytest.fixture
 def bucket(aws_env):
-    name = f"kunde-{uuid.uuid4().hex[:10]}"
+    name = f"kunde-{tag(10)}"
     s3 = aws_env.create_bucket(name)
     for month in ("01", "02", "03", "04"):
         for part in (1, 2):
@@ -159,7 +159,7 @@ def test_large_objects_cost_a_prefix_or_a_footer_and_one_row_group(aws_env, buck
 
 
 def test_every_bucket_the_credentials_list(aws_env, bucket):
-    other = f"arkiv-{uuid.uuid4().hex[:10]}"
+    other = f"arkiv-{tag(10)}"
     aws_env.create_bucket(other).put_object(Bucket=other, Key="kunder.csv", Body=people_csv())
     code, lines, _ = run("s3://", "--endpoint-url", aws_env.endpoint, "--include", f"{bucket}/*",
                          "--include", f"{other}/*")
@@ -216,7 +216,7 @@ def test_an_empty_prefix_is_said_to_be_empty(aws_env, bucket):
 def test_listing_follows_every_page(aws_env):
     from concurrent.futures import ThreadPoolExecutor
 
-    name = f"mange-{uuid.uuid4().hex[:8]}"
+    name = f"mange-{tag(8)}"
     s3 = aws_env.create_bucket(name)
     body = people_csv(3)
     with ThreadPoolExecutor(8) as pool:

@@ -44,7 +44,7 @@ def open_store(url: str, create: bool = True, writing: bool = False):
         _OPENED.append(store)
         return store
     except (ArgumentError, SQLAlchemyError, CommandError, OSError, ImportError, ValueError) as exc:
-        from scanner.model.redact import mask_url, url_secrets
+        from scanner.model.urls import mask_url, url_secrets
 
         shown, secrets = url, ()
         if "://" in url:
@@ -214,7 +214,7 @@ def show(inventory_url, location, source, as_json):
     from rich.markup import escape
     from rich.table import Table
 
-    from scanner.cli.main import fingerprint_key
+    from scanner.cli.detection import fingerprint_key
     from scanner.inventory.views import find_locations, location_details
     from scanner.model.redact import Redactor, printable
 

@@ -143,6 +143,7 @@ class _Counting(io.RawIOBase):
 class FileCrawler(Crawler):
     NAME = "files"
     SCHEMES = ("file",)
+    FILES = True
     CONNECTIONS = 4  # files are read concurrently; the disk, not a server, is the limit
 
     def __init__(self, source, settings):

@@ -87,6 +87,7 @@ def journal_version(files: list[str]) -> str | None:
 class JournaldCrawler(Crawler):
     NAME = "journald"
     SCHEMES = ("journald",)
+    LOGS = "the systemd journal"
     CONNECTIONS = 2  # journalctl processes at once
 
     def __init__(self, source, settings):

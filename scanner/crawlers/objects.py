@@ -18,6 +18,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from scanner.crawlers.datasets import Dataset, Member
+from scanner.crawlers.known_words import HEADER_WORDS
 from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
 from scanner.formats.batches import read_batches
 from scanner.formats.limits import human_size
@@ -127,7 +128,7 @@ class DatasetReader:
         self.display, self.read_range = display, read_range
         self.members = [Member.from_dict(m) for m in unit.meta["members"]]
         self.rows_each = max(1, math.ceil(sample_size / max(1, len(self.members))))
-        self.limits = Limits.from_settings(settings, rows=self.rows_each)
+        self.limits = Limits.from_settings(settings, rows=self.rows_each, header_words=HEADER_WORDS)
         self.fetched = 0
         self.formats: list[str] = []
         self.notes: list[str] = []

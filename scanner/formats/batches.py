@@ -48,7 +48,7 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
     """Samples of up to batch_rows records each, in file order. `limits` (the sampling limits)
     still cap values, fields and what the non-line formats read."""
     stream, head, complete = open_text(stream, limits)
-    found = detect(head, name, complete)
+    found = detect(head, name, complete, limits.header_words)
     fmt = found.format
     mismatches = [f"{name}: named {found.claimed}, holds {fmt}"] if found.mismatch else []
     full = full_limits(limits)
@@ -98,7 +98,7 @@ def _csv_batches(lines: Iterator[str], limits: Limits, delimiter: str | None,
                  unreadable: Unreadable) -> Iterator[list[FieldSample]]:
     first = first_lines(lines)
     delimiter = delimiter or sniff(first) or ","
-    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable))
+    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable), limits.header_words)
     names = header_names(header, limits)
     width = len(header) if header else 0
     wide = False  # the columns past the cap are listed once, in the batch where they are first met

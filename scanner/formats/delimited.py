@@ -6,12 +6,11 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
-from importlib.resources import files
+from functools import lru_cache
 from itertools import chain, islice
 
-from detectors.vocabulary import hint
 from scanner.formats.errors import Corrupt
+from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.limits import Limits
 from scanner.formats.text import iter_lines
 from scanner.model.units import FieldSample
@@ -67,7 +66,7 @@ def _consistency(lines: list[str], delimiter: str) -> tuple[float, int]:
     return (n / len(counts), width) if width >= 2 else (0.0, 0)
 
 
-def looks_like_header(cells: list, below: Iterable[list] = ()) -> bool:
+def looks_like_header(cells: list, below: Iterable[list] = (), words: HeaderWords = NO_WORDS) -> bool:
     """Whether a first row names columns rather than holding values; `below` are the rows under it.
 
     Names are non-empty and distinct, and none holds a run of digits or an @ (a value). Each name
@@ -75,15 +74,16 @@ def looks_like_header(cells: list, below: Iterable[list] = ()) -> bool:
     column-name vocabulary knows votes header; a person's name or a street address votes data;
     a cell shaped like the values below it ("Ola Hansen" over "Kari Nordmann") votes data, one
     unlike a column whose values share a shape votes header. The row is a header when the
-    header votes win, or when no cell looks like data at all.
+    header votes win, or when no cell looks like data at all. The vocabulary and the people's
+    names are the caller's `words` (see header_words); without them, shapes alone vote.
     """
     names = [str(c).strip() if c is not None else "" for c in cells]
     if not names or not all(names) or len(set(names)) != len(names):
         return False
-    return header_votes(list(enumerate(names)), below)
+    return header_votes(list(enumerate(names)), below, words)
 
 
-def header_votes(named: list[tuple[int, str]], below: Iterable[list]) -> bool:
+def header_votes(named: list[tuple[int, str]], below: Iterable[list], words: HeaderWords = NO_WORDS) -> bool:
     """looks_like_header for (column index, name) pairs: a sheet's header may leave columns blank."""
     named = [(i, n[:JUDGED_CHARS]) for i, n in named]
     if any(_VALUE_LIKE.search(n) for _, n in named):
@@ -92,9 +92,9 @@ def header_votes(named: list[tuple[int, str]], below: Iterable[list]) -> bool:
     score, data_votes = 0, 0
     for i, name in named[:MAX_JUDGED]:
         vote = 0
-        if _person_like(name):
+        if _person_like(name, words):
             vote -= 1
-        elif hint(name).keys:
+        elif words.column_name(name):
             vote += 2
         elif _ADDRESS_LIKE.search(name):
             vote -= 1
@@ -110,24 +110,14 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def _person_like(name: str) -> bool:
+def _person_like(name: str, words: HeaderWords) -> bool:
     """Words that are all capitalised, at least one of them a known first name or surname."""
-    words = _CAPITALISED.findall(name)
-    if not words or len(words) > 4 or not all(w[0].isupper() for w in words):
+    found = _CAPITALISED.findall(name)
+    if not found or len(found) > 4 or not all(w[0].isupper() for w in found):
         return False
-    known = _names()
-    parts = [p.lower() for w in words for p in w.split("-") if p]
-    return any(p in known for p in parts) and (len(words) >= 2 or parts[0] in known)
-
-
-@cache
-def _names() -> frozenset[str]:
-    """The person recognizer's first names and surnames (lower case), read once."""
-    out: set[str] = set()
-    for name in ("first_names_no.txt", "surnames_no.txt"):
-        text = (files("detectors") / "data" / name).read_text(encoding="utf-8")
-        out.update(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return frozenset(out)
+    known = words.person_name
+    parts = [p.lower() for w in found for p in w.split("-") if p]
+    return any(known(p) for p in parts) and (len(found) >= 2 or known(parts[0]))
 
 
 class _Classes(dict):
@@ -213,14 +203,15 @@ def csv_rows(lines: Iterable[str], delimiter: str, unreadable: Unreadable) -> It
             yield row
 
 
-def split_header(rows: Iterator[list[str]]) -> tuple[list[str] | None, Iterator[list[str]]]:
+def split_header(rows: Iterator[list[str]], words: HeaderWords = NO_WORDS
+                 ) -> tuple[list[str] | None, Iterator[list[str]]]:
     """(the header row or None, the data rows): the first row is a header only when it does not
     look like the rows below it."""
     top = next(rows, None)
     if top is None:
         return None, iter(())
     below = list(islice(rows, HEADER_ROWS))
-    if looks_like_header(top[:MAX_JUDGED], (r[:MAX_JUDGED] for r in below)):
+    if looks_like_header(top[:MAX_JUDGED], (r[:MAX_JUDGED] for r in below), words):
         return top, chain(below, rows)
     return None, chain([top], below, rows)
 
@@ -237,7 +228,7 @@ def read_csv(stream, limits: Limits, delimiter: str | None = None,
     first = first_lines(lines)
     delimiter = delimiter or sniff(first) or ","
     before = sum(unreadable.values())
-    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable))
+    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable), limits.header_words)
     names = header_names(header, limits)
     columns: list[list] = [[] for _ in names]
     width = len(header) if header else 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from scanner.formats import logs
 from scanner.formats.delimited import HEADER_ROWS, csv_rows, looks_like_header, sniff
+from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.log_names import log_base
 from scanner.formats.text import choose_encoding
 from scanner.model.values import TooDeep, Unreadable, parse_json
@@ -67,10 +68,11 @@ def claimed_format(name: str | None) -> str | None:
     return EXTENSIONS.get(os.path.splitext(name)[1].lower())
 
 
-def detect(head: bytes, name: str | None = None, complete: bool = False) -> Detection:
-    """`head` is the file's first bytes; `complete` says it is the whole file."""
+def detect(head: bytes, name: str | None = None, complete: bool = False, words: HeaderWords = NO_WORDS) -> Detection:
+    """`head` is the file's first bytes; `complete` says it is the whole file; `words` help tell
+    a table's header row from a log line (see header_words)."""
     claimed = claimed_format(name)
-    found = content_format(head, complete)
+    found = content_format(head, complete, words)
     if found == "jsonl" and (claimed == "text" or (name and log_base(os.path.basename(name)))):
         found = "log"  # JSON logging: messages are free text, and the odd line that is not JSON still counts
     if found == "text" and claimed in ("csv", "tsv"):
@@ -96,7 +98,7 @@ def control_share(head: bytes) -> float:
     return (len(head) - len(head.translate(None, _CONTROL))) / len(head) if head else 0.0
 
 
-def content_format(head: bytes, complete: bool = False) -> str:
+def content_format(head: bytes, complete: bool = False, words: HeaderWords = NO_WORDS) -> str:
     if not head:
         return "empty"
     found = magic(head)
@@ -108,10 +110,10 @@ def content_format(head: bytes, complete: bool = False) -> str:
     lines = text.splitlines(keepends=True)
     if not complete:
         lines = lines[:-1]  # the last line may be cut mid-way
-    return _json_kind(text, lines, complete) or _log_or_delimited(lines) or "text"
+    return _json_kind(text, lines, complete) or _log_or_delimited(lines, words) or "text"
 
 
-def _log_or_delimited(lines: list[str]) -> str | None:
+def _log_or_delimited(lines: list[str], words: HeaderWords) -> str | None:
     """A delimited file with a header row is a table; lines of a log format are a log (an app
     log's `10:00:00,123` would otherwise sniff as a two-column CSV); else a headerless table."""
     delimited = _delimited_kind(lines)
@@ -120,7 +122,7 @@ def _log_or_delimited(lines: list[str]) -> str | None:
         delimiter = "\t" if delimited == "tsv" else sniff(sample) or ","
         rows = list(csv_rows(sample[: HEADER_ROWS + 1], delimiter, Unreadable()))
         # a header row names columns; a syslog line with commas in its message is no header
-        if rows and looks_like_header(rows[0], rows[1:]) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
+        if rows and looks_like_header(rows[0], rows[1:], words) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
             return delimited
     if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
         return "log"

@@ -1,8 +1,11 @@
-"""The caps every reader obeys, so that one file cannot take a scan's memory or time."""
+"""The caps every reader obeys, so that one file cannot take a scan's memory or time; and the words
+the header judgement knows, which every reader that judges a first row needs too."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from scanner.formats.header_words import NO_WORDS, HeaderWords
 
 # Defined beside the values they cap, where the database crawler reads them too.
 from scanner.model.values import MAX_FIELDS, MAX_NESTING
@@ -39,8 +42,13 @@ class Limits:
     # The stream is only the first bytes of a larger object (an S3 range read): its sudden end
     # is the end of the sample, not a truncated file.
     partial: bool = False
+    # Known column names and people's names for telling a header row from data (header_words):
+    # carried here because Limits reaches every reader, inside archives too. Not a cap: left out
+    # of equality and repr.
+    header_words: HeaderWords = field(default=NO_WORDS, compare=False, repr=False)
 
     @classmethod
-    def from_settings(cls, settings, rows: int | None = None) -> Limits:
+    def from_settings(cls, settings, rows: int | None = None, header_words: HeaderWords = NO_WORDS) -> Limits:
         return cls(max_rows=rows or settings.sample_size, value_cap=settings.value_cap,
-                   max_bytes=settings.object_bytes, max_decompressed=settings.max_object_bytes)
+                   max_bytes=settings.object_bytes, max_decompressed=settings.max_object_bytes,
+                   header_words=header_words)

@@ -67,7 +67,7 @@ def open_text(stream, limits: Limits):
 
 def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
     stream, head, complete = open_text(stream, limits)
-    found = detect(head, name, complete)
+    found = detect(head, name, complete, limits.header_words)
     fmt = found.format
     if fmt in ("zip", "xlsx", "parquet"):
         stream = spool(stream, limits.max_decompressed, fmt)

@@ -16,6 +16,7 @@ from itertools import chain, islice
 
 from scanner.formats.delimited import HEADER_ROWS, header_votes
 from scanner.formats.errors import Corrupt, TooLarge
+from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.limits import Limits, human_size
 from scanner.formats.streams import CHUNK
 from scanner.model.units import FieldSample
@@ -33,14 +34,14 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def is_header(row: tuple, below: list[tuple] = ()) -> bool:
+def is_header(row: tuple, below: list[tuple] = (), words: HeaderWords = NO_WORDS) -> bool:
     """Mostly strings, none of them looks like a value, and unlike the rows below (see
     delimited.looks_like_header); blank cells are columns without a name."""
     cells = [(i, c) for i, c in enumerate(row) if not _blank(c)]
     strings = [(i, c.strip()) for i, c in cells if isinstance(c, str)]
     if not cells or len(strings) * 2 <= len(cells) or len({s for _, s in strings}) != len(strings):
         return False
-    return header_votes(strings, below)
+    return header_votes(strings, below, words)
 
 
 class _Strings:
@@ -346,7 +347,7 @@ def _sheet(ws, limits: Limits, room: int, unreadable: Unreadable) -> tuple[list[
     room = max(room, 0)
     below = list(islice(rows, HEADER_ROWS))
     names: list[str | None] = []
-    if is_header(top[:limits.max_fields], [r[:limits.max_fields] for r in below]):
+    if is_header(top[:limits.max_fields], [r[:limits.max_fields] for r in below], limits.header_words):
         names = [None if _blank(c) else cap_name(str(c).strip()) for c in top]
         data = chain(below, rows)
     else:

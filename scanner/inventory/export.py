@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from scanner import __version__
 from scanner.inventory import views
 
-EXPORT_VERSION = "1.0"
+EXPORT_VERSION = "1.1"  # 1.1: findings say free_text and in_log
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # the columns of each tabular view, in order; lists are joined with "; "

@@ -24,13 +24,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 PRESENT, GONE = "present", "gone"
 RUNNING, COMPLETED, INCOMPLETE, FAILED = "running", "completed", "incomplete", "failed"
 # a scan stopped by a signal (it wrote what it had); one whose process died without a word,
-# found so by a later run (scanner.inventory.store: nothing holds the scan's liveness lock)
+# found so by a later run (scanner.inventory.liveness: nothing holds the scan's liveness lock)
 INTERRUPTED, ABANDONED = "interrupted", "abandoned"
 FALSE_POSITIVE, CONFIRMED = "false_positive", "confirmed"
 SCANNED, ERROR, SKIPPED, UNCHANGED = "scanned", "error", "skipped", "unchanged"  # coverage outcomes
@@ -127,6 +128,11 @@ class Finding(Base):
     last_scan_id: Mapped[str | None] = mapped_column(String(64))
     checked_at: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default=PRESENT)
+    # 0005: where the scan that saw it last found it (report records' free_text and in_log): in
+    # running text, and in a log (why, in a few words; NULL: not a log). Rows kept before 0005 say
+    # neither until a scan sees them again.
+    free_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    in_log: Mapped[str | None] = mapped_column(Text)
 
 
 class Observation(Base):

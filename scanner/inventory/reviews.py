@@ -12,12 +12,20 @@ made on. The latest review that covers a finding decides:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 
 from scanner.inventory import REOPENED, SUPPRESSED, suppressed
-from scanner.inventory.models import CONFIRMED, FALSE_POSITIVE, Location, Review, Source
+from scanner.inventory.models import (
+    CONFIRMED,
+    FALSE_POSITIVE,
+    PRESENT,
+    Finding,
+    Location,
+    Review,
+    Source,
+)
 
 RATIO_RISE = 0.2  # absolute rise in hit ratio that is material
 RATIO_FACTOR = 2.0  # … or this many times the ratio reviewed, when it rose by at least RATIO_MIN_RISE
@@ -95,6 +103,39 @@ def load(session, source_names: Iterable[str] | None = None) -> dict[tuple[str, 
     return out
 
 
+def decide(store, uri: str, decision: str, entity_type: str | None = None, note: str | None = None,
+           who: str | None = None, source: str | None = None) -> int:
+    """An analyst's decision on a location (all its findings, or one entity type), with the
+    evidence it was made on (entity types, hit ratios) so a later scan can tell whether the
+    evidence changed materially. Returns the review's id."""
+    if decision not in (FALSE_POSITIVE, CONFIRMED):
+        raise ValueError(f"decision must be {FALSE_POSITIVE} or {CONFIRMED}")
+    with store.session() as s, s.begin():
+        q = sa.select(Location).where(Location.uri == uri)
+        if source is not None:
+            q = q.join(Source, Location.source_id == Source.id).where(Source.name == source)
+        locations = s.scalars(q).all()
+        if len(locations) != 1:
+            raise LookupError(f"{len(locations)} locations in the inventory at {uri}")
+        loc = locations[0]
+        fq = sa.select(Finding).where(Finding.location_id == loc.id, Finding.status == PRESENT)
+        if entity_type is not None:
+            fq = fq.where(Finding.entity_type == entity_type)
+        found = s.scalars(fq).all()
+        if entity_type is not None and not found:
+            raise LookupError(f"no {entity_type} finding at {uri}")
+        evidence = {"entity_types": sorted(f.entity_type for f in found),
+                    "categories": sorted({f.category for f in found}),
+                    "ratio": {f.entity_type: f.ratio for f in found},
+                    "confidence": {f.entity_type: f.confidence for f in found},
+                    "scan_id": loc.last_scan_id}
+        r = Review(location_id=loc.id, entity_type=entity_type, decision=decision, note=note, who=who,
+                   at=datetime.now(UTC), evidence=evidence)
+        s.add(r)
+        s.flush()
+        return r.id
+
+
 class ReviewBook:
     """The reviews of a scan's sources, applied to its finding records as they are written."""
 
@@ -125,5 +166,5 @@ class ReviewBook:
                     r["review"] = verdicts[r["entity_type"]]
 
 
-__all__ = ["CONFIRMED", "FALSE_POSITIVE", "REOPENED", "SUPPRESSED", "ReviewBook", "judge", "load",
+__all__ = ["CONFIRMED", "FALSE_POSITIVE", "REOPENED", "SUPPRESSED", "ReviewBook", "decide", "judge", "load",
            "material_changes", "ratio_rose", "suppressed"]

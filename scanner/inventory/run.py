@@ -12,13 +12,21 @@ from __future__ import annotations
 
 from scanner.inventory.changes import changes
 from scanner.inventory.reviews import ReviewBook
+from scanner.model.protocols import Writer
 
 
-class InventoryRun:
+class InventoryRun(Writer):
+    """The inventory as a writer of one scan's records, with a longer ending than a report's:
+    `finish` (the summary in, the changes out) or `abort`; `close` without either keeps the
+    scan as failed."""
+
+    NAME = "inventory"
+
     def __init__(self, store, source_names: list[str]):
         self.store = store
         self.writer = store.writer()
         self.error: Exception | None = None
+        self._ended = False  # finished or aborted
         self.revision: str | None = None
         try:
             self.book = ReviewBook.for_sources(store, source_names)
@@ -53,6 +61,7 @@ class InventoryRun:
     def finish(self, summary: dict) -> list[dict]:
         """Settles the scan in the inventory (what is gone, its status) and returns its `change`
         records; on a failure returns none and leaves the failure in `error`."""
+        self._ended = True
         if self.error is not None:
             self._abandon()
             return []
@@ -64,8 +73,13 @@ class InventoryRun:
             self._abandon()
             return []
 
+    def close(self) -> None:
+        if not self._ended:
+            self.abort()
+
     def abort(self) -> None:
         """The scan stopped part-way: keep what it wrote, mark it failed."""
+        self._ended = True
         if self.error is None:
             try:
                 self.writer.close()  # flushes, then marks the scan failed (no summary came)

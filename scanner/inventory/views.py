@@ -96,6 +96,7 @@ def findings(store, include_gone: bool = False, source: str | None = None, perso
             "entity_type": f.entity_type, "category": f.category, "personal": f.personal,
             "confidence": f.confidence, "hits": f.hits, "sampled": f.sampled, "ratio": f.ratio,
             "examples": f.examples or [], "fingerprints": f.fingerprints or [], "declared_type": f.declared_type,
+            "free_text": bool(f.free_text), "in_log": f.in_log,
             "row_estimate": loc.row_estimate, "status": f.status, "first_seen": iso(f.first_seen),
             "last_seen": iso(f.last_seen), "last_scan_id": f.last_scan_id,
             "review": review,
@@ -132,6 +133,28 @@ def history(store, source: str | None = None) -> list[dict]:
              "category": o.category, "personal": o.personal, "confidence": o.confidence, "hits": o.hits,
              "sampled": o.sampled}
             for o, uri, container, dataset, field, name, started in rows]
+
+
+def versions(store, source: str) -> dict[str, dict]:
+    """What --incremental compares with: the source's present datasets last read whole,
+    {dataset URI: {version, scan_id, at, entity_types}}, the entity types being what is present
+    in the dataset now."""
+    with store.session() as s:
+        rows = s.execute(sa.select(Location.uri, Location.container, Location.dataset, Location.version,
+                                   Location.last_scan_id, Location.last_seen)
+                         .join(Source, Location.source_id == Source.id)
+                         .where(Source.name == source, Location.field.is_(None), Location.status == PRESENT,
+                                Location.version.isnot(None), Location.version != "")).all()
+        found = s.execute(sa.select(Location.container, Location.dataset, Finding.entity_type).distinct()
+                          .join(Location, Finding.location_id == Location.id)
+                          .join(Source, Location.source_id == Source.id)
+                          .where(Source.name == source, Finding.status == PRESENT)).all()
+    entities: dict[tuple, set] = {}
+    for f in found:
+        entities.setdefault((f.container, f.dataset), set()).add(f.entity_type)
+    return {r.uri: {"version": r.version, "scan_id": r.last_scan_id, "at": iso(r.last_seen),
+                    "entity_types": sorted(entities.get((r.container, r.dataset), ()))}
+            for r in rows}
 
 
 def find_locations(store, ref: str, source: str | None = None) -> list[tuple[str, str, str]]:
@@ -253,4 +276,4 @@ def art30(store) -> list[dict]:
     return rows
 
 
-__all__ = ["art30", "find_locations", "findings", "history", "scans", "sources"]
+__all__ = ["art30", "find_locations", "findings", "history", "scans", "sources", "versions"]

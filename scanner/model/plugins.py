@@ -1,33 +1,88 @@
-"""Crawler, report-writer and executor plugins (entry-point groups), loaded lazily.
+"""Plugins: one loader for every entry-point group, loaded lazily.
 
-Detector plugins live in detectors.registry; `kartlegg plugins` lists all four kinds.
+Built-ins are registered in pyproject.toml exactly like third-party plugins, and an entry point's
+name is the value the CLI accepts (`--detector NAME`, `--format NAME`, `--executor NAME`, a
+source's `crawler:`). Nothing is imported until it is used: a broken plugin costs only the scans
+that ask for it, and `kartlegg plugins` lists all four kinds with the distribution of each.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 
 CRAWLERS = "kartlegg.crawlers"
+DETECTORS = "kartlegg.detectors"
 REPORTS = "kartlegg.reports"
 EXECUTORS = "kartlegg.executors"
+KINDS = {"crawler": CRAWLERS, "detector": DETECTORS, "report": REPORTS, "executor": EXECUTORS}
 
 
 class PluginError(Exception):
-    pass
+    """A plugin that is not installed or cannot be loaded: a scan without it would under-report."""
+
+
+def _kind(group: str) -> str:
+    return next((k for k, g in KINDS.items() if g == group), group)
+
+
+@dataclass(frozen=True)
+class Plugin:
+    name: str
+    group: str
+    entry_point: EntryPoint
+
+    @property
+    def kind(self) -> str:
+        return _kind(self.group)
+
+    @property
+    def distribution(self) -> str:
+        dist = self.entry_point.dist
+        return f"{dist.name} {dist.version}" if dist else "?"
+
+    def load(self):
+        """The plugin's class (or factory); its module is imported only here."""
+        try:
+            return self.entry_point.load()
+        except Exception as exc:
+            raise PluginError(f"{self.kind} plugin {self.name!r} ({self.entry_point.value}, from {self.distribution}) "
+                              f"failed to load: {type(exc).__name__}: {exc}") from exc
+
+    def create(self, *args, **kwargs):
+        """An instance (a detector's recognizer): loading and constructing fail alike."""
+        factory = self.load()
+        try:
+            return factory(*args, **kwargs)
+        except Exception as exc:
+            raise PluginError(f"{self.kind} plugin {self.name!r} ({self.entry_point.value}, from {self.distribution}) "
+                              f"failed to load: {type(exc).__name__}: {exc}") from exc
+
+
+def available(group: str) -> dict[str, Plugin]:
+    """The group's plugins by name, sorted."""
+    return {ep.name: Plugin(ep.name, group, ep) for ep in sorted(entry_points(group=group), key=lambda e: e.name)}
 
 
 def group(name: str) -> dict[str, EntryPoint]:
-    return {ep.name: ep for ep in sorted(entry_points(group=name), key=lambda e: e.name)}
+    return {n: p.entry_point for n, p in available(name).items()}
 
 
-def load(name: str, kind: str):
-    eps = group(kind)
-    if name not in eps:
-        raise PluginError(f"unknown {kind.rsplit('.', 1)[-1][:-1]} {name!r}; known: {', '.join(eps) or 'none'}")
-    try:
-        return eps[name].load()
-    except Exception as exc:
-        raise PluginError(f"plugin {name!r} ({eps[name].value}) failed to load: {type(exc).__name__}: {exc}") from exc
+def select(group: str, names=None) -> list[Plugin]:
+    """The named plugins of a group in the order given (all of them when `names` is empty)."""
+    plugins = available(group)
+    if not names:
+        return list(plugins.values())
+    unknown = [n for n in names if n not in plugins]
+    if unknown:
+        what = f"{_kind(group)} {unknown[0]!r}" if len(unknown) == 1 else f"{_kind(group)}s {', '.join(unknown)}"
+        raise PluginError(f"unknown {what}; known: {', '.join(plugins) or 'none'}")
+    return [plugins[n] for n in names]
+
+
+def load(name: str, group: str):
+    (plugin,) = select(group, [name])
+    return plugin.load()
 
 
 def crawler_for(url: str, explicit: str | None = None):
@@ -35,13 +90,13 @@ def crawler_for(url: str, explicit: str | None = None):
     if explicit:
         return explicit, load(explicit, CRAWLERS)
     broken = []
-    for name in group(CRAWLERS):
+    for plugin in available(CRAWLERS).values():
         try:
-            cls = load(name, CRAWLERS)
+            cls = plugin.load()
         except PluginError as exc:  # one broken plugin must not stop scans the others can do
             broken.append(str(exc))
             continue
         if cls.handles(url):
-            return name, cls
+            return plugin.name, cls
     also = f" ({'; '.join(broken)})" if broken else ""
     raise PluginError(f"no crawler handles {url.split('://', 1)[0]}:// sources{also}")

@@ -27,6 +27,10 @@ class Crawler(ABC):
     NAME: ClassVar[str]
     SCHEMES: ClassVar[tuple[str, ...]]
 
+    LOGS: ClassVar[str | None] = None  # a source of nothing but logs: what the report calls them
+    FILES: ClassVar[bool] = False  # datasets are files or objects, whose names may say they are logs
+    # source options the scan's command line gives every source of this crawler (--profile, …)
+    OPTIONS: ClassVar[frozenset[str]] = frozenset()
     CONNECTIONS: ClassVar[int] = 1  # concurrent reads per source unless --max-connections says otherwise
 
     def __init__(self, source: Source, settings: ScanSettings):
@@ -39,8 +43,15 @@ class Crawler(ABC):
 
     @property
     def sample_size(self) -> int:
-        """Rows per unit: --sample-size SOURCE=N for this source, else the scan's."""
-        return int(self.source.options.get("sample_size", self.settings.sample_size))
+        """Rows per unit: the source's own settings (ScanSettings.for_source) hold --sample-size
+        SOURCE=N or the file's per-source sample_size, else the scan's."""
+        return self.settings.sample_size
+
+    @classmethod
+    def for_workers(cls, source: Source) -> Source:
+        """The source as workers on other machines need it to read (credentials only this
+        machine can resolve, as a Secret); by default as it is."""
+        return source
 
     @classmethod
     def handles(cls, url: str) -> bool:
@@ -105,8 +116,9 @@ class Executor(ABC):
 
     @abstractmethod
     def start(self, spec: tuple, engine) -> None:
-        """Before the first unit: `spec` is the scan's detector configuration (Job.engine_spec),
-        `engine` the coordinator's engine built from it."""
+        """Once, before the first unit, by whoever built the executor (the CLI, before it opens
+        any output): `spec` is the scan's detector configuration (Job.engine_spec), `engine` the
+        coordinator's engine built from it. Raises ExecutorError when it cannot run the scan."""
 
     @abstractmethod
     def describe(self) -> dict:
@@ -143,3 +155,18 @@ class Executor(ABC):
         """The scan stops part-way (a signal, an output that cannot be written): end what runs
         now, without waiting for reads in progress. After `close` it does nothing."""
         self.close()
+
+
+class Writer(ABC):
+    """Where records go (entry-point group `kartlegg.reports`; the inventory's run is one too):
+    every record of a scan in the order the run writes them, header first and summary last,
+    already through the redaction gate. `close` ends the output (the HTML report is rendered
+    then); a writer closed before the summary came holds a part-scan and must say so or drop it."""
+
+    NAME: ClassVar[str]
+
+    @abstractmethod
+    def write(self, record: dict) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-SCHEMA_VERSION = "1.5"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+SCHEMA_VERSION = "1.6"  # 1.1: dataset records may carry format and objects; 1.2: change records,
 # findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
 # records (--incremental), dataset version, summary locations.unchanged, header sources' settings;
 # 1.4: the header's executor; 1.5: location.sealed (names that held personal data, masked and tagged),
-# the summary's interrupted (the signal that stopped the scan) and exit codes 4, 5, 129, 130, 143
+# the summary's interrupted (the signal that stopped the scan) and exit codes 4, 5, 129, 130, 143;
+# 1.6: findings' free_text and in_log (what the scan knows of where they sit, for the HTML risk ranking)
 
 
 def now() -> str:
@@ -28,7 +29,11 @@ def header(scan_id: str, started_at: str, tool: dict, sources: list[dict], setti
 
 
 def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: str | None,
-            row_estimate: int | None, personal: bool) -> dict:
+            row_estimate: int | None, personal: bool, free_text: bool = False, in_log: str | None = None) -> dict:
+    """`free_text`: the values are running text (a note, a log message, a plain-text file), not one
+    value each; `in_log`: why the location is a log, in a few words ("the systemd journal"), or
+    None. The scan knows both (the crawler, the format, the parser); a report cannot tell them
+    from the record otherwise."""
     return {
         **_base("finding", scan_id),
         "source": source,
@@ -46,6 +51,8 @@ def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: 
         "synthetic": verdict.synthetic,
         "declared_type": declared_type,
         "row_estimate": row_estimate,
+        "free_text": free_text,
+        "in_log": in_log,
     }
 
 

@@ -18,14 +18,12 @@ through the functions here too. So there is one place to get masking right:
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
 import re
-from urllib.parse import parse_qsl, quote, unquote, urlsplit
+from urllib.parse import quote, unquote
 
-MASKED = "***"
+from scanner.model.sealing import Sealer, _tag
+from scanner.model.urls import MASKED, mask_url, mask_urls_in
+
 MAX_MESSAGE = 500  # characters of one error message or reason
 MAX_NAME = 512  # characters of one name read by the detectors (readers cap names at 256 already)
 _MAX_CACHED = 50_000
@@ -49,94 +47,6 @@ def printable(text: str) -> str:
         return text
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
                         text)
-
-
-# -- URLs and connect strings --------------------------------------------------------------------------
-# Query keys and connect-string keys whose values are credentials: password=, sslpassword=,
-# token=, secret=, api_key=, X-Amz-Signature=, sig= (Azure SAS), PWD= (ODBC), …
-_SECRET_KEY = re.compile(r"pass|pwd|secret|token|key|credential|auth|signature|^sig$|^sas|session", re.I)
-_CONNECT_PAIR = re.compile(r"(?i)(?P<key>[A-Za-z_][\w .-]*?)\s*=\s*(?P<value>\{[^}]*\}|[^;&]*)")
-_URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
-_SLASH_PASSWORD = re.compile(r"(?<![\w/])(?P<user>[A-Za-z_][\w$#.-]*)/(?P<password>[^\s/@]+)@(?P<host>[\w.-]+)")
-
-
-def _mask_connect_string(text: str) -> str:
-    """`DRIVER={…};SERVER=x;UID=u;PWD=secret` with the secret values masked."""
-    return _CONNECT_PAIR.sub(lambda m: f"{m.group('key')}={MASKED}" if _SECRET_KEY.search(m.group("key").strip())
-                             and m.group("value") else m.group(), text)
-
-
-def _userinfo(url: str) -> tuple[int, int] | None:
-    """Where the password of `scheme://user:password@host` is: between the first `:` after
-    `//` and the last `@` before any `?` or `#`, so a password with a raw `/` or `@` in it is
-    masked whole."""
-    start = url.find("://")
-    if start < 0:
-        return None
-    start += 3
-    end = min((i for i in (url.find("?", start), url.find("#", start)) if i >= 0), default=len(url))
-    at = url.rfind("@", start, end)
-    colon = url.find(":", start, at) if at >= 0 else -1
-    return (colon + 1, at) if colon >= 0 else None
-
-
-def mask_url(url: str) -> str:
-    """The URL with every credential masked: the userinfo password, secret query parameters
-    (also inside an ODBC `odbc_connect` string) and `user/password@host` connect strings. The
-    rest is left exactly as written (`sqlite:////abs/path` keeps its four slashes)."""
-    where = _userinfo(url)
-    masked = url if where is None else url[: where[0]] + MASKED + url[where[1]:]
-    try:
-        parts = urlsplit(masked)
-    except ValueError:  # not even a URL urlsplit accepts (postgresql://[::1): mask by pattern
-        masked = re.sub(r"(?i)([?&;](?:[^=&;]*))=([^&;]*)",
-                        lambda m: f"{m.group(1)}={MASKED}" if _SECRET_KEY.search(m.group(1)[1:]) else m.group(), masked)
-        return _SLASH_PASSWORD.sub(lambda m: f"{m.group('user')}/{MASKED}@{m.group('host')}", masked)
-    if parts.query:
-        pairs = parse_qsl(parts.query, keep_blank_values=True)
-        if any(_SECRET_KEY.search(k) or "=" in v for k, v in pairs):
-            query = "&".join(_masked_pair(k, v) for k, v in pairs)
-            head, sep, _ = masked.partition("?")
-            masked = head + sep + query + (f"#{parts.fragment}" if parts.fragment else "")
-    return _SLASH_PASSWORD.sub(lambda m: f"{m.group('user')}/{MASKED}@{m.group('host')}", masked)
-
-
-def _masked_pair(key: str, value: str) -> str:
-    if _SECRET_KEY.search(key):
-        value = MASKED
-    elif "=" in value and ";" in value or key.lower() in ("odbc_connect", "dsn", "connect_string"):
-        value = _mask_connect_string(value)
-    return f"{quote(key, safe='_.-')}={quote(value, safe='*_.-/:,{}@ ').replace(' ', '+')}"
-
-
-def url_secrets(url: str) -> list[str]:
-    """Every credential in a URL, as written and decoded: what must never appear in any output."""
-    found: list[str] = []
-    where = _userinfo(url)
-    if where is not None and where[1] > where[0]:
-        found.append(url[where[0]: where[1]])
-    try:
-        parts = urlsplit(url)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True):
-            if _SECRET_KEY.search(k):
-                found.append(v)
-            elif "=" in v:
-                found += [m.group("value") for m in _CONNECT_PAIR.finditer(v)
-                          if _SECRET_KEY.search(m.group("key").strip()) and m.group("value")]
-    except ValueError:
-        found += [v for k, v in re.findall(r"[?&;]([^=&;]*)=([^&;]*)", url) if _SECRET_KEY.search(k)]
-    found += [m.group("password") for m in _SLASH_PASSWORD.finditer(url)]
-    out: list[str] = []
-    for s in found:
-        for form in (s, unquote(s), quote(s, safe=""), unquote(s).replace("+", " ")):
-            if form and form not in out:
-                out.append(form)
-    return out
-
-
-def mask_urls_in(text: str) -> str:
-    return _URL_IN_TEXT.sub(lambda m: mask_url(m.group()), _SLASH_PASSWORD.sub(
-        lambda m: f"{m.group('user')}/{MASKED}@{m.group('host')}", text))
 
 
 # -- names and text ----------------------------------------------------------------------------------
@@ -187,50 +97,6 @@ def _mask_digits(m: re.Match) -> str:
     return "".join("*" if c.isdigit() else c for c in run)
 
 
-def _tag(key: bytes, raw: str) -> str:
-    """Ten characters keyed on the real name, letters and digits alternating: no detector and
-    no digit rule reads them as a value, so masking a masked name changes nothing."""
-    digest = hmac.new(key, b"kartlegg-name\x00" + raw.encode("utf-8", "surrogateescape"), hashlib.sha256).digest()
-    return "~" + "".join(chr(97 + digest[i] % 26) + str(digest[i + 5] % 10) for i in range(5))
-
-
-class Sealer:
-    """The real parts of a masked location, encrypted under a key derived from the fingerprint
-    key: readable back only where that key is (the scanning machine, its workers)."""
-
-    PREFIX = "v1:"
-
-    def __init__(self, key: bytes):
-        from cryptography.hazmat.primitives import hashes
-        from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
-        derived = HKDF(algorithm=hashes.SHA256(), length=64, salt=None, info=b"kartlegg location seal v1").derive(key)
-        self._aead = AESGCM(derived[:32])
-        self._nonce_key = derived[32:]
-
-    def seal(self, parts: dict) -> str:
-        data = json.dumps(parts, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
-        # The nonce is keyed on the plaintext (as in SIV): one name always seals alike, so two
-        # scans of one estate give equal records, and a nonce repeats only with its message;
-        # equal seals tell no more than the equal tags beside them.
-        nonce = hmac.new(self._nonce_key, data, hashlib.sha256).digest()[:12]
-        return self.PREFIX + base64.urlsafe_b64encode(nonce + self._aead.encrypt(nonce, data, b"location")).decode()
-
-    def unseal(self, sealed: str) -> dict:
-        """The real parts; ValueError when this key did not seal them."""
-        from cryptography.exceptions import InvalidTag
-
-        if not sealed.startswith(self.PREFIX):
-            raise ValueError("not a sealed location")
-        blob = base64.urlsafe_b64decode(sealed[len(self.PREFIX):])
-        try:
-            data = self._aead.decrypt(blob[:12], blob[12:], b"location")
-        except InvalidTag:
-            raise ValueError("sealed with another installation's fingerprint key") from None
-        return json.loads(data.decode("utf-8", "surrogateescape"))
-
-
 # Record keys whose values are kartlegg's own words, ids, enumerations, keyed digests or values
 # masked where they were found (examples, by `detectors.evidence.mask`):
 # shown as they are (control characters escaped). Any other string is treated as text that may
@@ -240,6 +106,7 @@ _OWN = frozenset({
     "at", "method", "format", "claimed", "layers", "type", "change", "state", "since_scan_id", "version", "sealed",
     "uri_kind", "executor", "scheduler", "name_kind", "since", "last_scan_id", "first_seen", "last_seen", "status",
     "decision", "revision", "kind", "unit", "modified", "tag", "newest", "oldest", "interrupted", "outcome",
+    "in_log", "free_text",
 })
 _HEADER_OWN = frozenset({"tool", "settings", "detectors", "executor", "inventory"})
 

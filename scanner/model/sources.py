@@ -7,7 +7,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from scanner.model.redact import mask_url, printable, url_secrets
+from scanner.model.redact import printable
+from scanner.model.settings import PER_SOURCE
+from scanner.model.urls import mask_url, url_secrets
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 
@@ -50,7 +52,10 @@ class Source:
     url: str  # may carry a password: never print it, use `masked_url`
     name: str = ""
     crawler: str = ""
-    options: dict = field(default_factory=dict, hash=False, compare=False)
+    options: dict = field(default_factory=dict, hash=False, compare=False)  # the crawler's: AWS profile, region, …
+    # the source's own scan settings, by ScanSettings field (sample_size, include, …): a
+    # configuration file's per-source keys, --sample-size SOURCE=N; ScanSettings.for_source applies them
+    settings: dict = field(default_factory=dict, hash=False, compare=False)
 
     def __repr__(self) -> str:  # tracebacks, debuggers and Dask's log of a failed task show reprs
         return f"Source(url={self.masked_url!r}, name={self.name!r}, crawler={self.crawler!r})"
@@ -64,6 +69,12 @@ class Source:
                 object.__setattr__(self, "url", f"sqlite:///{os.path.abspath(path)}{sep}{query}")
         if not self.name:
             object.__setattr__(self, "name", printable(default_name(self.url)))
+        unknown = set(self.settings) - set(PER_SOURCE)
+        if unknown:
+            raise ValueError(f"a source's own settings are {', '.join(PER_SOURCE)}; "
+                             f"not {', '.join(sorted(unknown))}")
+        # in the table's order, whatever order they were given in: the report header lists them so
+        object.__setattr__(self, "settings", {k: self.settings[k] for k in PER_SOURCE if k in self.settings})
 
     @property
     def masked_url(self) -> str:

@@ -1,13 +1,17 @@
 """The coordinator: one loop that hands a scan's units to an executor and takes their records
-back as they are ready, in whatever order, to the one place that writes them.
+back as they are ready, in whatever order, as a stream of events for the run to write.
 
 Several sources are open at once (discovery of one overlaps reading of another), a source never
 has more units submitted than the executor allows it (its connection limit, locally), and the
 units that have been read but not yet examined are bounded by the executor's capacity: memory
 holds a few samples and no findings, whatever the size of the estate.
 
+The coordinator writes nothing and calls nothing of the run: `events()` yields what happened
+(records of a unit or a source, a source started or finished), and the run decides what to do
+with it. The only thing it asks is whether a unit may be passed over (`Passover`, --incremental).
+
 A stop asked for (`stopped()`: a signal) ends the loop within `STOP_POLL` seconds: the records
-of units already examined are written, nothing more is submitted, and `interrupted` says so.
+of units already examined are yielded, nothing more is submitted, and `interrupted` says so.
 """
 
 from __future__ import annotations
@@ -15,19 +19,60 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from scanner.model import records
 from scanner.model.jobs import Job, described
 from scanner.model.protocols import Executor, Handle
+from scanner.model.sources import Source
 from scanner.model.units import Failed, Skip, WorkUnit
 from scanner.scan.incremental import dataset_version, read_key, settle
 from scanner.system.log_events import event
 
 log = logging.getLogger("scanner.scan.run")
 STOP_POLL = 0.25  # seconds between looks at `stopped` while every unit is still running
+
+
+# -- what the loop yields -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Records:
+    """Records to write: one unit's (`unit` set: the unit is done) or a source's own."""
+
+    source: Source
+    batch: list[dict]
+    unit: WorkUnit | None = None
+
+
+@dataclass(frozen=True)
+class SourceStarted:
+    source: Source
+    units: int  # to read (after --incremental passed some over)
+
+
+@dataclass(frozen=True)
+class SourceFinished:
+    source: Source
+    started: float  # time.monotonic() at its opening
+    failed: bool  # its discovery failed: nothing of it was read
+
+
+Event = Records | SourceStarted | SourceFinished
+
+
+class Passover:
+    """--incremental: whether a unit may be passed over, as an `unchanged` record (None: read it)."""
+
+    def unchanged(self, source: Source, unit: WorkUnit, version: str | None) -> dict | None:
+        return None
+
+    def expects(self, source: Source) -> bool:
+        """Whether anything of this source is known at all (the log says how much)."""
+        return False
+
+    def known(self, source: Source) -> int:
+        return 0
 
 
 @dataclass(eq=False)
@@ -38,6 +83,7 @@ class SourceRun:
     queue: deque = field(default_factory=deque)
     versions: dict = field(default_factory=dict)  # id(unit) → dataset version
     discovered: bool = False
+    failed: bool = False
     reading: int = 0  # submitted units still holding a connection
     open: int = 0  # submitted units whose records are not yet written
 
@@ -47,19 +93,12 @@ class SourceRun:
 
 
 class Coordinator:
-    def __init__(self, executor: Executor, scan_id: str, describe_detectors: dict, emit: Callable,
-                 emit_all: Callable, progress, unchanged: Callable, source_done: Callable,
-                 known: Callable[[str], dict], failed_sources: list[str],
+    def __init__(self, executor: Executor, scan_id: str, describe_detectors: dict, passover: Passover | None = None,
                  stopped: Callable[[], bool] = lambda: False):
         self.executor = executor
         self.scan_id = scan_id
         self.detectors = describe_detectors
-        self.emit, self.emit_all = emit, emit_all
-        self.progress = progress
-        self.unchanged = unchanged  # (unit, version, known, source) → True when it was passed over
-        self.source_done = source_done
-        self.known = known  # source name → what the inventory knows of its datasets (--incremental)
-        self.failed_sources = failed_sources
+        self.passover = passover or Passover()
         self.stopped = stopped
         self.interrupted = False  # the loop ended on `stopped` with units left
         self.pending: dict[Future, tuple[str, SourceRun, Handle | None]] = {}
@@ -67,31 +106,31 @@ class Coordinator:
         self.units = 0  # submitted
         self._turn = 0
 
-    def run(self, jobs: deque[Job]) -> None:
+    def events(self, jobs: deque[Job]) -> Iterator[Event]:
         max_active = max(4, self.executor.capacity // 2)
         while jobs or self.active:
             if self.stopped():
-                self._stop()
+                yield from self._stop()
                 return
             while jobs and len(self.active) < max_active:
                 self._open(jobs.popleft())
             self._submit()
             if not self.pending:  # every open source finished without a future (nothing to read)
-                self._close_finished()
+                yield from self._close_finished()
                 continue
             done, _ = wait(list(self.pending), timeout=STOP_POLL, return_when=FIRST_COMPLETED)
             for future in done:
                 kind, run, handle = self.pending.pop(future)
                 if kind == "discovery":
-                    self._discovered(run, future)
+                    yield from self._discovered(run, future)
                 elif kind == "read":
                     run.reading -= 1
                 else:
-                    self._records(run, handle, future)
-            self._close_finished()
+                    yield from self._records(run, handle, future)
+            yield from self._close_finished()
 
-    def _stop(self) -> None:
-        """Write what is ready (units examined but not yet written), and no more."""
+    def _stop(self) -> Iterator[Event]:
+        """Yield what is ready (units examined but not yet written), and no more."""
         self.interrupted = True
         for future, (kind, run, handle) in list(self.pending.items()):
             if kind == "records" and future.done() and not future.cancelled() and future.exception() is None:
@@ -99,7 +138,7 @@ class Coordinator:
                 run.open -= 1
                 batch = future.result()
                 settle(batch, run.versions.get(id(handle.unit)))
-                self.emit_all(batch)
+                yield Records(run.job.source, batch)
 
     # -- sources ----------------------------------------------------------------------------------
     def _open(self, job: Job) -> None:
@@ -107,38 +146,46 @@ class Coordinator:
         self.active.append(run)
         self.pending[self.executor.discover(job)] = ("discovery", run, None)
 
-    def _discovered(self, run: SourceRun, future: Future) -> None:
+    def _discovered(self, run: SourceRun, future: Future) -> Iterator[Event]:
         job, source = run.job, run.job.source
         run.discovered = True
         src = source.describe()
         try:
             found = future.result()
         except Exception as exc:
-            self.emit(records.error(self.scan_id, src, None, described(exc, source.secrets)))
-            self.failed_sources.append(source.name)
+            run.failed = True
+            yield Records(source, [records.error(self.scan_id, src, None, described(exc, source.secrets))])
             return
         units = [u for u in found if isinstance(u, WorkUnit)]
         key = read_key(job.settings, source, self.detectors)
         run.versions = {id(u): dataset_version(u.version, key) for u in units}
-        known = self.known(source.name) if job.settings.incremental else {}
+        own = [records.skipped(self.scan_id, src, s.location.to_dict(source), s.reason)
+               for s in found if isinstance(s, Skip)]
+        own += [records.error(self.scan_id, src, f.location.to_dict(source), described(f.error, source.secrets))
+                for f in found if isinstance(f, Failed)]
+        passed = []
+        if job.settings.incremental:
+            for unit in units:
+                record = self.passover.unchanged(source, unit, run.versions[id(unit)])
+                if record is not None:
+                    passed.append((unit, record))
+            units = [u for u in units if not any(u is p for p, _ in passed)]
         event(log, logging.INFO, "source.started", source=source.name, type=source.crawler, uri=source.masked_url,
-              datasets=len(units), known=len(known))
-        self.progress.source_started(source, len(units))
-        for skip in (u for u in found if isinstance(u, Skip)):
-            self.emit(records.skipped(self.scan_id, src, skip.location.to_dict(source), skip.reason))
-        for failed in (u for u in found if isinstance(u, Failed)):
-            self.emit(records.error(self.scan_id, src, failed.location.to_dict(source),
-                                    described(failed.error, source.secrets)))
-        if known:
-            units = [u for u in units if not self.unchanged(u, run.versions[id(u)], known, source)]
+              datasets=len(units) + len(passed),
+              known=self.passover.known(source) if job.settings.incremental else 0)
+        yield SourceStarted(source, len(units) + len(passed))
+        if own:
+            yield Records(source, own)
+        for unit, record in passed:
+            yield Records(source, [record], unit)
         run.queue.extend(units)
         run.limit = self.executor.limit(job)
 
-    def _close_finished(self) -> None:
+    def _close_finished(self) -> Iterator[Event]:
         for run in [r for r in self.active if r.finished]:
             self.active.remove(run)
             self.executor.release(run.job)
-            self.source_done(run.job.source, run.started)
+            yield SourceFinished(run.job.source, run.started, run.failed)
 
     # -- units -------------------------------------------------------------------------------------
     def _submit(self) -> None:
@@ -160,7 +207,7 @@ class Coordinator:
                 run.reading += 1
                 self.pending[handle.read] = ("read", run, handle)
 
-    def _records(self, run: SourceRun, handle: Handle, future: Future) -> None:
+    def _records(self, run: SourceRun, handle: Handle, future: Future) -> Iterator[Event]:
         try:
             batch = future.result()
         except Exception as exc:
@@ -172,5 +219,4 @@ class Coordinator:
                                    described(exc, run.job.source.secrets))]
         run.open -= 1
         settle(batch, run.versions.get(id(handle.unit)))
-        self.emit_all(batch)
-        self.progress.unit_done(handle.unit)
+        yield Records(run.job.source, batch, handle.unit)

@@ -1,19 +1,69 @@
 """One sampled unit into report records: its dataset record, the fields it skipped, and the
 findings of every field. Nothing here touches the scanned system: these run wherever a unit's
 sample is, the coordinator's thread, a pool process or a Dask worker.
+
+A finding also says where it sits, as far as the scan knows and a reader of the record could
+not tell: in running text (`free_text`) and in a log (`in_log`, and why). The HTML report's risk
+ranking weighs both; it knows no crawler, format or file-naming rule itself.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from detectors.column import classify_column
 from detectors.engine import Engine
-from scanner.model import categories, records
+from scanner.formats.log_names import is_log
+from scanner.formats.logs import is_message_field
+from scanner.model import categories, plugins, records
 from scanner.model.redact import Redactor, printable
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
-from scanner.model.units import DatasetSample
+from scanner.model.units import DatasetSample, FieldSample
+
+LOG_FORMATS = frozenset({"log", "journal", "cloudwatch"})  # a dataset's format, or a part of one ("gzip>log")
+
+
+@lru_cache(maxsize=64)
+def _crawler(name: str):
+    """The crawler class of a source (what it says of its datasets: `LOGS`, `FILES`), or None."""
+    try:
+        return plugins.load(name, plugins.CRAWLERS) if name else None
+    except plugins.PluginError:
+        return None
+
+
+def log_reason(crawler: str, dataset: str, fmt: str | None) -> str | None:
+    """Why a dataset is a log, in a few words ("the systemd journal"), or None: what read it (a
+    crawler of nothing but logs names them, `Crawler.LOGS`), the format its lines were parsed as,
+    or, for a file or object (`Crawler.FILES`), its name (access.log.1, syslog; a group of
+    rotated logs is named with a trailing *)."""
+    cls = _crawler(crawler)
+    if cls is not None and cls.LOGS:
+        return cls.LOGS
+    by_format = log_format(fmt)
+    if by_format is not None:
+        return by_format
+    if cls is not None and cls.FILES and is_log((dataset or "").rstrip("*")):
+        return "a log file (by its name)"
+    return None
+
+
+def log_format(fmt: str | None) -> str | None:
+    """A log by the format of a dataset record ("log", "gzip>log", "mixed (csv, log)"), or None.
+    Whole words only: "catalog" is no log."""
+    if LOG_FORMATS & set(re.split(r"[^a-z0-9_]+", (fmt or "").lower())):
+        return f"a log file (format {fmt})"
+    return None
+
+
+def running_text(f: FieldSample, judged: bool, in_log: str | None) -> bool:
+    """Whether a field's findings sit in running text rather than in one value each: its values
+    were judged so (`judged`, the classifier's own call), the reader said so (a note, a log's
+    message), it is a plain-text file's whole content, or it is the message field of a log."""
+    return judged or f.unstructured or f.dataset_level or (in_log is not None and is_message_field(f.name))
 
 
 def examine(sample: DatasetSample, source: Source, engine: Engine, settings: ScanSettings,
@@ -47,6 +97,8 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
         else:
             out.append(records.skipped(scan_id, src, p.location.to_dict(source), p.reason))
     names = [f.name for f in sample.fields]
+    # a batch of a full read has no format yet: FullRead looks again with the last batch's
+    in_log = log_reason(source.crawler, unit.location.dataset, (sample.details or {}).get("format"))
     for f in sample.fields:
         if f.skipped_reason is not None:  # a crawler that passed the reader's fields on as they came
             out.append(records.skipped(scan_id, src, unit.location.with_field(f.name).to_dict(source),
@@ -62,7 +114,8 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
         for verdict in result.findings(settings.min_confidence):
             out.append(records.finding(scan_id, src, where.to_dict(source), verdict,
                                        f.declared_type, unit.row_estimate,
-                                       categories.info(verdict.entity_type).personal))
+                                       categories.info(verdict.entity_type).personal,
+                                       free_text=running_text(f, result.free_text, in_log), in_log=in_log))
     return out
 
 
@@ -98,6 +151,7 @@ class FullRead:
         self.others: list[dict] = []  # skipped and error records, each once
         self._seen: set[str] = set()
         self.batches = 0
+        self.format: str | None = None  # the dataset's, from the batch that carries it (the last)
 
     def observe(self, seen: list[tuple[str, str, int]]) -> None:
         for uri, entity_type, hits in seen:
@@ -105,6 +159,7 @@ class FullRead:
 
     def add(self, sample: DatasetSample, found: list[dict]) -> None:
         self.batches += bool(sample.fields)
+        self.format = (sample.details or {}).get("format") or self.format
         for f in sample.fields:
             key = None if f.dataset_level else f.name
             self.values[key] = self.values.get(key, 0) + len(f.values)
@@ -131,6 +186,8 @@ class FullRead:
             have["hits"] += r["hits"]
             have["confidence"] = max(have["confidence"], r["confidence"])
             have["synthetic"] = have.get("synthetic", 0) + r.get("synthetic", 0)
+            have["free_text"] = bool(have.get("free_text") or r.get("free_text"))
+            have["in_log"] = have.get("in_log") or r.get("in_log")
             for example, fp in zip(r["examples"], r.get("fingerprints") or [None] * len(r["examples"])):
                 if len(have["examples"]) < self.MAX_EXAMPLES and fp not in (have.get("fingerprints") or []):
                     have["examples"].append(example)
@@ -140,8 +197,14 @@ class FullRead:
     def records(self, complete: bool) -> list[dict]:
         """`complete`: the crawler read everything in batches (not a sample passed off as one)."""
         out = list(self.others)
+        by_format = log_format(self.format)
         for key, r in self.findings.items():
             batches = r.pop("batches")
+            read_by = _crawler(r["source"].get("type", ""))
+            if by_format is not None and not (read_by is not None and read_by.LOGS):
+                # what the batches could not know: the format is the dataset's, told at the end
+                r["in_log"] = by_format
+                r["free_text"] = bool(r.get("free_text") or is_message_field(r["location"].get("field") or ""))
             if not complete:
                 out.append(r)
                 continue

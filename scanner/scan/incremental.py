@@ -16,17 +16,15 @@ from scanner import __version__
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
 
-# settings that change how gently or how long a read runs, not what it finds
-RUNTIME = frozenset({"max_connections", "statement_timeout", "lock_timeout", "connect_timeout", "incremental",
-                     "batch_rows"})
-
 
 def read_key(settings: ScanSettings, source: Source, detectors: dict) -> str:
+    """What a read of the source depends on besides its data. `settings` are the source's own
+    (ScanSettings.for_source); the table says which of them change what a read finds
+    (`Setting.reads`): how gently or how long a read runs does not."""
     what = {
         "kartlegg": __version__,
         "crawler": source.crawler,
-        "settings": {k: v for k, v in settings.to_dict().items() if k not in RUNTIME},
-        "sample_size": source.options.get("sample_size"),
+        "settings": settings.what_is_read(),
         "detectors": detectors,
     }
     return hashlib.sha256(json.dumps(what, sort_keys=True, default=str).encode()).hexdigest()

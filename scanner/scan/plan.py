@@ -9,30 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scanner.model.settings import ScanSettings
+from scanner.model.settings import BY_NAME, SETTINGS, Patterns, ScanSettings, Setting
 from scanner.model.sources import Source
 from scanner.scan.config import Config
 from scanner.system.lock import DEFAULT_WAIT as DEFAULT_LOCK_WAIT
 
-AWS_CRAWLERS = ("s3", "cloudwatch")  # sources that take profile, region and endpoint_url
 SQL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql", "oracle")  # SQLAlchemy URLs
 DEFAULT_OUTPUT = "report.jsonl"
 DEFAULT_INVENTORY = "kartlegg-inventory.sqlite"
 
-# command-line parameter → key under `scan:` in a configuration file
-SCAN_KEYS = {
-    "include": "include", "exclude": "exclude", "views": "views", "max_connections": "max_connections",
-    "objects_per_dataset": "objects_per_dataset", "object_bytes": "read_bytes",
-    "max_object_bytes": "max_object_bytes", "full": "full", "statement_timeout": "statement_timeout",
-    "value_cap": "value_cap", "min_confidence": "min_confidence", "detector": "detectors",
-    "incremental": "incremental", "fail_on": "fail_on_findings", "aws_profile": "profile",
-    "aws_region": "region", "endpoint_url": "endpoint_url", "workers": "workers", "executor": "executor",
-    "scheduler": "scheduler",
+# command-line parameter → key under `scan:` in a configuration file, for what is not a scan
+# setting (the settings table gives each setting's flag and key)
+RUN_KEYS = {
+    "fail_on": "fail_on_findings", "aws_profile": "profile", "aws_region": "region", "endpoint_url": "endpoint_url",
+    "workers": "workers", "executor": "executor", "scheduler": "scheduler",
 }
 
 
@@ -76,17 +71,48 @@ def csv(values) -> tuple[str, ...]:
     return tuple(v.strip() for value in values for v in value.split(",") if v.strip())
 
 
-def sample_sizes(values: tuple[str, ...]) -> tuple[int | None, dict[str, int]]:
+def by_source(setting: Setting, values: tuple[str, ...]) -> tuple[int | None, dict[str, int]]:
+    """An integer flag that takes N for every source or SOURCE=N for one (--sample-size 50
+    --sample-size kunder=120): the scan's value (None: not given) and each named source's."""
+    metavar = (setting.metavar or "N").replace("[SOURCE=]", "")
     default, per_source = None, {}
     for value in values:
         name, _, number = value.rpartition("=")
-        if not number.isdigit() or int(number) < 1:
-            raise SetupError(f"--sample-size: {value!r}: expected N or SOURCE=N with N >= 1")
+        try:
+            checked = setting.kind.check(int(number) if number.isdigit() else number)
+        except ValueError:
+            raise SetupError(f"{setting.flags[0]}: {value!r}: expected {metavar} or SOURCE={metavar}"
+                             f"{setting.kind.expected(metavar)}") from None
         if name:
-            per_source[name] = int(number)
+            per_source[name] = checked
         else:
-            default = int(number)
+            default = checked
     return default, per_source
+
+
+def scan_settings(params: dict, given: set[str], cfg_scan: dict) -> tuple[ScanSettings, dict[str, dict]]:
+    """The scan's settings, from the settings table: each from the command line when given
+    there, else from the file's `scan:`, else its default; and the sources' own settings the
+    command line gives (SOURCE=VALUE), by source name."""
+    values, per_source = {}, {}
+    for s in SETTINGS:
+        if s.flags and s.name in given:
+            value = params[s.name]
+            if s.by_source:
+                value, own = by_source(s, value)
+                for name, v in own.items():
+                    per_source.setdefault(name, {})[s.name] = v
+            if value is not None:
+                values[s.name] = value
+                continue
+        if s.key in cfg_scan:
+            values[s.name] = cfg_scan[s.key]
+    for s in SETTINGS:  # repeated and comma-separated values, as on the command line
+        if isinstance(s.kind, Patterns) and s.name in values:
+            values[s.name] = csv(values[s.name])
+    settings = ScanSettings(**values)
+    # what must be read whole may not be cut shorter than what is read of every file
+    return replace(settings, max_object_bytes=max(settings.max_object_bytes, settings.object_bytes)), per_source
 
 
 def fill(template: str, config: Config | None, now: datetime | None = None) -> str:
@@ -108,39 +134,29 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
     cfg_scan = config.scan if config else {}
 
     def pick(name: str):
-        key = SCAN_KEYS.get(name)
+        key = RUN_KEYS[name]
         if name not in given and key in cfg_scan:
             return cfg_scan[key]
         return params.get(name)
 
-    default_size, per_source = sample_sizes(params["sample_sizes"] if "sample_sizes" in given else ())
-    sample_size = default_size or cfg_scan.get("sample_size") or 1000
-    settings = ScanSettings(
-        sample_size=sample_size, include=csv(pick("include")), exclude=csv(pick("exclude")), views=pick("views"),
-        max_connections=pick("max_connections"), statement_timeout=pick("statement_timeout"),
-        value_cap=pick("value_cap"), min_confidence=pick("min_confidence"), detectors=csv(pick("detector")),
-        objects_per_dataset=pick("objects_per_dataset"), object_bytes=pick("object_bytes"),
-        max_object_bytes=max(pick("max_object_bytes"), pick("object_bytes")), full=pick("full"),
-        incremental=bool(pick("incremental")),
-    )
+    settings, per_source = scan_settings(params, given, cfg_scan)
     aws_defaults = {k: v for k, v in (("profile", pick("aws_profile")), ("region", pick("aws_region")),
                                       ("endpoint_url", pick("endpoint_url"))) if v}
 
     sources, declared, secrets = [], {}, list(config.secrets if config else [])
     for spec in (config.sources if config else []):
-        options = dict(spec.options)
-        sources.append((spec.name, spec.url, spec.crawler, options))
+        sources.append((spec.name, spec.url, spec.crawler, dict(spec.options), dict(spec.settings)))
         if spec.declare:
             declared[spec.name] = spec.declare
     for name, url in map(named, params["urls"]):
-        sources.append((name, url, None, {}))
+        sources.append((name, url, None, {}, {}))
     if not sources:
         raise SetupError("nothing to scan: give URLs, or --config FILE with sources")
 
     from scanner.model import plugins
 
     built = []
-    for name, url, crawler, options in sources:
+    for name, url, crawler, options, own in sources:
         check_url(url)
         try:
             crawler = crawler or plugins.crawler_for(url)[0]
@@ -148,17 +164,19 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
                 raise plugins.PluginError(f"no crawler named {crawler!r} (see `kartlegg plugins`)")
         except plugins.PluginError as exc:
             raise SetupError(str(exc)) from None
-        if crawler in AWS_CRAWLERS:
-            options = {**aws_defaults, **options} if not (given & {"aws_profile", "aws_region", "endpoint_url"}) \
-                else {**options, **aws_defaults}
-        source = Source(url, name, crawler, options)
-        if source.name in per_source:
-            source.options["sample_size"] = per_source[source.name]
+        takes = {k: v for k, v in aws_defaults.items() if k in plugins.load(crawler, plugins.CRAWLERS).OPTIONS}
+        if takes:
+            options = {**takes, **options} if not (given & {"aws_profile", "aws_region", "endpoint_url"}) \
+                else {**options, **takes}
+        source = Source(url, name, crawler, options, own)
+        if source.name in per_source:  # the command line wins over the file
+            source = replace(source, settings={**source.settings, **per_source[source.name]})
         secrets += source.secrets
         built.append(source)
     unknown = set(per_source) - {s.name for s in built}
     if unknown:
-        raise SetupError(f"--sample-size: no source named {', '.join(sorted(unknown))}")
+        flags = sorted({BY_NAME[k].flags[0] for name in unknown for k in per_source[name]})
+        raise SetupError(f"{', '.join(flags)}: no source named {', '.join(sorted(unknown))}")
     names = [s.name for s in built]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -217,7 +235,7 @@ def check_url(url: str) -> None:
     The reason is ours: a parser's message may quote a password it took for a port."""
     if "://" not in url:
         return  # a path
-    from scanner.model.redact import mask_url
+    from scanner.model.urls import mask_url
 
     try:
         parts = urlsplit(url)

@@ -1,8 +1,9 @@
-"""The scan pipeline: sources → crawlers → samples → column classification → report records.
+"""The run of one scan: header → records → writers and inventory → changes → summary.
 
-`scan` writes the header, hands the sources to the coordinator (which has an executor read and
-examine their units, scanner.examine doing the examining) and writes every record it gets back,
-to the report writers and the inventory, then the changes and the summary.
+`scan` writes the header, has the coordinator (scanner.scan.coordinator) run the sources' units
+on an executor, writes every record the coordinator yields — to the report writers and the
+inventory, through the one redaction gate — then the changes and the summary. What the summary
+and the exit code say is counted in a `Tally`.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from detectors.engine import Engine
 from detectors.evidence import Fingerprinter
 from scanner import __version__
 from scanner.inventory import suppressed
+from scanner.inventory.run import InventoryRun
 from scanner.model import records
 from scanner.model.jobs import Job, Secret
 from scanner.model.plugins import crawler_for
 from scanner.model.progress import Progress
+from scanner.model.protocols import Executor
 from scanner.model.redact import Redactor, describe_error
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
 from scanner.model.units import WorkUnit
-from scanner.scan.coordinator import Coordinator
+from scanner.scan.coordinator import Coordinator, Passover, Records, SourceFinished, SourceStarted
 from scanner.scan.executors.local import LocalExecutor
 from scanner.system.lock import Busy
 from scanner.system.log_events import event
@@ -36,8 +39,8 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_BUSY = 4  # a lock (another run of the configuration, the inventory) was not free within --lock-wait
-EXIT_OUTPUT = 5  # the report or the inventory could not be written (scanner.outputs)
-# a stop signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143; scanner.interrupt)
+EXIT_OUTPUT = 5  # the report or the inventory could not be written (scanner.system.outputs)
+# a stop signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143; scanner.system.interrupt)
 
 log = logging.getLogger(__name__)
 
@@ -92,25 +95,102 @@ def fails_on(record: dict, fail_on: set[str]) -> bool:
 
 
 def described_source(source: Source) -> dict:
-    """A source in the report header: with its own settings, where a configuration gave some."""
-    own = {k: v for k, v in source.options.items() if k in ("sample_size", "settings")}
-    if "settings" in own:
-        own = {**{k: v for k, v in own.items() if k != "settings"},
-               **{k: list(v) if isinstance(v, tuple) else v for k, v in own["settings"].items()}}
+    """A source in the report header: with its own settings, where it has some (a configuration
+    file's per-source keys, --sample-size SOURCE=N)."""
+    own = {k: list(v) if isinstance(v, tuple) else v for k, v in source.settings.items()}
     return {**source.describe(), **({"settings": own} if own else {})}
 
 
-def _unchanged(unit: WorkUnit, version: str | None, known: dict, source: Source, src: dict, scan_id: str,
-               emit, progress, redactor: Redactor) -> bool:
-    """--incremental: a unit whose version is the one recorded at its last whole read is passed
-    over, and the report says so."""
-    loc = redactor.location(unit.location.to_dict(source))  # the inventory keeps URIs as reports show them
-    last = known.get(loc["uri"])
-    if version is None or last is None or last["version"] != version:
-        return False
-    emit(records.unchanged(scan_id, src, loc, {"scan_id": last["scan_id"], "at": last["at"]}, last["entity_types"]))
-    progress.unit_done(unit)
-    return True
+class Tally:
+    """What the written records add up to: the summary's counts, the console's lists, the exit code."""
+
+    def __init__(self, fail_on: set[str] = frozenset()):
+        self.fail_on = fail_on
+        self.counts = Counter()
+        self.by_category = Counter()
+        self.per_source = Counter()  # (source name, record kind)
+        self.personal_locations: list[dict] = []
+        self.not_scanned: list[dict] = []
+        self.failed_sources: list[str] = []
+        self.matched_fail = False
+
+    def add(self, record: dict) -> None:
+        kind = record["record"]
+        if kind == "finding":
+            self.counts["findings"] += 1
+            self.by_category[record["category"]] += 1
+            if suppressed(record):
+                self.counts["suppressed"] += 1
+            else:
+                if record["personal"]:
+                    self.personal_locations.append(record)
+                self.matched_fail = self.matched_fail or fails_on(record, self.fail_on)
+        elif kind == "dataset":
+            self.counts["scanned"] += 1
+        elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
+            self.counts["skipped"] += 1
+            self.not_scanned.append(record)
+        elif kind == "error":
+            self.counts["failed"] += 1
+            self.not_scanned.append(record)
+        elif kind == "unchanged":
+            self.counts["unchanged"] += 1
+        self.per_source[(record["source"]["name"] if "source" in record else None, kind)] += 1
+
+    def source_failed(self, name: str) -> None:
+        self.failed_sources.append(name)
+
+    def of_source(self, name: str) -> dict[str, int]:
+        return {kind: self.per_source[(name, kind)] for kind in ("dataset", "unchanged", "skipped", "error", "finding")}
+
+    def exit_code(self, interrupt=None, inventory: InventoryRun | None = None) -> int:
+        if interrupt is not None:
+            return interrupt.exit_code
+        if inventory is not None and inventory.error is not None:  # the report is whole; the inventory is not
+            return EXIT_BUSY if isinstance(inventory.error, Busy) else EXIT_OUTPUT
+        if self.failed_sources or self.counts["failed"]:
+            return EXIT_INCOMPLETE
+        return EXIT_FINDINGS if self.matched_fail else EXIT_OK
+
+    def summary(self, sources: int, incremental: bool, inventory: bool, interrupted: str | None) -> dict:
+        c = self.counts
+        return {
+            "findings": c["findings"],
+            "by_category": dict(sorted(self.by_category.items())),
+            "locations": {"scanned": c["scanned"], "skipped": c["skipped"], "failed": c["failed"],
+                          **({"unchanged": c["unchanged"]} if incremental else {})},
+            "sources": {"total": sources, "failed": len(self.failed_sources)},
+            **({"suppressed": c["suppressed"]} if inventory else {}),
+            **({"interrupted": interrupted} if interrupted else {}),
+        }
+
+
+class _Incremental(Passover):
+    """--incremental against the inventory: a unit whose version is the one recorded at its last
+    whole read is passed over, and the report says so."""
+
+    def __init__(self, inventory: InventoryRun | None, redactor: Redactor, scan_id: str):
+        self.inventory, self.redactor, self.scan_id = inventory, redactor, scan_id
+        self._known: dict[str, dict] = {}
+
+    def _of(self, source: Source) -> dict:
+        if source.name not in self._known:
+            self._known[source.name] = self.inventory.versions(source.name) if self.inventory is not None else {}
+        return self._known[source.name]
+
+    def known(self, source: Source) -> int:
+        return len(self._of(source))
+
+    def unchanged(self, source: Source, unit: WorkUnit, version: str | None) -> dict | None:
+        known = self._of(source)
+        if version is None or not known:
+            return None
+        loc = self.redactor.location(unit.location.to_dict(source))  # the inventory keeps URIs as reports show them
+        last = known.get(loc["uri"])
+        if last is None or last["version"] != version:
+            return None
+        return records.unchanged(self.scan_id, source.describe(), loc, {"scan_id": last["scan_id"], "at": last["at"]},
+                                 last["entity_types"])
 
 
 def _log_record(record: dict) -> None:
@@ -128,10 +208,45 @@ def _log_record(record: dict) -> None:
               ms=record.get("duration_ms"))
 
 
-def _source_done(source: Source, per_source: Counter, t0: float) -> None:
-    n = {kind: per_source[(source.name, kind)] for kind in ("dataset", "unchanged", "skipped", "error", "finding")}
-    event(log, logging.INFO, "source.finished", source=source.name, scanned=n["dataset"], unchanged=n["unchanged"],
-          skipped=n["skipped"], failed=n["error"], findings=n["finding"], seconds=round(time.monotonic() - t0, 3))
+class _Output:
+    """Where every record goes: through the redaction gate, into the inventory and the writers,
+    and into the tally."""
+
+    def __init__(self, writers: list, redactor: Redactor, tally: Tally, inventory: InventoryRun | None):
+        self.writers, self.redactor, self.tally, self.inventory = writers, redactor, tally, inventory
+
+    def write(self, record: dict) -> None:
+        record = self.redactor.record(record)  # the one gate: nothing below sees a raw value or name
+        if self.inventory is not None:
+            self.inventory.write(record)
+        for w in self.writers:
+            w.write(record)
+        self.tally.add(record)
+        _log_record(record)
+
+    def batch(self, batch: list[dict]) -> None:
+        if self.inventory is not None:
+            self.inventory.annotate(batch)  # one dataset's records: every finding at a location together
+        for record in batch:
+            self.write(record)
+
+    def to_writers(self, record: dict) -> None:
+        """After the inventory has settled: changes and the summary go to the report alone."""
+        for w in self.writers:
+            w.write(record)
+
+
+def _resolved(sources: list[Source]) -> list[tuple[Source, Exception | None]]:
+    """Each source with its crawler's entry-point name, or why none could be found."""
+    out = []
+    for source in sources:
+        try:
+            name, _ = crawler_for(source.url, source.crawler or None)
+        except Exception as exc:
+            out.append((source, exc))
+            continue
+        out.append((Source(source.url, source.name, name, source.options, source.settings), None))
+    return out
 
 
 def scan(
@@ -142,89 +257,39 @@ def scan(
     progress: Progress | None = None,
     fail_on: set[str] = frozenset(),
     inventory=None,
-    executor=None,
+    executor: Executor | None = None,
     interrupt=None,
 ) -> Outcome:
     """Scan `sources`, writing records to `writers`; with an `inventory` (a Store) the records go
     into it too, reviews in it mark the findings, and the report gets the scan's `change` records.
-    `executor` runs the units (default: this process, one detection thread); the scan closes it.
-    `interrupt` (scanner.interrupt.Interrupt): once it is requested the scan stops reading, ends
-    the executor and writes what it has, with a summary marked `interrupted`."""
+    `executor` runs the units: one the caller has started (the CLI starts it before it opens any
+    output, so a cluster it cannot reach leaves no half-written report), or by default one
+    detection thread in this process, started here. The scan closes it.
+    `interrupt` (scanner.system.interrupt.Interrupt): once it is requested the scan stops reading,
+    ends the executor and writes what it has, with a summary marked `interrupted`."""
     sources = list(sources)
-    progress = progress or Progress()
     started, t0 = records.now(), time.monotonic()
     scan_id = str(uuid.uuid4())
     engine = engine or Engine(detectors=list(settings.detectors) or None)
+    spec = engine_spec(settings, engine)
+    if executor is None:
+        executor = LocalExecutor(workers=1)
+        executor.start(spec, engine)
     fingerprint = Fingerprinter()
     redactor = Redactor(engine, fingerprint.key,
                         secrets=[x for s in sources for x in s.secrets] + list(inventory.secrets if inventory else ()),
                         hosts=[h for s in sources for h in s.hosts])
-    progress = _Labelled(progress, redactor)
-    counts = Counter()
-    by_category = Counter()
-    personal_locations: list[dict] = []
-    not_scanned: list[dict] = []
-    failed_sources: list[str] = []
-    matched_fail = False
-    per_source = Counter()  # (source name, record kind)
-    run = None
-    if inventory is not None:
-        from scanner.inventory.run import InventoryRun
-
-        run = InventoryRun(inventory, [s.name for s in sources])
-
-    def emit(record: dict) -> None:
-        nonlocal matched_fail
-        record = redactor.record(record)  # the one gate: nothing below sees a raw value or name
-        if run is not None:
-            run.write(record)
-        for w in writers:
-            w.write(record)
-        kind = record["record"]
-        if kind == "finding":
-            counts["findings"] += 1
-            by_category[record["category"]] += 1
-            if suppressed(record):
-                counts["suppressed"] += 1
-            else:
-                if record["personal"]:
-                    personal_locations.append(record)
-                matched_fail = matched_fail or fails_on(record, fail_on)
-        elif kind == "dataset":
-            counts["scanned"] += 1
-        elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
-            counts["skipped"] += 1
-            not_scanned.append(record)
-        elif kind == "error":
-            counts["failed"] += 1
-            not_scanned.append(record)
-        elif kind == "unchanged":
-            counts["unchanged"] += 1
-        per_source[(record["source"]["name"] if "source" in record else None, kind)] += 1
-        _log_record(record)
-
-    def emit_all(batch: list[dict]) -> None:
-        if run is not None:
-            run.annotate(batch)  # one dataset's records: every finding at a location together
-        for record in batch:
-            emit(record)
-
-    resolved = []
-    for source in sources:
-        try:
-            name, cls = crawler_for(source.url, source.crawler or None)
-        except Exception as exc:
-            resolved.append((source, exc))
-            continue
-        resolved.append((Source(source.url, source.name, name, source.options), None))
-
+    progress = _Labelled(progress or Progress(), redactor)
+    run = InventoryRun(inventory, [s.name for s in sources]) if inventory is not None else None
+    tally = Tally(fail_on)
+    out = _Output(writers, redactor, tally, run)
+    resolved = _resolved(sources)
     detectors = engine.describe()
-    spec = engine_spec(settings, engine)
-    executor = executor or LocalExecutor(workers=1)
     try:
-        emit(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
-                            [described_source(s) for s, _ in resolved], settings.to_dict(), detectors,
-                            inventory=run.describe() if run is not None else None, executor=executor.describe()))
+        out.write(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
+                                 [described_source(s) for s, _ in resolved], settings.to_dict(), detectors,
+                                 inventory=run.describe() if run is not None else None,
+                                 executor=executor.describe()))
     except BaseException:  # a report that cannot be written: the inventory's scan is marked failed
         if run is not None:
             run.abort()
@@ -236,28 +301,32 @@ def scan(
     jobs = deque()
     for source, problem in resolved:
         if problem is not None:
-            emit(records.error(scan_id, source.describe(), None, describe_error(problem, source.secrets)))
-            failed_sources.append(source.name)
+            out.write(records.error(scan_id, source.describe(), None, describe_error(problem, source.secrets)))
+            tally.source_failed(source.name)
             continue
         jobs.append(Job(scan_id, source, settings.for_source(source), spec[0], spec[1], Secret(fingerprint.key),
                         __version__))
 
-    def unchanged(unit, version, known, source) -> bool:
-        return _unchanged(unit, version, known, source, source.describe(), scan_id, emit, progress, redactor)
-
-    def source_done(source, source_t0) -> None:
-        progress.source_done(source)
-        _source_done(source, per_source, source_t0)
-
-    coordinator = Coordinator(executor, scan_id, detectors, emit, emit_all, progress, unchanged, source_done,
-                              known=run.versions if run is not None else (lambda name: {}),
-                              failed_sources=failed_sources,
+    coordinator = Coordinator(executor, scan_id, detectors, _Incremental(run, redactor, scan_id),
                               stopped=(lambda: interrupt.requested) if interrupt is not None else (lambda: False))
     cpu = time.thread_time()
     whole = False  # every unit ran: the executor may finish in its own time
     try:
-        executor.start(spec, engine)
-        coordinator.run(jobs)
+        for ev in coordinator.events(jobs):
+            if isinstance(ev, Records):
+                out.batch(ev.batch)
+                if ev.unit is not None:
+                    progress.unit_done(ev.unit)
+            elif isinstance(ev, SourceStarted):
+                progress.source_started(ev.source, ev.units)
+            elif isinstance(ev, SourceFinished):
+                if ev.failed:
+                    tally.source_failed(ev.source.name)
+                progress.source_done(ev.source)
+                n = tally.of_source(ev.source.name)
+                event(log, logging.INFO, "source.finished", source=ev.source.name, scanned=n["dataset"],
+                      unchanged=n["unchanged"], skipped=n["skipped"], failed=n["error"], findings=n["finding"],
+                      seconds=round(time.monotonic() - ev.started, 3))
         cpu = time.thread_time() - cpu
         whole = not coordinator.interrupted
     except BaseException:  # a writer failing, an exception: what was written stays, the scan is marked failed
@@ -272,52 +341,34 @@ def scan(
             executor.close() if whole else executor.abort()
         finally:
             progress.close()
-    interrupted = interrupt.name if coordinator.interrupted else None
-
-    def exit_code() -> int:
-        if interrupted:
-            return interrupt.exit_code
-        if run is not None and run.error is not None:  # the report is whole; the inventory is not
-            return EXIT_BUSY if isinstance(run.error, Busy) else EXIT_OUTPUT
-        if failed_sources or counts["failed"]:
-            return EXIT_INCOMPLETE
-        return EXIT_FINDINGS if matched_fail else EXIT_OK
+    stop = interrupt if coordinator.interrupted else None
+    interrupted = stop.name if stop is not None else None
 
     def summary() -> dict:
-        return {
-            "findings": counts["findings"],
-            "by_category": dict(sorted(by_category.items())),
-            "locations": {"scanned": counts["scanned"], "skipped": counts["skipped"], "failed": counts["failed"],
-                          **({"unchanged": counts["unchanged"]} if settings.incremental else {})},
-            "sources": {"total": len(sources), "failed": len(failed_sources)},
-            **({"suppressed": counts["suppressed"]} if run is not None else {}),
-            **({"interrupted": interrupted} if interrupted else {}),
-        }
+        return tally.summary(len(sources), settings.incremental, run is not None, interrupted)
 
     changed: list[dict] = []
     if run is not None:
         if run.error is None:
             changed = run.finish(records.summary(scan_id, records.now(), time.monotonic() - t0, summary(),
-                                                 exit_code()))
+                                                 tally.exit_code(stop, run)))
         else:
             run.finish(None)
         if run.error is not None:
             inv = {"name": "inventory", "type": "inventory", "uri": inventory.masked_url}
-            emit(records.error(scan_id, inv, None, describe_error(run.error, inventory.secrets)))
+            out.write(records.error(scan_id, inv, None, describe_error(run.error, inventory.secrets)))
         changed = [redactor.record(c) for c in changed]
         for record in changed:
-            for w in writers:
-                w.write(record)
+            out.to_writers(record)
     final = summary()
     if run is not None and run.error is None and not interrupted:  # a part-scan is compared with nothing
         final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))
-    code = exit_code()
-    for w in writers:
-        w.write(records.summary(scan_id, records.now(), time.monotonic() - t0, final, code))
+    code = tally.exit_code(stop, run)
+    out.to_writers(records.summary(scan_id, records.now(), time.monotonic() - t0, final, code))
     event(log, logging.INFO if code in (EXIT_OK, EXIT_FINDINGS) else logging.WARNING, "scan.finished",
           scan_id=scan_id, exit_code=code, findings=final["findings"], locations=final["locations"],
           sources_failed=final["sources"]["failed"], seconds=round(time.monotonic() - t0, 3),
           **({"changes": final["changes"]} if "changes" in final else {}),
           **({"interrupted": interrupted} if interrupted else {}))
-    return Outcome(scan_id, code, final, personal_locations, not_scanned, changed,
+    return Outcome(scan_id, code, final, tally.personal_locations, tally.not_scanned, changed,
                    {"units": coordinator.units, "coordinator_cpu_s": round(cpu, 4)}, interrupted=interrupted)

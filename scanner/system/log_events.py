@@ -15,7 +15,8 @@ import sys
 import time
 from urllib.parse import quote
 
-from scanner.model.redact import mask_urls_in, printable
+from scanner.model.redact import printable
+from scanner.model.urls import mask_urls_in
 
 OURS = ("scanner", "detectors", "reports")
 LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}

@@ -19,12 +19,13 @@ from __future__ import annotations
 import fnmatch
 import math
 import re
-import threading
 import time
 from collections.abc import Iterator
 from urllib.parse import quote, unquote
 
-from scanner.crawlers.aws import s3_io
+from scanner.crawlers.aws import client as aws
+from scanner.crawlers.aws.client import LazyClient
+from scanner.crawlers.aws.client import error_code as aws_error_code
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import unit_for
 from scanner.formats import Limits
@@ -73,7 +74,7 @@ def group_uri(group: str) -> str:
 def error_code(exc: BaseException) -> str | None:
     """The error's code; from an XML body too, when something in front of the service (a proxy,
     an emulator's auth layer) answered in XML and botocore's JSON parser left only the status."""
-    code = s3_io.error_code(exc)
+    code = aws_error_code(exc)
     if code is not None and code.isdigit():
         found = _XML_CODE.search(str(exc.response.get("Error", {}).get("Message", "")))
         if found:
@@ -150,25 +151,25 @@ def _columns(fields: list[FieldSample]) -> list[dict]:
 class CloudWatchCrawler(Crawler):
     NAME = "cloudwatch"
     SCHEMES = ("cloudwatch",)
+    LOGS = "CloudWatch Logs"
+    OPTIONS = aws.OPTIONS
     CONNECTIONS = 4  # streams read at once: GetLogEvents has an account-wide rate quota
+
+    @classmethod
+    def for_workers(cls, source):
+        return aws.for_workers(source)
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
         self.prefix = parse(source.url)
-        self._client = None
-        self._lock = threading.Lock()
+        self._client = LazyClient("logs", self)
 
     @property
     def client(self):
-        with self._lock:
-            if self._client is None:
-                self._client = s3_io.aws_client("logs", self.source, self.settings, self.connections)
-            return self._client
+        return self._client.get()
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client.close()
 
     # -- selection ------------------------------------------------------------------------------
     def wanted(self, group: str, stream: str) -> bool:

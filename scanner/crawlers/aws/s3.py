@@ -13,11 +13,12 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import io
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from scanner.crawlers.aws import s3_io
+from scanner.crawlers.aws import client as aws
+from scanner.crawlers.aws.client import LazyClient
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, unit_for, unreadable_reason
 from scanner.formats.detect import content_format
@@ -39,25 +40,25 @@ def parse(url: str) -> tuple[str | None, str]:
 class S3Crawler(Crawler):
     NAME = "s3"
     SCHEMES = ("s3",)
+    FILES = True
+    OPTIONS = aws.OPTIONS
     CONNECTIONS = 8  # objects read at once; the client retries SlowDown with backoff
+
+    @classmethod
+    def for_workers(cls, source):
+        return aws.for_workers(source)
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
         self.bucket, self.prefix = parse(source.url)
-        self._client = None
-        self._lock = threading.Lock()
+        self._client = LazyClient("s3", self)
 
     @property
     def client(self):
-        with self._lock:
-            if self._client is None:
-                self._client = s3_io.aws_client("s3", self.source, self.settings, self.connections)
-            return self._client
+        return self._client.get()
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._client.close()
 
     def wanted(self, bucket: str, key: str) -> bool:
         """--include / --exclude globs match `bucket/key` (`*` crosses `/`)."""

@@ -1,53 +1,17 @@
 """Reading S3 objects gently: one prefix GET, or Range GETs for formats that need random access,
-and the store's refusals turned into reasons a report can list."""
+and the store's refusals turned into reasons a report can list. The client is made in `client`."""
 
 from __future__ import annotations
 
 import io
 
+from scanner.crawlers.aws.client import error_code
 from scanner.crawlers.objects import Denied
 from scanner.formats import TooLarge
 
 # Storage classes whose objects must be restored before a GET succeeds.
 ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
 BLOCK = 1 << 20
-
-
-def client_config(settings, connections: int, path_style: bool):
-    from botocore.config import Config
-
-    return Config(
-        # adaptive: SlowDown and 503 are retried with backoff, and the client slows its own rate.
-        retries={"mode": "adaptive", "max_attempts": 10},
-        connect_timeout=settings.connect_timeout,
-        read_timeout=settings.statement_timeout,
-        max_pool_connections=max(10, connections * 2),
-        user_agent_appid="kartlegg",
-        s3={"addressing_style": "path"} if path_style else None,
-    )
-
-
-def aws_client(service: str, source, settings, connections: int):
-    """A boto3 client from the standard credential chain and the source's --profile, --region
-    and --endpoint-url (an S3-compatible endpoint is addressed path-style)."""
-    import boto3
-
-    opts = source.options
-    shipped = opts.get("credentials")  # resolved by a coordinator for a worker elsewhere (a Secret)
-    if shipped is not None:
-        session = boto3.session.Session(region_name=opts.get("region"), **shipped.value)
-    else:
-        session = boto3.session.Session(profile_name=opts.get("profile"), region_name=opts.get("region"))
-    endpoint = opts.get("endpoint_url")
-    config = client_config(settings, connections, path_style=service == "s3" and bool(endpoint))
-    return session.client(service, endpoint_url=endpoint, config=config)
-
-
-def error_code(exc: BaseException) -> str | None:
-    response = getattr(exc, "response", None)
-    if not isinstance(response, dict):
-        return None
-    return str(response.get("Error", {}).get("Code") or response.get("ResponseMetadata", {}).get("HTTPStatusCode"))
 
 
 def denial(exc: BaseException) -> Denied | None:

@@ -6,8 +6,6 @@ the catalog only, and each table is sampled with its engine's cheapest method.
 
 from __future__ import annotations
 
-from scanner.model import values as model_values
-
 import logging
 from collections.abc import Iterator
 
@@ -17,6 +15,7 @@ from sqlalchemy.engine import make_url
 from scanner.crawlers import change_tokens as versions
 from scanner.crawlers.sql import dialects, values
 from scanner.crawlers.sql import sqlite as sql_sqlite
+from scanner.model import values as model_values
 from scanner.model.protocols import Crawler
 from scanner.model.units import (
     DatasetSample,
@@ -231,7 +230,7 @@ class SqlCrawler(Crawler):
         if not wanted:
             return DatasetSample(unit, [], 0, "no readable columns", skipped, self._columns(cols))
         table = sa.table(name, *[sa.column(c["name"]) for c in wanted], schema=schema)
-        n = int(self.source.options.get("sample_size", self.settings.sample_size))
+        n = self.settings.sample_size  # the source's own settings (ScanSettings.for_source)
         key = unit.meta.get("key")
         with self.engine.connect() as conn:
             dialect = conn.dialect.name

@@ -23,8 +23,8 @@ from scanner.model.values import (
     looks_like_json,
 )
 
-__all__ = ["MAX_FIELDS", "MAX_NESTING", "Unreadable", "beyond_cap", "cap", "cap_columns", "cap_name", "expand",
-           "flatten_json", "json_text", "kind_of", "looks_like_json", "type_name"]
+__all__ = ["MAX_FIELDS", "MAX_NESTING", "Unreadable", "beyond_cap", "cap", "cap_name", "expand",
+           "flatten_json", "kind_of", "looks_like_json", "type_name"]
 
 BINARY = "binary"
 JSON = "json"

@@ -26,14 +26,11 @@ import warnings
 from concurrent.futures import Future
 
 from scanner import __version__
-from scanner.model.jobs import Job, RemoteError, Secret
+from scanner.model.jobs import Job, RemoteError
 from scanner.model.protocols import Executor, ExecutorError, Handle
 from scanner.model.sources import Source, mask_url
 from scanner.model.units import WorkUnit
 from scanner.scan import unit as work
-
-AWS_CRAWLERS = ("s3", "cloudwatch")
-
 
 def unit_key(scan_id: str, number: int, uri: str) -> str:
     """The task's key: unique in the scan and free of names and credentials (the scheduler logs
@@ -48,23 +45,6 @@ def gate_name(scan_id: str, source: Source) -> str:
     with another limit). Free of names and credentials: the scheduler logs and shows it."""
     digest = hashlib.sha256(f"{source.name}\n{source.masked_url}".encode("utf-8", "surrogateescape")).hexdigest()
     return f"kartlegg-{scan_id}-{digest[:16]}"
-
-
-def aws_credentials(source: Source) -> dict | None:
-    """The credentials this process's AWS chain gives the source (its profile, the environment,
-    an instance role), frozen, for workers that have none of their own."""
-    import boto3
-
-    try:
-        session = boto3.session.Session(profile_name=source.options.get("profile"))
-        credentials = session.get_credentials()
-    except Exception:  # no profile here: the workers' own chain decides
-        return None
-    if credentials is None:
-        return None
-    frozen = credentials.get_frozen_credentials()
-    return {"aws_access_key_id": frozen.access_key, "aws_secret_access_key": frozen.secret_key,
-            "aws_session_token": frozen.token}
 
 
 class DaskExecutor(Executor):
@@ -139,16 +119,13 @@ class DaskExecutor(Executor):
         return self.capacity  # the source's Semaphore limits its reads; this only keeps sources mixed
 
     def _shipped(self, job: Job) -> Job:
-        """The job as workers get it: with the AWS credentials resolved here."""
+        """The job as workers get it: the source as its crawler ships it (AWS credentials resolved here)."""
         with self._lock:
             have = self._jobs.get(job.source.name)
             if have is None or have.scan_id != job.scan_id:
-                source = job.source
-                if source.crawler in AWS_CRAWLERS and "credentials" not in source.options:
-                    credentials = aws_credentials(source)
-                    if credentials is not None:
-                        source = Source(source.url, source.name, source.crawler,
-                                        {**source.options, "credentials": Secret(credentials)})
+                from scanner.model.plugins import CRAWLERS, load
+
+                source = load(job.source.crawler, CRAWLERS).for_workers(job.source)
                 have = self._jobs[job.source.name] = Job(job.scan_id, source, job.settings, job.detectors,
                                                          job.model, job.key, job.version)
             return have

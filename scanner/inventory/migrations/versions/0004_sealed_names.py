@@ -1,6 +1,6 @@
 """sealed names: locations.sealed, the real container, dataset and field of a location whose
 names held personal data and are shown masked, encrypted under a key derived from the scanning
-installation's fingerprint key (see scanner.redact.Sealer); `kartlegg inventory show` reads it
+installation's fingerprint key (see scanner.model.sealing.Sealer); `kartlegg inventory show` reads it
 
 Revision ID: 0004
 Revises: 0003

@@ -1,0 +1,17 @@
+"""Log files as named fields: access logs, syslog, JSON lines, logfmt and timestamped application logs.
+
+Findings are reported per field (`client_ip`, `query.email`, `message`) instead of per file.
+Each entry (a line, or a line with its stack trace) becomes a list of (field, value) pairs;
+fields that can never hold personal data (timestamps, levels, status codes, byte counts, HTTP
+method and protocol, pids, durations) are not emitted at all.
+
+One module per format (access, syslog5424, syslog3164, json_lines, logfmt, timestamped), what
+they share about field names in `fields`, line grouping in `entries`, the choice of parser in
+`dispatch` and the field samples in `samples`.
+"""
+
+from scanner.formats.logs.dispatch import FORMATS, detect_log, records
+from scanner.formats.logs.fields import is_message_field
+from scanner.formats.logs.samples import parse_entries, parse_lines, read_log
+
+__all__ = ["FORMATS", "detect_log", "is_message_field", "parse_entries", "parse_lines", "read_log", "records"]
