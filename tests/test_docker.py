@@ -122,7 +122,9 @@ def test_build_context_holds_what_the_install_needs_and_nothing_else(stages):
     context = set(ds.context_files(ROOT, ignore))
 
     tool = PYPROJECT["tool"]["setuptools"]
-    package_dirs = {p.replace(".", "/") for p in tool["packages"]}
+    from setuptools import find_packages  # what pyproject.toml's [tool.setuptools.packages.find] ships
+
+    package_dirs = {p.replace(".", "/") for p in find_packages(str(ROOT), include=tool["packages"]["find"]["include"])}
     needed = {"pyproject.toml", PYPROJECT["project"]["readme"]}
     for d in package_dirs:
         needed |= {p.relative_to(ROOT).as_posix() for p in (ROOT / d).glob("*.py")}
