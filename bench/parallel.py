@@ -1,11 +1,12 @@
 """Parallel scans: wall time against workers for an estate of many PostgreSQL tables, locally
 (`--workers N`) and on a Dask LocalCluster, and the coordinator's CPU per unit.
 
-    python -m bench.parallel [--tables 120] [--rows 1200000] [--runs 3]
+    python -m bench.parallel [--tables 120] [--rows 1200000] [--runs 3] [--max-connections N]
 
 Starts its own throw-away PostgreSQL on 127.0.0.1 (tests/servers.py) and builds the estate as
 bench.sql_scan does (the demo estate's table kinds, replicated server-side), scanned at the
-default sample size by a SELECT-only role with `--max-connections 2`. Each figure is the
+default settings (one connection to the database, 1,000 rows a table; `--max-connections N`
+to allow more) by a SELECT-only role. Each figure is the
 median of `--runs` scans; the first local scan with N workers includes starting the pool (each
 process builds its engine); the Dask cluster is started and warmed before timing.
 """
@@ -31,7 +32,7 @@ from scanner.scan.executors.local import LocalExecutor  # noqa: E402
 from scanner.model.settings import ScanSettings  # noqa: E402
 from scanner.model.sources import Source  # noqa: E402
 
-SETTINGS = ScanSettings(max_connections=2)
+SETTINGS = ScanSettings()  # defaults: one connection per database, as a scan without options runs
 
 
 def one(url: str, engine: Engine, executor) -> tuple[float, pipeline.Outcome, int]:
@@ -62,12 +63,16 @@ def main(argv=None) -> int:
     parser.add_argument("--tables", type=int, default=120)
     parser.add_argument("--rows", type=int, default=1_200_000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--max-connections", type=int, default=None, help="per source (default: the crawler's, 1)")
     args = parser.parse_args(argv)
+    global SETTINGS
+    SETTINGS = ScanSettings(max_connections=args.max_connections)
 
     from distributed import LocalCluster
 
     engine = Engine()
-    print(f"cores available: {len(os.sched_getaffinity(0))}")
+    print(f"cores available: {len(os.sched_getaffinity(0))}; max connections per source: "
+          f"{args.max_connections or 'default (1)'}")
     with PostgresServer() as server:
         t = time.perf_counter()
         made = build(server, args.tables, args.rows)

@@ -2,9 +2,11 @@
 back as they are ready, in whatever order, as a stream of events for the run to write.
 
 Several sources are open at once (discovery of one overlaps reading of another), a source never
-has more units submitted than the executor allows it (its connection limit, locally), and the
-units that have been read but not yet examined are bounded by the executor's capacity: memory
-holds a few samples and no findings, whatever the size of the estate.
+has more units *reading* than the executor allows it (its connection limit, locally) — a unit
+that has been read gives its connection back while it is examined, so the next table of a
+database is read while the last one is judged — and the units that have been read but not yet
+examined are bounded by the executor's capacity: memory holds a few samples and no findings,
+whatever the size of the estate.
 
 The coordinator writes nothing and calls nothing of the run: `events()` yields what happened
 (records of a unit or a source, a source started or finished), and the run decides what to do
@@ -84,8 +86,12 @@ class SourceRun:
     versions: dict = field(default_factory=dict)  # id(unit) → dataset version
     discovered: bool = False
     failed: bool = False
-    reading: int = 0  # submitted units still holding a connection
+    holding: set = field(default_factory=set)  # id() of submitted handles still holding a connection
     open: int = 0  # submitted units whose records are not yet written
+
+    @property
+    def reading(self) -> int:
+        return len(self.holding)
 
     @property
     def finished(self) -> bool:
@@ -124,7 +130,7 @@ class Coordinator:
                 if kind == "discovery":
                     yield from self._discovered(run, future)
                 elif kind == "read":
-                    run.reading -= 1
+                    run.holding.discard(id(handle))
                 else:
                     yield from self._records(run, handle, future)
             yield from self._close_finished()
@@ -136,6 +142,7 @@ class Coordinator:
             if kind == "records" and future.done() and not future.cancelled() and future.exception() is None:
                 del self.pending[future]
                 run.open -= 1
+                run.holding.discard(id(handle))
                 batch = future.result()
                 settle(batch, run.versions.get(id(handle.unit)))
                 yield Records(run.job.source, batch)
@@ -193,7 +200,7 @@ class Coordinator:
         capacity = self.executor.capacity
         while True:
             waiting = sum(r.open - r.reading for r in self.active)  # read, not yet examined
-            ready = [r for r in self.active if r.queue and r.open < r.limit]
+            ready = [r for r in self.active if r.queue and r.reading < r.limit]
             if not ready or waiting >= capacity:
                 return
             self._turn = (self._turn + 1) % len(ready)
@@ -203,8 +210,8 @@ class Coordinator:
             self.units += 1
             run.open += 1
             self.pending[handle.records] = ("records", run, handle)
+            run.holding.add(id(handle))  # until its read is done, or its records when they are one future
             if handle.read is not handle.records:
-                run.reading += 1
                 self.pending[handle.read] = ("read", run, handle)
 
     def _records(self, run: SourceRun, handle: Handle, future: Future) -> Iterator[Event]:
@@ -218,5 +225,6 @@ class Coordinator:
                                    handle.unit.location.to_dict(run.job.source),
                                    described(exc, run.job.source.secrets))]
         run.open -= 1
+        run.holding.discard(id(handle))
         settle(batch, run.versions.get(id(handle.unit)))
         yield Records(run.job.source, batch, handle.unit)
