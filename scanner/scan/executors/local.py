@@ -72,7 +72,10 @@ class _Detector:
             if self._stopped:
                 raise CancelledError("the scan is stopping")
             if self._pool is not None and getattr(self._pool, "_broken", False):
-                self._pool.shutdown(wait=False, cancel_futures=True)
+                # its processes are ended here, not left to the pool: a worker it spawned while
+                # breaking is never terminated by it, and its manager thread (which the
+                # interpreter joins at exit) waits for that worker for ever
+                _terminate(self._pool)
                 self._pool = None
                 self.restarts += 1
                 event(log, logging.WARNING, "executor.restarted", executor="local", restarts=self.restarts,
@@ -116,9 +119,13 @@ class _Detector:
 
     def close(self) -> None:
         with self._lock:
-            pools, self._pool, self._thread = [self._pool, self._thread], None, None
-        for pool in pools:
-            if pool is not None:
+            pool, thread, self._pool, self._thread = self._pool, self._thread, None, None
+        if thread is not None:
+            thread.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            if getattr(pool, "_broken", False):  # see _current: waiting on it could be for ever
+                _terminate(pool)
+            else:
                 pool.shutdown(wait=True, cancel_futures=True)
 
     def abort(self) -> None:
@@ -133,17 +140,29 @@ class _Detector:
 
 
 def _terminate(pool: ProcessPoolExecutor, timeout: float = 5.0) -> None:
-    processes = list((getattr(pool, "_processes", None) or {}).values())  # shutdown forgets them
+    """End a pool's processes and its manager thread now. The process table is the pool's own
+    (its manager thread adds to it: a worker spawned while the pool breaks is in it only later),
+    so it is read again until the manager thread has ended: the interpreter joins that thread at
+    exit, and it waits for every worker in the table."""
+    processes = getattr(pool, "_processes", None) or {}  # the dict itself: shutdown forgets it
+    manager = getattr(pool, "_executor_manager_thread", None)
     pool.shutdown(wait=False, cancel_futures=True)
-    for p in processes:
-        p.terminate()
     deadline = time.monotonic() + timeout
-    for p in processes:
-        p.join(max(0.0, deadline - time.monotonic()))
-    for p in processes:
-        if p.is_alive():
-            p.kill()
-            p.join(1.0)
+    while True:
+        alive = [p for p in list(processes.values()) if p.is_alive()]
+        late = time.monotonic() > deadline
+        for p in alive:
+            p.kill() if late else p.terminate()
+        for p in alive:
+            p.join(0.2 if not late else 1.0)
+        if (manager is None or not manager.is_alive()) and not any(p.is_alive() for p in list(processes.values())):
+            return
+        if late:
+            if manager is not None:
+                manager.join(1.0)
+            return
+        if manager is not None:
+            manager.join(0.1)
 
 
 def _copy(target: Future, source: Future) -> None:
