@@ -69,11 +69,8 @@ class Passover:
     def unchanged(self, source: Source, unit: WorkUnit, version: str | None) -> dict | None:
         return None
 
-    def expects(self, source: Source) -> bool:
-        """Whether anything of this source is known at all (the log says how much)."""
-        return False
-
     def known(self, source: Source) -> int:
+        """How many of the source's datasets the inventory knows (for the log)."""
         return 0
 
 

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from detectors.engine import Engine
 from detectors.evidence import Fingerprinter
@@ -245,7 +245,7 @@ def _resolved(sources: list[Source]) -> list[tuple[Source, Exception | None]]:
         except Exception as exc:
             out.append((source, exc))
             continue
-        out.append((Source(source.url, source.name, name, source.options, source.settings), None))
+        out.append((replace(source, crawler=name), None))  # every other field as it was
     return out
 
 
