@@ -8,10 +8,12 @@ left either (the children die with their parent), and the next scan marks the de
 written is exit code 5, a malformed URL exit code 2, a locked inventory is waited for and then
 exit code 4.
 
-The scans are real `kartlegg scan` processes with a pool of detection processes (--workers 2)
-reading a PostgreSQL estate in which one view sleeps when read: the scan is mid-read for as long
-as the test needs. Tests wait on conditions (the sleeping read, the pool's processes, a finding in
-the report) with generous timeouts, never on time.
+The scans are real `kartlegg scan` processes with a pool of detection processes (--workers 2,
+started from the coordinator's loop at the scan's start: KARTLEGG_POOL_AFTER=0, as the estate is
+too small for the pool to start by itself) reading a PostgreSQL estate in which one view sleeps
+when read: the scan is mid-read for as long as the test needs. Tests wait on conditions (the
+sleeping read, the pool's processes, a finding in the report) with generous timeouts, never on
+time.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from click.testing import CliRunner
 
 from reporting import VALIDATOR, of, report
 from demo.estate import populate
+from scanner.scan.executors.detection import POOL_AFTER_ENV
 
 KARTLEGG = str(Path(sys.executable).with_name("kartlegg"))
 DB, ROLE, PASSWORD = "signal_estate", "signal_skanner", "Signal-Lese-Passord-3"
@@ -145,7 +148,7 @@ class Scan:
              "--statement-timeout", "3600", "-o", "report.jsonl", "--html", "report.html",
              "--inventory", "inv.sqlite", "-q"],
             cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.stderr, start_new_session=True,
-            preexec_fn=_default_signals)
+            preexec_fn=_default_signals, env={**os.environ, POOL_AFTER_ENV: "0"})
 
     def findings(self) -> int:
         path = self.cwd / "report.jsonl"

@@ -140,6 +140,12 @@ class Executor(ABC):
     @abstractmethod
     def submit(self, job: Job, unit: WorkUnit) -> Handle: ...
 
+    def backlog(self, units: int) -> None:
+        """Each time round the coordinator's loop, in the thread that runs it (the scan's main
+        thread): `units` of the open sources are not done yet (waiting for a connection, reading,
+        or read and waiting for their records). The local executor starts its detection processes
+        from here once one thread falls behind; by default nothing."""
+
     def retry(self, handle: Handle, exc: BaseException) -> bool:
         """The unit's records failed with `exc` (not the unit's own error: a lost worker); True
         when it has been submitted again."""

@@ -8,6 +8,10 @@ database is read while the last one is judged — and the units that have been r
 examined are bounded by the executor's capacity: memory holds a few samples and no findings,
 whatever the size of the estate.
 
+Each time round the loop tells the executor how many units of the open sources are not done yet
+(`Executor.backlog`): the local executor starts its detection processes from that, in this thread
+(the scan's main thread), once one detection thread falls behind.
+
 The coordinator writes nothing and calls nothing of the run: `events()` yields what happened
 (records of a unit or a source, a source started or finished), and the run decides what to do
 with it. The only thing it asks is whether a unit may be passed over (`Passover`, --incremental).
@@ -118,6 +122,7 @@ class Coordinator:
             while jobs and len(self.active) < max_active:
                 self._open(jobs.popleft())
             self._submit()
+            self.executor.backlog(sum(len(r.queue) + r.open for r in self.active))
             if not self.pending:  # every open source finished without a future (nothing to read)
                 yield from self._close_finished()
                 continue
