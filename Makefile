@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality throughput sql-bench parallel-bench clean
+.PHONY: install demo test bench quality throughput sql-bench parallel-bench startup-bench logs-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,7 +53,13 @@ parallel-bench: $(STAMP)
 	tools/ensure-services
 	$(PY) -m bench.parallel
 
-bench: quality throughput sql-bench parallel-bench
+startup-bench: $(STAMP)
+	$(PY) -m bench.startup
+
+logs-bench: $(STAMP)
+	$(PY) -m bench.logs --size-mb 200
+
+bench: quality throughput startup-bench logs-bench sql-bench parallel-bench
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .wheelhouse

@@ -114,5 +114,10 @@ def iban_valid(number: str) -> bool:
     return _iban.is_valid(number)
 
 
+_ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}
+
+
 def only_digits(text: str) -> str:
+    if text.isascii():  # nearly always: one translate instead of a test per character
+        return text.translate(_ASCII_NON_DIGITS)
     return "".join(c for c in text if c.isdigit())

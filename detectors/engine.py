@@ -1,151 +1,122 @@
-"""The detection engine: Presidio, offline, with kartlegg's recognizers.
+"""The detection engine: kartlegg's recognizers, offline, at the speed of the regex engine.
 
 Two ways in:
-- ``analyze_text`` runs the full Presidio pipeline (tokenizer, context words from the text,
-  an optional NER model) and suits free text: log lines, comments, documents.
-- ``analyze_values`` is the fast path for column samples: values are deduplicated, free text is
-  sent to ``analyze_text``, and short values go straight to the recognizers whose cheap shape
-  test they pass, with the column name as context. It returns what ``analyze_text`` would
-  return with the same context, at a fraction of the cost (tests hold it to that).
+- ``analyze_text`` judges running text (log lines, comments, documents): the recognizers a
+  screen lets through, context words from the tokens around a match (spaCy's tokenization
+  and Presidio's context rule, see `detectors.text`), counter-context, overlaps resolved.
+- ``analyze_values`` judges a column sample or a batch of log lines: values are
+  deduplicated, one multi-pattern pass over the whole batch (`detectors.screen`) says which
+  recognizers may match which value, free text goes on to ``analyze_text`` and short values
+  straight to the recognizers whose shape test they pass, with the column name as context.
+
+Presidio's own pipeline (`detectors.presidio_text`) is used where it adds something: a spaCy
+model with NER, or a detector plugin that is a plain Presidio recognizer (`pipeline`). The
+answers are the same either way (tests hold the two to each other on the quality corpora).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
-from presidio_analyzer.predefined_recognizers import SpacyRecognizer
-
-from detectors import nlp, offline
-from scanner.model import plugins
-from detectors.recognizers.base import LANGUAGE, KartleggPatternRecognizer
+from detectors import nlp
+from detectors.context import (
+    CONTEXT_FACTOR,  # noqa: F401 - part of the engine's interface (detectors.column)
+    COUNTER_FACTOR,
+    ContextMatcher,  # noqa: F401
+    boost,
+    context_word,
+    counter_word,
+)
+from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
+from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import ID_KEY, NAME_KEY
+from detectors.screen import Screen
 from detectors.shape import Shape
-from scanner.model import categories
+from detectors.text import TextAnalyzer
+from detectors.tokens import LANGUAGE
+from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
-MAX_VOCABULARY = 200_000  # strings spaCy may hold before its pipeline is reloaded
-VOCAB_CHECK_EVERY = 5_000  # texts between checks
-CONTEXT_FACTOR = 0.35
-CONTEXT_FLOOR = 0.4
-
-# When two detectors claim the same characters and context does not settle it, the more
-# specific identifier wins (its chance of passing its check at random is lower).
-PRIORITY = (
-    "NO_METER_ID",
-    "IBAN_CODE",
-    "EMAIL_ADDRESS",
-    "NO_FODSELSNUMMER",
-    "CREDIT_CARD",
-    "NO_METER_SERIAL",
-    "NO_BANK_ACCOUNT",
-    "NO_ORGANIZATION_NUMBER",
-    "NO_PHONE_NUMBER",
-    "IP_ADDRESS",
-    "NO_ADDRESS",
-    "PERSON",
-)
-_RANK = {name: i for i, name in enumerate(PRIORITY)}
+KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """One match. `text` is the raw value: it stays in memory and is masked before output."""
-
-    entity_type: str
-    start: int
-    end: int
-    score: float
-    text: str
-    recognizer: str
-    context_word: str | None = None
-    metadata: dict = field(default_factory=dict, compare=False, hash=False)
-
-    @property
-    def category(self) -> str:
-        return categories.category(self.entity_type)
-
-    @property
-    def synthetic(self) -> str | None:
-        return self.metadata.get("synthetic")
-
-
-def is_free_text(value: str) -> bool:
-    """Sentences and long strings need the tokenizer and in-text context words."""
-    if len(value) > 64:
-        return True
-    return sum(1 for token in value.split() if token.isalpha()) >= 4
+def _is_presidio_class(recognizer) -> bool:
+    """A plain Presidio recognizer (a third-party plugin), told without importing Presidio."""
+    return any(c.__module__.startswith("presidio_analyzer") for c in type(recognizer).__mro__)
 
 
 class Engine:
-    """Presidio with kartlegg's recognizers, built offline. Build once, reuse: it costs ~1 s."""
+    """Build once, reuse. `pipeline`: "kartlegg" (default without an NER model) or "presidio"."""
 
-    def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None):
-        offline.install()
+    def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None,
+                 pipeline: str | None = None):
         self.plugins = plugins.select(plugins.DETECTORS, detectors)
-        self._texts = 0
         self.recognizers = [plugin.create() for plugin in self.plugins]
-        # Text screening needs every recognizer to say what it could match; a plugin that
-        # cannot (no may_contain) turns it off.
-        screens = [getattr(r, "may_contain", None) for r in self.recognizers]
-        self._screens = None if any(s is None for s in screens) else screens
         for recognizer in self.recognizers:
             if not recognizer.is_loaded:
                 recognizer.load()
                 recognizer.is_loaded = True
-        self.model, has_ner = nlp.resolve_model(model)
-        nlp_engine = SpacyNlpEngine(
-            models=[{"lang_code": LANGUAGE, "model_name": self.model}],
-            ner_model_configuration=NerModelConfiguration(
-                model_to_presidio_entity_mapping=nlp.MODEL_LABELS,
-                labels_to_ignore=[label for label in ("MISC", "PROD", "EVT", "DRV")],
-            ),
-        )
-        reg = RecognizerRegistry(supported_languages=[LANGUAGE])
-        for recognizer in self.recognizers:
-            reg.add_recognizer(recognizer)
+        self._model, self.has_ner = nlp.resolve_model(model)
+        foreign = any(_is_presidio_class(r) for r in self.recognizers)
+        self.pipeline = pipeline or (PRESIDIO if self.has_ner or foreign else KARTLEGG)
+        if self.pipeline not in (KARTLEGG, PRESIDIO):
+            raise ValueError(f"pipeline must be {KARTLEGG!r} or {PRESIDIO!r}, not {pipeline!r}")
+        self.screen = Screen(self.recognizers)
+        self.text = TextAnalyzer(self.recognizers)
+        self._presidio = None
         self.ner_recognizer = None
-        if has_ner:
-            # Only a real model finds names the gazetteer does not know; a blank one finds nothing.
-            self.ner_recognizer = SpacyRecognizer(
-                supported_language=LANGUAGE, supported_entities=["PERSON", "LOCATION", "ORGANIZATION"]
-            )
-            reg.add_recognizer(self.ner_recognizer)
-            self._screens = None  # a model's NER can find what no pattern screens for
-        self.analyzer = AnalyzerEngine(
-            registry=reg,
-            nlp_engine=nlp_engine,
-            supported_languages=[LANGUAGE],
-            context_aware_enhancer=ContextEnhancer(
-                context_similarity_factor=CONTEXT_FACTOR,
-                min_score_with_context_similarity=CONTEXT_FLOOR,
-                context_prefix_count=6,
-                context_suffix_count=2,
-            ),
-        )
+        if self.pipeline == PRESIDIO:
+            self._presidio = self._build_presidio()
+            self.ner_recognizer = self._presidio.ner_recognizer
         # Per recognizer, decided once: its shape test and whether find() can be called directly.
         self._plan = [
-            (r, isinstance(r, KartleggPatternRecognizer),
+            (i, r, isinstance(r, KartleggPatternRecognizer),
              r.could_match if isinstance(r, KartleggPatternRecognizer) else getattr(r, "accepts", None))
-            for r in self.recognizers
+            for i, r in enumerate(self.recognizers)
         ]
-        self._plans: dict[Shape, list] = {}
+        self._plans: dict[tuple[Shape, frozenset], list] = {}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities
         }
 
+    def warm(self) -> Engine:
+        """Do now what the first values would otherwise pay for: every pattern compiled, the
+        public-suffix list loaded, the tokenizer's rules compiled (~0.8 s). A one-sentence
+        `detect` wants none of it; a detection process and a benchmark want all of it first."""
+        for recognizer in self.recognizers:
+            if isinstance(recognizer, KartleggPatternRecognizer) and recognizer._compiled is None:
+                recognizer._compile()
+        self.analyze_text("Kari Nordmann, kari@example.no, tlf 41234567", threshold=0)
+        self.text.tokenizer  # noqa: B018 - built on first use
+        return self
+
+    def _build_presidio(self):
+        from detectors.presidio_text import PresidioText
+
+        return PresidioText(self.recognizers, nlp.model_path(self._model), self.has_ner)
+
+    @property
+    def model(self) -> str:
+        """What spaCy loads for Presidio's pipeline (the blank one is saved on first use)."""
+        return nlp.model_path(self._model)
+
+    @property
+    def analyzer(self):
+        """Presidio's AnalyzerEngine, for code that wants Presidio itself (built on first use)."""
+        if self._presidio is None:
+            self._presidio = self._build_presidio()
+        return self._presidio.analyzer
+
     # -- configuration, for report headers -------------------------------------------------
     def describe(self) -> dict:
         return {
             "language": LANGUAGE,
-            "model": "blank" if self.ner_recognizer is None else self.model,
+            "model": "blank" if self.ner_recognizer is None else self._model,
             "threshold": DEFAULT_THRESHOLD,
             "detectors": [
                 {
@@ -166,15 +137,6 @@ class Engine:
             types.update(self.ner_recognizer.supported_entities)
         return sorted(types)
 
-    def _bound_vocabulary(self) -> None:
-        """spaCy keeps every string it has tokenised: over a log of unique ids and addresses its
-        vocabulary, and the scan's memory, would grow without end. Past a bound, the pipeline is
-        loaded afresh (a fraction of a second, once per some hundred thousand texts)."""
-        engine = self.analyzer.nlp_engine
-        nlp = engine.nlp.get(LANGUAGE) if isinstance(getattr(engine, "nlp", None), dict) else None
-        if nlp is not None and len(nlp.vocab.strings) > MAX_VOCABULARY:
-            engine.load()
-
     # -- free text ---------------------------------------------------------------------------
     def analyze_text(
         self,
@@ -183,24 +145,23 @@ class Engine:
         context: Sequence[str] | None = None,
         entities: Sequence[str] | None = None,
         resolve: bool = True,
+        candidates: set[int] | None = None,
     ) -> list[Detection]:
-        self._texts += 1
-        if self._texts % VOCAB_CHECK_EVERY == 0:
-            self._bound_vocabulary()
-        results = self.analyzer.analyze(
-            text,
-            language=LANGUAGE,
-            entities=list(entities) if entities else None,
-            context=list(context) if context else None,
-            score_threshold=0,
-            return_decision_process=True,
-        )
-        detections = [_to_detection(text, r) for r in results]
+        """`candidates`: the recognizers (indices) a screen of this text already named."""
+        if self._presidio is not None and self.pipeline == PRESIDIO:
+            detections = self._presidio.analyze(text, context or (), entities)
+        else:
+            if candidates is None:
+                candidates = self.screen.candidates([text])[0]
+            if not candidates:
+                return []
+            chosen = [r for i, r in enumerate(self.recognizers) if i in candidates]
+            detections = self.text.analyze(text, context or (), entities, chosen)
         if resolve:
             detections = resolve_overlaps(detections)
         return [d for d in detections if d.score >= threshold]
 
-    # -- column samples ----------------------------------------------------------------------
+    # -- column samples and batches of lines ------------------------------------------------
     def analyze_values(
         self,
         values: Iterable[object],
@@ -209,183 +170,50 @@ class Engine:
     ) -> list[list[Detection]]:
         """Detections per value (threshold 0: weak matches are evidence for the column)."""
         context = [c.lower() for c in context]
+        texts = [None if v is None else (v if isinstance(v, str) else str(v)) for v in values]
+        distinct = list(dict.fromkeys(t for t in texts if t is not None and t.strip()))
+        candidates = self.screen.candidates(distinct)
         # The column's context is the same for every value: match it once per recognizer.
-        column_words = {id(r): _context_word(r, context) for r in self.recognizers}
-        cache: dict[str, list[Detection]] = {}
-        out: list[list[Detection]] = []
-        for value in values:
-            if value is None:
-                out.append([])
-                continue
-            text = value if isinstance(value, str) else str(value)
-            found = cache.get(text)
-            if found is None:
-                found = self._analyze_value(text, context, column_words, resolve)
-                cache[text] = found
-            out.append(found)
-        return out
+        column_words = {id(r): context_word(r, context) for r in self.recognizers}
+        found: dict[str, list[Detection]] = {}
+        ner = self.ner_recognizer is not None  # a model's NER finds what no screen knows of
+        for text, cand in zip(distinct, candidates):
+            if cand or (ner and is_free_text(text)):
+                found[text] = self._analyze_value(text, cand, context, column_words, resolve)
+        return [found.get(t, []) if t is not None else [] for t in texts]
 
-    def _analyze_value(self, text: str, context: list[str], column_words: dict, resolve: bool) -> list[Detection]:
-        if not text.strip():
-            return []
+    def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
+                       resolve: bool) -> list[Detection]:
         if is_free_text(text):
-            # Most log lines hold nothing any recognizer could match: one search each says so,
-            # instead of Presidio's tokenizer and context pass (a hundred times the cost).
-            if self._screens is not None and not any(screen(text) for screen in self._screens):
-                return []
-            return self.analyze_text(text, threshold=0, context=context, resolve=resolve)
+            return self.analyze_text(text, threshold=0, context=context, resolve=resolve, candidates=cand)
         shape = Shape.of(text)
-        # Words inside a short value are context too ("tlf 41234567"), as in the full engine.
+        # Words inside a short value are context too ("tlf 41234567"), as in running text.
         own_words = _WORDS.findall(text.lower()) if shape.letters else ()
         detections = []
-        plan = self._plans.get(shape)
+        key = (shape, frozenset(cand))
+        plan = self._plans.get(key)
         if plan is None:
             # Shape tests depend on the shape alone: decide once per shape, not once per value.
-            plan = [(r, pb) for r, pb, accepts in self._plan if accepts is None or accepts(shape)]
+            plan = [(r, pb) for i, r, pb, accepts in self._plan
+                    if i in cand and (accepts is None or accepts(shape))]
             if len(self._plans) < MAX_CACHED_SHAPES:
-                self._plans[shape] = plan
+                self._plans[key] = plan
         for recognizer, pattern_based in plan:
-            found = recognizer.find(text) if pattern_based else recognizer.analyze(text, recognizer.supported_entities, None)
-            if not found:
+            if pattern_based:
+                matches = [(recognizer.ENTITY, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
+            else:
+                matches = [(r.entity_type, r.start, r.end, r.score,
+                            {k: v for k, v in (r.recognition_metadata or {}).items() if k not in (NAME_KEY, ID_KEY)})
+                           for r in recognizer.analyze(text, recognizer.supported_entities, None)]
+            if not matches:
                 continue
             # Context only matters for a match, so it is looked up only then.
-            word = column_words[id(recognizer)] or (_context_word(recognizer, own_words) if own_words else None)
+            word = column_words[id(recognizer)] or (context_word(recognizer, own_words) if own_words else None)
             against = None if word or not own_words else counter_word(recognizer, own_words)
-            for m in found:
-                d = (
-                    Detection(recognizer.ENTITY, m.start, m.end, _boost(m.score, word), text[m.start : m.end],
-                              recognizer.name, word, m.metadata)
-                    if pattern_based else _to_detection(text, m, word)
-                )
+            for entity, start, end, score, metadata in matches:
+                d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
                 if against:
                     d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
                                 metadata={**d.metadata, "counter_context": against})
                 detections.append(d)
         return resolve_overlaps(detections) if resolve else detections
-
-
-def _boost(score: float, context_word: str | None) -> float:
-    if context_word is None:
-        return score
-    return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
-
-
-SHORT_CONTEXT_WORD = 5
-
-
-class ContextMatcher:
-    """Which of a recognizer's context words supports one of the nearby tokens, if any.
-
-    Norwegian compounds need substring matching (`telefon` in `kundetelefon`), but a short word
-    as a substring fires everywhere (`ring` in `levering`, `org` in `morgen`): words shorter than
-    SHORT_CONTEXT_WORD must start the token (`tlf` in `tlfnr`, `ip` in `ipadresse`). Compiled
-    once per word list: one regex for the long words, a `startswith` tuple for the short ones.
-    """
-
-    def __init__(self, words: tuple[str, ...]):
-        words = tuple(w.lower() for w in words)
-        self.short = tuple(w for w in words if len(w) < SHORT_CONTEXT_WORD)
-        long = [w for w in words if len(w) >= SHORT_CONTEXT_WORD]
-        self.long = re.compile("|".join(map(re.escape, long))) if long else None
-
-    def __call__(self, tokens) -> str | None:
-        for raw in tokens:
-            token = raw.lower().strip(".:;,()")
-            if self.long is not None and (m := self.long.search(token)):
-                return m.group()
-            if self.short and token.startswith(self.short):
-                return next(w for w in self.short if token.startswith(w))
-        return None
-
-
-@lru_cache(maxsize=1024)
-def matcher_for(words: tuple[str, ...]) -> ContextMatcher:
-    return ContextMatcher(words)
-
-
-def _context_word(recognizer, context) -> str | None:
-    return matcher_for(tuple(recognizer.context or ()))(context) if recognizer.context else None
-
-
-COUNTER_FACTOR = 0.4
-
-
-def counter_word(recognizer, words) -> str | None:
-    counter = getattr(recognizer, "COUNTER_CONTEXT", None)
-    return matcher_for(tuple(counter))(words) if counter else None
-
-
-class ContextEnhancer(LemmaContextAwareEnhancer):
-    """Presidio's lemma enhancer with kartlegg's matching rule (see `ContextMatcher`), and
-    counter-context: words that say a match is something else lower its score."""
-
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers, context=None):
-        results = super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
-        by_id = {r.id: r for r in recognizers}
-        for result in results:
-            recognizer = by_id.get((result.recognition_metadata or {}).get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY))
-            explanation = result.analysis_explanation
-            if recognizer is None or not getattr(recognizer, "COUNTER_CONTEXT", None) or nlp_artifacts is None:
-                continue
-            if explanation is not None and explanation.supportive_context_word:
-                continue
-            words = self._extract_surrounding_words(nlp_artifacts, text[result.start : result.end], result.start)
-            word = counter_word(recognizer, words)
-            if word:
-                result.score = max(0.0, result.score - COUNTER_FACTOR)
-                result.recognition_metadata["counter_context"] = word
-        return results
-
-    @staticmethod
-    def _find_supportive_word_in_context(context_list, recognizer_context_list, matching_mode="substring"):
-        if not recognizer_context_list or not context_list:
-            return ""
-        return matcher_for(tuple(recognizer_context_list))(context_list) or ""
-
-
-def _to_detection(text: str, result: RecognizerResult, context_word: str | None = None) -> Detection:
-    meta = result.recognition_metadata or {}
-    score = result.score
-    explanation = result.analysis_explanation
-    if context_word is not None:
-        score = _boost(score, context_word)
-    elif explanation is not None and explanation.supportive_context_word:
-        context_word = explanation.supportive_context_word
-    extra = {k: v for k, v in meta.items() if k not in (RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, RecognizerResult.RECOGNIZER_NAME_KEY)}
-    return Detection(
-        entity_type=result.entity_type,
-        start=result.start,
-        end=result.end,
-        score=round(score, 4),
-        text=text[result.start : result.end],
-        recognizer=meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "?"),
-        context_word=context_word,
-        metadata=extra,
-    )
-
-
-def _strength(d: Detection) -> tuple:
-    return (d.context_word is not None, d.score, d.end - d.start, -_RANK.get(d.entity_type, 99))
-
-
-def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
-    """One entity per stretch of text.
-
-    A value that passes two checks (every valid fødselsnummer is a valid kontonummer) is
-    reported once: the detection backed by context wins, then the higher score, the longer
-    span and the more specific identifier. A name inside an address is part of the address.
-    """
-    if len(detections) < 2:
-        return detections
-    addresses = [d for d in detections if d.entity_type == "NO_ADDRESS"]
-    if addresses:
-        detections = [
-            d
-            for d in detections
-            if d.entity_type != "PERSON" or not any(a.start <= d.start and d.end <= a.end for a in addresses)
-        ]
-    kept: list[Detection] = []
-    for d in sorted(detections, key=_strength, reverse=True):
-        if all(d.end <= k.start or d.start >= k.end for k in kept):
-            kept.append(d)
-    return sorted(kept, key=lambda d: (d.start, d.end))

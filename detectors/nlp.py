@@ -1,23 +1,25 @@
-"""The spaCy pipeline behind Presidio, built without any download.
+"""The spaCy pipeline behind Presidio, built without any download, and only when needed.
 
-Default: a blank Norwegian Bokmål pipeline saved to a cache directory and loaded by path (a path
-that exists makes Presidio skip spaCy's downloader), with a component that fills lemmas so
-Presidio's context words can raise scores. If a real Norwegian model is installed, it is used,
-and its named entities (PER, LOC, ORG) are mapped to Presidio's.
+kartlegg's own text path (detectors.text) needs no spaCy at all. A pipeline is loaded where
+Presidio's is used: a real Norwegian model, when one is installed (its named entities, PER,
+LOC and ORG, are mapped to Presidio's), and the tests that hold the text path to Presidio's.
+There, a blank Norwegian Bokmål pipeline is saved to a cache directory and loaded by path (a
+path that exists makes Presidio skip spaCy's downloader), with a component that fills lemmas
+so Presidio's context words can raise scores.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import metadata
 from pathlib import Path
 
-import spacy
-from spacy.language import Language
-
-from detectors.recognizers.base import LANGUAGE
+from detectors.paths import cache_dir
+from detectors.tokens import LANGUAGE, spacy_version
 
 NORWEGIAN_MODELS = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
 LEMMA_COMPONENT = "kartlegg_lemmas"
+BLANK = "blank"
 MODEL_LABELS = {
     "PER": "PERSON",
     "PERSON": "PERSON",
@@ -29,7 +31,6 @@ MODEL_LABELS = {
 }
 
 
-@Language.component(LEMMA_COMPONENT)
 def fill_lemmas(doc):
     # A blank pipeline leaves lemmas empty and Presidio's context enhancer compares lemmas.
     for token in doc:
@@ -38,25 +39,34 @@ def fill_lemmas(doc):
     return doc
 
 
+def register_lemma_component() -> None:
+    """Make the lemma component known to spaCy (before a pipeline that names it is loaded)."""
+    from spacy.language import Language
+
+    if not Language.has_factory(LEMMA_COMPONENT):
+        Language.component(LEMMA_COMPONENT, func=fill_lemmas)
+
+
+def _is_package(name: str) -> bool:
+    try:
+        metadata.distribution(name)
+        return True
+    except metadata.PackageNotFoundError:
+        return False
+
+
 def installed_model() -> str | None:
     """The name of an installed Norwegian spaCy model, best first, or None."""
-    for name in NORWEGIAN_MODELS:
-        if spacy.util.is_package(name):
-            return name
-    return None
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("KARTLEGG_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "kartlegg"
-    )
-    return Path(base)
+    return next((name for name in NORWEGIAN_MODELS if _is_package(name)), None)
 
 
 def blank_pipeline_path() -> Path:
     """A saved blank `nb` pipeline with the lemma component, created on first use."""
-    path = cache_dir() / f"spacy-{LANGUAGE}-blank-{spacy.__version__}"
+    register_lemma_component()
+    path = cache_dir() / f"spacy-{LANGUAGE}-blank-{spacy_version()}"
     if not (path / "config.cfg").exists():
+        import spacy
+
         path.parent.mkdir(parents=True, exist_ok=True)
         nlp = spacy.blank(LANGUAGE)
         nlp.add_pipe(LEMMA_COMPONENT)
@@ -70,13 +80,21 @@ def blank_pipeline_path() -> Path:
 
 
 def resolve_model(model: str | None = None) -> tuple[str, bool]:
-    """(model name or path, has_ner). `model` may be "blank", a package name or a path."""
+    """(model: "blank", a package name or a path; has_ner). Imports nothing heavy."""
     model = model or os.environ.get("KARTLEGG_SPACY_MODEL") or installed_model()
-    if not model or model == "blank":
-        return str(blank_pipeline_path()), False
-    if not (spacy.util.is_package(model) or Path(model).exists()):
+    if not model or model == BLANK:
+        return BLANK, False
+    if not (_is_package(model) or Path(model).exists()):
         raise ValueError(
             f"spaCy model {model!r} is neither an installed package nor a directory; "
             "kartlegg never downloads models"
         )
     return model, True
+
+
+def model_path(model: str) -> str:
+    """What spaCy loads for `model`."""
+    if model == BLANK:
+        return str(blank_pipeline_path())
+    register_lemma_component()
+    return model

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 _DEL_DIGITS = str.maketrans("", "", "0123456789")
+# A letter, found in C; also the few numeric signs Python's \w holds (², ½): a shape test is a
+# necessary condition, so saying "letters" of more values only sends them on to be matched.
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +26,7 @@ class Shape:
     def of(cls, text: str) -> Shape:
         n = len(text)
         digits = n - len(text.translate(_DEL_DIGITS))
-        letters = digits < n and not text.isdigit() and any(c.isalpha() for c in text)
+        letters = digits < n and not text.isdigit() and _LETTER.search(text) is not None
         return cls(
             length=n,
             digits=digits,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _CAMEL = re.compile(r"(?<=[a-zæøå0-9])(?=[A-ZÆØÅ])")
 _SPLIT = re.compile(r"[^a-z0-9]+")
@@ -143,6 +144,7 @@ def _matches(key: str, parts: list[str], joined: str) -> bool:
     return key in joined
 
 
+@lru_cache(maxsize=4096)  # every column is asked, and estates repeat their column names
 def hint(name: str) -> NameHint:
     parts = tokens(name)
     joined = "".join(parts)

@@ -602,3 +602,12 @@ def test_each_dataset_is_compared_with_the_last_scan_that_read_it(store):
     assert all(f.status == "present" for f in by_uri(store).values())
     # with --since the first scan, both tables are compared with it
     assert changes(store, "c-full", since="b-first") == []
+
+
+def test_the_head_by_file_name_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from scanner.inventory.store import head_revision, Store
+
+    store = Store.open("sqlite://", migrate=False)
+    assert head_revision() == ScriptDirectory.from_config(store.alembic_config()).get_current_head() == HEAD

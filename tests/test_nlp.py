@@ -6,7 +6,7 @@ from detectors import nlp
 def test_blank_pipeline_fills_lemmas_and_loads_by_path():
     model, has_ner = nlp.resolve_model("blank")
     assert has_ner is False
-    pipeline = spacy.load(model)
+    pipeline = spacy.load(nlp.model_path(model))
     doc = pipeline("Kontonr: 1234.56.78903")
     assert [t.lemma_ for t in doc][:2] == ["kontonr", ":"]
 

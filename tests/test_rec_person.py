@@ -4,6 +4,7 @@ from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
+from detectors.recognizers.adapter import presidio_recognizer
 from detectors.recognizers.person import PersonRecognizer
 from detectors.shape import Shape
 
@@ -198,7 +199,8 @@ def test_column_context_lifts_a_single_first_name():
         nlp_engine=None, language="nb",
     )
     enhancer = LemmaContextAwareEnhancer(context_similarity_factor=0.35, min_score_with_context_similarity=0.4)
-    results = rec.analyze(text, [rec.ENTITY])
-    (enhanced,) = enhancer.enhance_using_context(text, results, artifacts, [rec], context=["fornavn"])
+    presidio = presidio_recognizer(rec)  # as Presidio's own pipeline sees it
+    results = presidio.analyze(text, [rec.ENTITY])
+    (enhanced,) = enhancer.enhance_using_context(text, results, artifacts, [presidio], context=["fornavn"])
     assert enhanced.score == pytest.approx(0.7)
     assert enhanced.analysis_explanation.supportive_context_word in rec.CONTEXT

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import regex
-from presidio_analyzer import Pattern
 
 from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.recognizers.person import gazetteer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -148,6 +148,13 @@ class AddressRecognizer(KartleggPatternRecognizer):
     EVIDENCE = "address pattern"
     PREFILTER = r"[\p{L}.][ ]\d|\d{4}[ \t]"  # every pattern: a word then a house number, or a postnummer
     TEXT_NEEDS = r"\p{Lu}"  # every pattern is case-sensitive somewhere: a street, toponym or poststed
+    # Every address has a street word before a house number, a qualified name before one, or a
+    # postnummer before a capitalised poststed: literals first, where "1290 ms" and "sak 12" fail.
+    SCREEN = (
+        rf"(?i:{_STRONG}|{_WEAK}|{_SEPARATE}|gt\.|vn\.)[ ]\d"
+        rf"|(?i:{_QUALIFIER})[ ]\p{{Lu}}[\p{{L}}-]*[ ]\d"
+        rf"|\d{{4}}[ \t]+(?:\p{{Lu}}|(?i:{_QUALIFIER})[ ])"
+    )
     FLAGS = regex.DOTALL | regex.MULTILINE
 
     def accepts(self, shape: Shape) -> bool:

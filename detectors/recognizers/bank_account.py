@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import kontonummer_valid, only_digits
+from detectors.recognizers.base import SCREEN_AFTER as A
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -29,6 +30,7 @@ class BankAccountRecognizer(KartleggPatternRecognizer):
     # "konto" is also inside "kontor"; rare next to an 11-digit number.
     CONTEXT = ["kontonummer", "kontonr", "konto", "kto", "betal", "bank", "account", "giro"]
     EVIDENCE = "checksum-validated (mod 11)"
+    SCREEN = B + r"(?:\d{4}\.\d{2}\.\d{5}|\d{4} \d{2} \d{5}|\d{4}-\d{2}-\d{5}|\d{11})" + A
     WHOLE_DIGITS = {11: "kontonummer (11 digits)"}
 
     def is_valid(self, text: str) -> bool:

@@ -6,13 +6,25 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 import regex
-from presidio_analyzer import Pattern, PatternRecognizer, RecognizerResult
-from presidio_analyzer.pattern_recognizer import REGEX_TIMEOUT_SECONDS
 
+from detectors.recognizers.results import (
+    ID_KEY,
+    NAME_KEY,
+    Explanation,
+    Pattern,
+    Recognizer,
+    Result,
+)
 from detectors.shape import Shape
 
 LANGUAGE = "nb"
 SHORT_TEXT = 256
+# What screens (see SCREEN) put around a number for the look-arounds of its patterns, a
+# superset of them: a value's edge or a character that is no ASCII word character (Python's \w
+# holds more than ASCII, so whatever a pattern's look-behind lets through, this does).
+SCREEN_BEFORE = r"(?:^|[^A-Za-z0-9_.,+-])"
+SCREEN_AFTER = r"(?:[^A-Za-z0-9_]|$)"
+REGEX_TIMEOUT_SECONDS = 60  # Presidio's: a pathological value must not stall the scan
 _BACKREF = regex.compile(r"\\[1-9]|\(\?P=")
 
 
@@ -25,16 +37,17 @@ class Match:
     metadata: dict = field(default_factory=dict)
 
 
-class KartleggPatternRecognizer(PatternRecognizer):
+class KartleggPatternRecognizer(Recognizer):
     """Pattern + check digits, where the pattern's score says how strong the written form is.
 
-    Presidio raises every match whose ``validate_result`` returns True to score 1.0, which would
-    erase the difference between ``+47 412 34 567`` and a bare 8-digit id. Here ``is_valid``
-    drops a match that fails its check and keeps the pattern's own score otherwise; context
-    words (in the text or the column name) then add to it.
+    Like Presidio's `PatternRecognizer`, with one difference: Presidio raises every match whose
+    ``validate_result`` returns True to score 1.0, which would erase the difference between
+    ``+47 412 34 567`` and a bare 8-digit id. Here ``is_valid`` drops a match that fails its
+    check and keeps the pattern's own score otherwise; context words (in the text or the column
+    name) then add to it.
 
-    ``find`` is the matching itself. Presidio's ``analyze`` wraps its matches in results with
-    explanations; the engine's fast path uses ``find`` directly, so both see the same matches.
+    ``find`` is the matching itself; ``analyze`` wraps its matches in Presidio-shaped results
+    with explanations. The engine uses ``find`` directly, so both see the same matches.
     """
 
     ENTITY: ClassVar[str]
@@ -53,6 +66,10 @@ class KartleggPatternRecognizer(PatternRecognizer):
     # A cheap regex every match in running text contains, checked before the patterns (address
     # patterns are costly and almost every log line has a word before a number).
     TEXT_NEEDS: ClassVar[str | None] = None
+    # For the engine's one pass over a batch (detectors.screen): a regex without look-arounds or
+    # back-references that every match contains, anchored on a literal where there is one.
+    # None: the recognizer is asked value by value (`may_contain`).
+    SCREEN: ClassVar[str | None] = None
     # Words that say a match is something else ("invoice 96221651577"): they lower its score
     # unless a supporting context word is there too.
     COUNTER_CONTEXT: ClassVar[list[str]] = []
@@ -65,14 +82,17 @@ class KartleggPatternRecognizer(PatternRecognizer):
         name: str | None = None,
     ):
         super().__init__(
-            supported_entity=self.ENTITY,
-            name=name or type(self).__name__,
+            supported_entities=[self.ENTITY],
+            name=name,
             supported_language=supported_language,
-            patterns=list(patterns or self.PATTERNS),
             context=list(context or self.CONTEXT),
-            global_regex_flags=self.FLAGS,
         )
-        self._compiled = [(regex.compile(p.regex, flags=self.FLAGS), p) for p in self.patterns]
+        self.patterns = list(patterns or self.PATTERNS)
+        self.global_regex_flags = self.FLAGS
+        self._compiled = None  # compiled on first use: `kartlegg detect` needs two or three
+
+    def _compile(self) -> None:
+        compiled = [(regex.compile(p.regex, flags=self.FLAGS), p) for p in self.patterns]
         # Most values match none of the patterns: one search over all of them says so at once.
         # (Not where a pattern refers back to its own groups: joined, the numbers would shift.)
         backrefs = any(_BACKREF.search(p.regex) for p in self.patterns)
@@ -81,10 +101,11 @@ class KartleggPatternRecognizer(PatternRecognizer):
         self._any = regex.compile(prefilter, flags=self.FLAGS) if prefilter else None
         # For running text: the cheap PREFILTER first, then the patterns themselves (a PREFILTER
         # is written for short values and lets most log lines through).
-        self._screen = [regex.compile(joined, flags=self.FLAGS)] if joined else [c for c, _ in self._compiled]
+        self._screen = [regex.compile(joined, flags=self.FLAGS)] if joined else [c for c, _ in compiled]
         self._needs = regex.compile(self.TEXT_NEEDS) if self.TEXT_NEEDS else None
-        by_name = {p.name: (c, p) for c, p in self._compiled}
+        by_name = {p.name: (c, p) for c, p in compiled}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
+        self._compiled = compiled
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self.is_valid(pattern_text) else False
@@ -98,7 +119,9 @@ class KartleggPatternRecognizer(PatternRecognizer):
         return True
 
     def may_contain(self, text: str) -> bool:
-        """False only when no pattern can match anywhere in `text` (lets free text skip Presidio)."""
+        """False only when no pattern can match anywhere in `text` (lets free text skip the rest)."""
+        if self._compiled is None:
+            self._compile()
         if self._needs is not None and self._needs.search(text) is None:
             return False
         if self._any is not None and self._any.search(text) is None:
@@ -126,6 +149,8 @@ class KartleggPatternRecognizer(PatternRecognizer):
         return sorted(kept, key=lambda m: (m.start, m.end))
 
     def find(self, text: str) -> list[Match]:
+        if self._compiled is None:
+            self._compile()
         short = len(text) <= SHORT_TEXT
         if short and self.WHOLE_DIGITS is not None and text.isdigit():
             return self._find_whole(text)
@@ -159,24 +184,18 @@ class KartleggPatternRecognizer(PatternRecognizer):
         self.annotate(text, match.metadata)
         return [match]
 
-    def analyze(self, text, entities, nlp_artifacts=None, regex_flags=None):
-        results = []
-        for m in self.find(text):
-            explanation = self.build_regex_explanation(
-                self.name, m.pattern.name, m.pattern.regex, m.score, True, self.FLAGS
+    def analyze(self, text, entities=None, nlp_artifacts=None, regex_flags=None):
+        if entities and self.ENTITY not in entities:
+            return []
+        return [
+            Result(
+                entity_type=self.ENTITY,
+                start=m.start,
+                end=m.end,
+                score=m.score,
+                analysis_explanation=Explanation(self.name, m.pattern.name, m.pattern.regex, m.score,
+                                                 f"{self.EVIDENCE}: {m.pattern.name}"),
+                recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id, **m.metadata},
             )
-            results.append(
-                RecognizerResult(
-                    entity_type=self.ENTITY,
-                    start=m.start,
-                    end=m.end,
-                    score=m.score,
-                    analysis_explanation=explanation,
-                    recognition_metadata={
-                        RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                        RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-                        **m.metadata,
-                    },
-                )
-            )
-        return results
+            for m in self.find(text)
+        ]

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import luhn_valid, only_digits
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 # (first digits low, high, lengths, issuer); the prefix range is compared on its own length.
@@ -56,6 +56,7 @@ class CreditCardRecognizer(KartleggPatternRecognizer):
         "kreditt", "pan",
     ]
     EVIDENCE = "issuer prefix and Luhn check digit"
+    SCREEN = B + r"\d{4}(?:[ -]?\d){9}"
     WHOLE_DIGITS = {n: "card (13-19 digits)" for n in range(13, 20)}
     PREFILTER = r"\d(?:[ -]?\d){12}"  # thirteen digits with at most single separators
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import fnr_info, only_digits
+from detectors.recognizers.base import SCREEN_AFTER as A
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -32,6 +33,7 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
         "transaksjon", "transaction", "batch", "ticket", "bilag", "voucher",
     ]
     EVIDENCE = "checksum-validated (K1, K2, date)"
+    SCREEN = B + r"\d{6}[ -]?\d{5}" + A
     WHOLE_DIGITS = {11: "fnr (11 digits)"}
 
     def is_valid(self, text: str) -> bool:

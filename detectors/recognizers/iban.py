@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import iban_valid
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -29,6 +29,7 @@ class IbanRecognizer(KartleggPatternRecognizer):
     ]
     CONTEXT = ["iban", "konto", "account", "bank", "betal", "swift", "bic"]
     EVIDENCE = "checksum-validated (mod 97, country format)"
+    SCREEN = B + r"[A-Za-z]{2}\d{2}[ ]?[A-Za-z0-9]{4}"
     PREFILTER = r"[A-Za-z]{2}\d{2}"  # country code and check digits
 
     def is_valid(self, text: str) -> bool:

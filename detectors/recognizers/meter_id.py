@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import gs1_valid
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -23,6 +22,7 @@ class MeterIdRecognizer(KartleggPatternRecognizer):
         "målepunkt", "malepunkt", "maalepunkt", "mpid", "gsrn", "metering", "elhub", "anlegg",
     ]
     EVIDENCE = "GSRN prefix 707057500 and GS1 check digit"
+    SCREEN = r"707057500\d{9}"
     WHOLE_DIGITS = {18: "målepunkt-ID (GSRN)"}
 
     def is_valid(self, text: str) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import gs1_valid
+from detectors.recognizers.base import SCREEN_AFTER as A
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 
@@ -23,6 +24,7 @@ class MeterSerialRecognizer(KartleggPatternRecognizer):
         "måler", "maler", "maaler", "meter", "serienummer", "serienr", "serial", "han-port", "hanport",
     ]
     EVIDENCE = "GS1 check digit"
+    SCREEN = B + r"\d{16}" + A
     WHOLE_DIGITS = {16: "meter serial (16 digits)"}
 
     def is_valid(self, text: str) -> bool:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from presidio_analyzer import Pattern
-
 from detectors.checksums import only_digits, orgnr_valid
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 _NUMBER = r"\d{3}[ ]?\d{3}[ ]?\d{3}"
@@ -32,6 +31,7 @@ class OrganizationNumberRecognizer(KartleggPatternRecognizer):
         "enhetsregister", "brreg", "mva",
     ]
     EVIDENCE = "checksum-validated (mod 11)"
+    SCREEN = r"(?:^|[^A-Za-z0-9_.,+-]|NO ?)\d{3} ?\d{3} ?\d{3}(?:[^A-Za-z0-9_]|$|(?i:mva))"
     WHOLE_DIGITS = {9: "orgnr (9 digits)"}
 
     def is_valid(self, text: str) -> bool:

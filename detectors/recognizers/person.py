@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from importlib.resources import files
 
 import regex
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
 from detectors.recognizers.base import LANGUAGE
+from detectors.recognizers.results import (
+    ID_KEY,
+    NAME_KEY,
+    Explanation,
+    Recognizer,
+    Result,
+)
 from detectors.shape import Shape
 
 FULL_NAME = 0.85  # known first name + known surname
@@ -142,7 +148,7 @@ class _Token:
         return self.upper or all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
 
 
-class PersonRecognizer(EntityRecognizer):
+class PersonRecognizer(Recognizer):
     """Names as Norwegian data holds them: "Kari Nordmann", "NORDMANN, KARI", "Per Olav Hansen".
 
     A name starts with a known first name. Capitalisation does the rest: a capitalised word
@@ -171,6 +177,7 @@ class PersonRecognizer(EntityRecognizer):
     def __init__(self, supported_language: str = LANGUAGE, name: str | None = None):
         self.first_names: frozenset[str] = frozenset()
         self.surnames: frozenset[str] = frozenset()
+        self._names: frozenset[str] = frozenset()
         super().__init__(
             supported_entities=[self.ENTITY],
             name=name or type(self).__name__,
@@ -181,6 +188,7 @@ class PersonRecognizer(EntityRecognizer):
     def load(self) -> None:
         self.first_names = gazetteer("first_names_no.txt")
         self.surnames = gazetteer("surnames_no.txt")
+        self._names = self.first_names | self.surnames
 
     def accepts(self, shape: Shape) -> bool:
         return shape.letters
@@ -188,15 +196,23 @@ class PersonRecognizer(EntityRecognizer):
 
     # -- matching ------------------------------------------------------------------------------
     def may_contain(self, text: str) -> bool:
-        """False when no token is a known name: then analyze() finds nothing (see its first rule)."""
-        return any(self._known(_Token(m.group(), m.start(), m.end())) for m in _TOKEN.finditer(text))
+        """False when no word could start any rule: every rule needs a capitalised word that is
+        a known first name or surname (see `_could_name`). Most log lines have none, so this
+        looks at words with a capital first letter only, without a token object for the rest."""
+        if text == text.lower():  # no capital letter anywhere (digits, lower-case prose)
+            return False
+        for m in _TOKEN.finditer(text):
+            word = m.group()
+            if word[0].isupper() and self._could_name(_Token(word, m.start(), m.end())):
+                return True
+        return False
 
     def analyze(self, text, entities=None, nlp_artifacts=None):
         if entities and self.ENTITY not in entities:
             return []
         tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        # Every rule needs a known first name or surname: most values have none, and say so fast.
-        if not any(self._known(t) for t in tokens):
+        # Every rule needs a capitalised known name: most values have none, and say so fast.
+        if not any(self._could_name(t) for t in tokens if t.text[0].isupper()):
             return []
         if len(tokens) == 1 and tokens[0].text == text.strip():
             return self._single(tokens[0])
@@ -303,9 +319,10 @@ class PersonRecognizer(EntityRecognizer):
         return i, score, "first name alone"
 
     # -- helpers -------------------------------------------------------------------------------
-    def _known(self, token: _Token) -> bool:
-        low = token.low
-        return low in self.first_names or low in self.surnames or any(c in low for c in "'’-")
+    def _could_name(self, token: _Token) -> bool:
+        """What every rule asks of the word it starts from (`_single`, `_forward`, `_inverted`'s
+        first name, `_lone`): capitalised, and a first name or surname in every part."""
+        return token.capitalised and (self._is(token, self.first_names) or self._is(token, self.surnames))
 
     def _is(self, token: _Token, names: frozenset[str]) -> bool:
         return token.low in names or all(p in names for p in token.parts)
@@ -339,21 +356,12 @@ class PersonRecognizer(EntityRecognizer):
         word = tokens[end + 1].low
         return word in STREET_WORDS or word in NOT_NAME_WORDS
 
-    def _result(self, start: int, end: int, score: float, rule: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self.name,
-            original_score=score,
-            pattern_name=rule,
-            textual_explanation=f"{self.EVIDENCE}: {rule}",
-        )
-        return RecognizerResult(
+    def _result(self, start: int, end: int, score: float, rule: str) -> Result:
+        return Result(
             entity_type=self.ENTITY,
             start=start,
             end=end,
             score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
+            analysis_explanation=Explanation(self.name, rule, None, score, f"{self.EVIDENCE}: {rule}"),
+            recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id},
         )

@@ -5,9 +5,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 import phonenumbers
-from presidio_analyzer import Pattern
 
+from detectors.recognizers.base import SCREEN_AFTER as A
+from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.results import Pattern
 from detectors.shape import Shape
 
 # Not part of a longer number, a decimal, or the national part of a +47 number.
@@ -55,6 +57,8 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
         "vipps",
     ]
     EVIDENCE = "valid Norwegian number range (Nkom)"
+    SCREEN = (B + r"(?:(?:\+47|0047|\(\+47\)|\(0047\))[ .-]?\d(?:[ .-]?\d){7}|\d{3} \d{2} \d{3}|\d{3}-\d{2}-\d{3}"
+              r"|\d{2} \d{2} \d{2} \d{2}|\d{2}-\d{2}-\d{2}-\d{2}|\d{8})" + A)
     WHOLE_DIGITS = {8: "phone (8 digits)", 12: "phone (+47 / 0047)"}  # 41234567, 004741234567
     PREFILTER = r"\d(?:[ .-]?\d){7}"  # eight digits with at most single separators
 

@@ -63,6 +63,10 @@ def wide(console: Console) -> Console:
     return console if console.is_terminal else Console(file=console.file, width=200)
 
 
+SUMMARY_ROWS = 50  # the console's table; the report has every location (a table of thousands
+# of rows is unreadable, and rendering it took longer than scanning 500 small tables)
+
+
 def print_summary(console: Console, outcome, report_target: str | None) -> None:
     console = wide(console)
     locations = outcome.personal_locations
@@ -72,7 +76,8 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
         columns = (["source"] if several else []) + ["location", "entity type", "category", "confidence", "hits"]
         for col in columns:
             table.add_column(col, justify="right" if col in ("confidence", "hits") else "left", no_wrap=True)
-        for r in sorted(locations, key=lambda r: (r["source"]["name"], r["location"]["uri"], -r["confidence"])):
+        ordered = sorted(locations, key=lambda r: (r["source"]["name"], r["location"]["uri"], -r["confidence"]))
+        for r in ordered[:SUMMARY_ROWS]:
             where = place(r["location"])
             hits = f"{r['hits']}/{r['sampled']}" if r["hits"] else "name+shape"
             row = ([r["source"]["name"]] if several else []) + [
@@ -80,6 +85,8 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
             ]
             table.add_row(*map(_cell, row))
         console.print(table)
+        if len(ordered) > SUMMARY_ROWS:
+            console.print(f"… and {len(ordered) - SUMMARY_ROWS} more location(s) with personal data in the report.")
     _print_not_scanned(console, outcome.not_scanned)
     first = sorted({c["source"]["name"] for c in outcome.changes if c.get("since_scan_id") is None})
     if first:

@@ -26,12 +26,22 @@ def inventory_option(f):
                              f"[env {ENV}].")(f)
 
 
+class _NotRaised(Exception):
+    pass
+
+
+def _alembic_error() -> type[Exception]:
+    """alembic's CommandError when a migration ran (and so alembic was imported): an inventory
+    that is up to date is opened without importing alembic, a fifth of a second."""
+    module = sys.modules.get("alembic.util")
+    return getattr(module, "CommandError", _NotRaised) if module else _NotRaised
+
+
 def open_store(url: str, create: bool = True, writing: bool = False):
     """The store at `url`, migrated to the current schema; a clear usage error (password
     masked) when it cannot be opened. `writing` (a scan): an inventory that is there but cannot
     be opened or written (a read-only directory, a full disk, a server that refuses) is an
     OutputError (exit code 5); a malformed URL or a missing driver stays a usage error."""
-    from alembic.util import CommandError
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from scanner.inventory.store import Store
@@ -43,16 +53,16 @@ def open_store(url: str, create: bool = True, writing: bool = False):
         store = Store.open(url)
         _OPENED.append(store)
         return store
-    except (ArgumentError, SQLAlchemyError, CommandError, OSError, ImportError, ValueError) as exc:
+    except (ArgumentError, SQLAlchemyError, _alembic_error(), OSError, ImportError, ValueError) as exc:
         from scanner.model.urls import mask_url, url_secrets
 
         shown, secrets = url, ()
         if "://" in url:
             shown, secrets = mask_url(url), url_secrets(url)
         err = describe_error(exc, list(secrets))
-        hint = " (made by a newer kartlegg?)" if isinstance(exc, CommandError) else ""
+        hint = " (made by a newer kartlegg?)" if isinstance(exc, _alembic_error()) else ""
         message = f"cannot open the inventory {shown}: {err['type']}: {err['message']}{hint}"
-        if writing and not isinstance(exc, (ArgumentError, CommandError, ImportError, ValueError)):
+        if writing and not isinstance(exc, (ArgumentError, _alembic_error(), ImportError, ValueError)):
             from scanner.system.outputs import OutputError
 
             if "unable to open database file" in message or "readonly database" in message:

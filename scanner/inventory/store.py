@@ -34,6 +34,12 @@ from scanner.inventory import liveness, locks, reviews, systems, views
 from scanner.inventory.writer import InventoryWriter
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def head_revision() -> str:
+    """The newest migration, by its file name (0001_…, 0002_…: revisions are numbered in order;
+    a test holds this to alembic's own head)."""
+    return max(p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py"))
 _RETRY_PGCODES = {"40P01", "40001"}  # deadlock, serialization failure
 _PG_MIGRATE_LOCK = 0x6B61_7274  # advisory lock: one migration at a time
 
@@ -104,9 +110,18 @@ class Store:
         """Upgrade the schema, one process at a time: PostgreSQL through an advisory lock, an SQLite
         file through an flock on its directory (SQLite's DDL is not transactional under the
         driver, so two first scans at once would both create the tables)."""
+        if revision == "head" and self._current() == head_revision():
+            return  # up to date: no need to import alembic (a fifth of a second of every scan)
         from alembic import command
 
         self._alembic(command.upgrade, revision)
+
+    def _current(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+        except DBAPIError:  # no table yet: a new inventory
+            return None
 
     def downgrade(self, revision: str) -> None:
         from alembic import command
@@ -132,10 +147,7 @@ class Store:
                     conn.commit()
 
     def revision(self) -> str | None:
-        from alembic.runtime.migration import MigrationContext
-
-        with self.engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+        return self._current()
 
     def dispose(self) -> None:
         self.engine.dispose()

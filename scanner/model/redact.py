@@ -257,9 +257,9 @@ class Redactor:
             gap = name[a.end(): b.start()]
             if gap not in (".", "_", "-", " ") or (a.start(), b.end()) in taken:
                 continue
-            if not (self._person.may_contain(a.group()) and self._person.may_contain(b.group())):
+            text = f"{a.group().title()} {b.group().title()}"  # each word written as a name
+            if not (self._person.may_contain(a.group().title()) and self._person.may_contain(b.group().title())):
                 continue
-            text = f"{a.group().title()} {b.group().title()}"
             if any(d.entity_type == "PERSON" for d in self.engine.analyze_text(text)):
                 out.append((a.start(), b.end(), "PERSON"))
         return out

@@ -6,6 +6,7 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
 from detectors import nlp, offline
+from detectors.recognizers.adapter import presidio_recognizer
 from detectors.recognizers.base import LANGUAGE
 
 
@@ -25,7 +26,7 @@ def in_text():
         analyzer = analyzers.get(id(recognizer))
         if analyzer is None:
             registry = RecognizerRegistry(supported_languages=[LANGUAGE])
-            registry.add_recognizer(recognizer)
+            registry.add_recognizer(presidio_recognizer(recognizer))
             analyzer = analyzers[id(recognizer)] = AnalyzerEngine(
                 registry=registry,
                 nlp_engine=nlp_engine,

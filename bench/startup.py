@@ -1,0 +1,114 @@
+"""Start-up and small scans: what a consultant waits for before the first finding.
+
+    python -m bench.startup [--tables 500] [--rows 50] [--runs 5]
+
+Each command runs as its own process (`python -m scanner.cli.main`, as the `kartlegg` script
+does), first once with an empty cache directory (`KARTLEGG_CACHE_DIR`: the first run after an
+installation reads spaCy's tokenizer rules and compiles the screens' Hyperscan database), then
+`--runs` times with the cache; the median of those is the figure. Timed:
+
+- `--version`, `--help`, and a usage error (`scan` with no source): goal < 0.3 s;
+- `detect` on one sentence: goal < 0.5 s;
+- a default scan (2 workers, inventory and report written to a temp dir) of the demo estate in
+  SQLite (16 tables, 200 rows each: `python -m demo.estate`): goal < 1.5 s;
+- a default scan of `--tables` small tables (copies of the demo tables, `--rows` rows each):
+  goal < 5 ms per table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+GOALS = {"version": 0.3, "help": 0.3, "usage error": 0.3, "detect": 0.5, "demo scan (16 tables)": 1.5}
+PER_TABLE_GOAL_MS = 5.0
+SENTENCE = "Ring Kari Nordmann på 412 34 567 eller send til kari.nordmann@example.no"
+
+
+def kartlegg(*args: str) -> list[str]:
+    return [sys.executable, "-c", "from scanner.cli.main import main; main()", *args]
+
+
+def timed(cmd: list[str], env: dict, ok=(0, 1, 2)) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - t0
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd[3:])} failed ({proc.returncode}): {proc.stderr[-1500:]}")
+    return elapsed
+
+
+def small_tables(demo: Path, target: Path, tables: int, rows: int) -> None:
+    """`tables` copies of the demo estate's tables, `rows` rows each, in one SQLite file."""
+    shutil.copy(demo, target)
+    with sqlite3.connect(target) as db:
+        names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        for i in range(tables - len(names)):
+            source = names[i % len(names)]
+            db.execute(f'CREATE TABLE "{source}_{i:04d}" AS SELECT * FROM "{source}" LIMIT {rows}')
+        for name in names:  # the originals shrink to the same size
+            db.execute(f'DELETE FROM "{name}" WHERE rowid NOT IN (SELECT rowid FROM "{name}" LIMIT {rows})')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.startup", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tables", type=int, default=500)
+    parser.add_argument("--rows", type=int, default=50, help="rows per small table")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+
+    work = Path(tempfile.mkdtemp(prefix="kartlegg-bench-startup-"))
+    try:
+        env = dict(os.environ, KARTLEGG_CACHE_DIR=str(work / "cache"), KARTLEGG_WORKERS="")
+        env.pop("KARTLEGG_WORKERS")
+        demo = work / "demo.db"
+        subprocess.run([sys.executable, "-m", "demo.estate", f"sqlite:///{demo}"], check=True,
+                       stdout=subprocess.DEVNULL)
+        many = work / "many.db"
+        small_tables(demo, many, args.tables, args.rows)
+
+        def scan(db: Path, name: str) -> list[str]:
+            return kartlegg("scan", f"sqlite:///{db}", "-o", str(work / f"{name}.jsonl"),
+                            "--inventory", str(work / f"{name}-inventory.sqlite"))
+
+        commands = {
+            "version": kartlegg("--version"),
+            "help": kartlegg("--help"),
+            "usage error": kartlegg("scan"),
+            "detect": kartlegg("detect", SENTENCE),
+            "demo scan (16 tables)": scan(demo, "demo"),
+            f"{args.tables} small tables": scan(many, "many"),
+        }
+        rows = []
+        for name, cmd in commands.items():
+            cold = timed(cmd, env)
+            warm = statistics.median(timed(cmd, env) for _ in range(args.runs))
+            rows.append((name, cold, warm))
+
+        print(f"# start-up and small scans (median of {args.runs} runs after a first, cold-cache run)\n")
+        print("| command | first run (empty cache) s | with the cache s | goal | |")
+        print("|---|---|---|---|---|")
+        failed = 0
+        for name, cold, warm in rows:
+            if name in GOALS:
+                goal, ok = f"< {GOALS[name]} s", warm < GOALS[name]
+            else:
+                per_table = 1000 * warm / args.tables
+                goal, ok = f"< {PER_TABLE_GOAL_MS:.0f} ms per table ({per_table:.1f} ms)", per_table < PER_TABLE_GOAL_MS
+            failed += not ok
+            print(f"| {name} | {cold:.2f} | {warm:.2f} | {goal} | {'PASS' if ok else 'FAIL'} |")
+        return 1 if failed else 0
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Context words: which of a recognizer's words is near a match, and what it does to the score."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CONTEXT_FACTOR = 0.35
+CONTEXT_FLOOR = 0.4
+COUNTER_FACTOR = 0.4
+PREFIX_WORDS = 6  # keywords before a match that may support it
+SUFFIX_WORDS = 2  # and after it
+SHORT_CONTEXT_WORD = 5
+
+
+class ContextMatcher:
+    """Which of a recognizer's context words supports one of the nearby tokens, if any.
+
+    Norwegian compounds need substring matching (`telefon` in `kundetelefon`), but a short word
+    as a substring fires everywhere (`ring` in `levering`, `org` in `morgen`): words shorter than
+    SHORT_CONTEXT_WORD must start the token (`tlf` in `tlfnr`, `ip` in `ipadresse`). Compiled
+    once per word list: one regex for the long words, a `startswith` tuple for the short ones.
+    """
+
+    def __init__(self, words: tuple[str, ...]):
+        words = tuple(w.lower() for w in words)
+        self.short = tuple(w for w in words if len(w) < SHORT_CONTEXT_WORD)
+        long = [w for w in words if len(w) >= SHORT_CONTEXT_WORD]
+        self.long = re.compile("|".join(map(re.escape, long))) if long else None
+
+    def __call__(self, tokens) -> str | None:
+        for raw in tokens:
+            token = raw.lower().strip(".:;,()")
+            if self.long is not None and (m := self.long.search(token)):
+                return m.group()
+            if self.short and token.startswith(self.short):
+                return next(w for w in self.short if token.startswith(w))
+        return None
+
+
+@lru_cache(maxsize=1024)
+def matcher_for(words: tuple[str, ...]) -> ContextMatcher:
+    return ContextMatcher(words)
+
+
+def context_word(recognizer, context) -> str | None:
+    return matcher_for(tuple(recognizer.context or ()))(context) if recognizer.context else None
+
+
+def counter_word(recognizer, words) -> str | None:
+    counter = getattr(recognizer, "COUNTER_CONTEXT", None)
+    return matcher_for(tuple(counter))(words) if counter else None
+
+
+def boost(score: float, word: str | None) -> float:
+    if word is None:
+        return score
+    return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
