@@ -83,6 +83,8 @@ NEGATIVE: tuple[str, ...] = (
     "reference", "saksnr", "saksnummer", "ticket", "batch", "jobid", "requestid",
     "leverandor", "leverandornavn", "supplier", "vendor", "firma", "selskap", "bedrift",
     "organisasjon", "organisasjonsnavn", "produkt", "vare", "varenavn", "kategori",
+    # software versions, which a dotted quad (10.2.3.4) in them is, not an IP address
+    "firmware", "fw", "build", "release", "revisjon", "revision",
 )
 
 # Short keys match only as a whole token or after one of these qualifiers (`kundefnr`,
@@ -95,7 +97,7 @@ QUALIFIERS = (
 SHORT = 3
 # Keys that are everyday words or parts of them (`kontor`, `delegate`, `kommunenr`,
 # `regnskapskonto`): like short keys, they count only as a whole token or after a qualifier.
-WHOLE_WORD = {"konto", "gate", "eier", "kommune", "mobil", "navn", "name", "mail"}
+WHOLE_WORD = {"konto", "gate", "eier", "kommune", "mobil", "navn", "name", "mail", "build"}
 
 _KEYS: dict[str, str] = {k: e for e, keys in VOCABULARY.items() for k in keys}
 _KEYS.update({k: "NEGATIVE" for k in NEGATIVE})

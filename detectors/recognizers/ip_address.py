@@ -67,13 +67,17 @@ class IpRecognizer(KartleggPatternRecognizer):
     PATTERNS = [
         _presidio("IPv4_mapped"),
         _presidio("IPv4_embedded"),
-        Pattern("IPv4", rf"(?<![\w.]){_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?\d))?(?![\w]|\.\d)", 0.6),
+        # Not a product's version in a user agent (Chrome/124.0.0.0, Edg/124.0.2478.80).
+        Pattern("IPv4", rf"(?<![\w.])(?<!(?-i:\b[A-Z][A-Za-z]*)/){_OCTET}(?:\.{_OCTET}){{3}}"
+                        rf"(?:/(?:3[0-2]|[12]?\d))?(?![\w]|\.\d)", 0.6),
         _presidio("IPv6"),
     ]
     CONTEXT = [
         "ip", "ipadresse", "ip-adresse", "ipv4", "ipv6", "klient", "client", "remote", "addr",
         "host",
     ]
+    # A version number is written as a dotted quad too: "Versjon 10.2.3.4", "fw 2.1.0.3", "build=1.2.3.4".
+    COUNTER_CONTEXT = ["versjon", "version", "build", "firmware", "fw", "release", "revisjon", "revision"]
     EVIDENCE = "valid IP address"
     SCREEN = r"\d\.\d{1,3}\.\d{1,3}\.\d|::|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}"
     PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"  # four dotted numbers, or two colons

@@ -55,3 +55,49 @@ def test_supports_norwegian_and_context_words(in_text):
 @pytest.mark.parametrize("text", [v[0] for v in VALID])
 def test_accepts_every_valid_value(text):
     assert rec.accepts(Shape.of(text))
+
+
+# A version number is a dotted quad too: the words and keys around it, and a product name
+# before a slash, say which it is (issue 18). IPs next to such words with their own context stay.
+@pytest.mark.parametrize("text,reported", [
+    ("Versjon 10.2.3.4 er installert", []),
+    ("oppgradert til version 6.1.0.22 i natt", []),
+    ("fw 2.1.0.3 oppdatert", []),
+    ("build=1.2.3.4 worker started", []),
+    ("firmware: 10.20.3.4", []),
+    ("Mozilla/5.0 (Windows NT 10.0) Chrome/124.0.0.0 Safari/537.36", []),
+    ("Edg/124.0.2478.80", []),
+    ("klient 10.2.3.4 logget inn", ["10.2.3.4"]),
+    ("versjon 2 av appen, klient 10.2.3.4", ["10.2.3.4"]),  # the supporting word wins
+    ("GET /api/ip/10.1.2.3 fra 10.1.2.4", ["10.1.2.3", "10.1.2.4"]),  # lower-case path word: no product
+    ("http://10.0.0.1/admin ip", ["10.0.0.1"]),
+])
+def test_versions_are_not_addresses(engine, text, reported):
+    assert [d.text for d in engine.analyze_text(text) if d.entity_type == "IP_ADDRESS"] == reported
+
+
+@pytest.mark.parametrize("name,versions,matched", [
+    ("firmware", True, False), ("build", True, False), ("fw", True, False), ("release", True, False),
+    ("fw_version", True, False), ("build_nr", True, False),
+    ("ip", False, True), ("client_ip", False, True), ("remote_addr", False, True), ("x_forwarded_for", False, True),
+])
+def test_version_fields_are_not_ip_fields(engine, name, versions, matched):
+    import random
+
+    from detectors.column import classify_column
+
+    rnd = random.Random(18)
+    if versions:
+        values = [f"{rnd.randint(1, 12)}.{rnd.randint(0, 20)}.{rnd.randint(0, 9)}.{rnd.randint(0, 200)}"
+                  for _ in range(200)]
+    else:
+        values = [f"10.{rnd.randint(0, 255)}.{rnd.randint(0, 255)}.{rnd.randint(1, 254)}" for _ in range(200)]
+    verdict = classify_column(name, None, values, engine).entities["IP_ADDRESS"]
+    assert verdict.matched is matched
+
+
+def test_build_names_a_version_only_as_a_word_of_its_own():
+    from detectors.vocabulary import hint
+
+    assert hint("build_nr").negative and hint("firmware").negative
+    assert not hint("building").negative and not hint("rebuild_date").negative
