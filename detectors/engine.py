@@ -31,10 +31,9 @@ from detectors.context import (
 )
 from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
 from detectors.recognizers.base import KartleggPatternRecognizer
-from detectors.recognizers.results import ID_KEY, NAME_KEY
 from detectors.screen import Screen
 from detectors.shape import Shape
-from detectors.text import TextAnalyzer
+from detectors.text import TextAnalyzer, hits
 from detectors.tokens import LANGUAGE
 from scanner.model import plugins
 
@@ -72,10 +71,9 @@ class Engine:
         if self.pipeline == PRESIDIO:
             self._presidio = self._build_presidio()
             self.ner_recognizer = self._presidio.ner_recognizer
-        # Per recognizer, decided once: its shape test and whether find() can be called directly.
+        # Per recognizer, decided once: its shape test.
         self._plan = [
-            (i, r, isinstance(r, KartleggPatternRecognizer),
-             r.could_match if isinstance(r, KartleggPatternRecognizer) else getattr(r, "accepts", None))
+            (i, r, r.could_match if isinstance(r, KartleggPatternRecognizer) else getattr(r, "accepts", None))
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
@@ -194,24 +192,19 @@ class Engine:
         plan = self._plans.get(key)
         if plan is None:
             # Shape tests depend on the shape alone: decide once per shape, not once per value.
-            plan = [(r, pb) for i, r, pb, accepts in self._plan
-                    if i in cand and (accepts is None or accepts(shape))]
+            plan = [r for i, r, accepts in self._plan if i in cand and (accepts is None or accepts(shape))]
             if len(self._plans) < MAX_CACHED_SHAPES:
                 self._plans[key] = plan
-        for recognizer, pattern_based in plan:
-            if pattern_based:
-                matches = [(recognizer.ENTITY, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
-            else:
-                matches = [(r.entity_type, r.start, r.end, r.score,
-                            {k: v for k, v in (r.recognition_metadata or {}).items() if k not in (NAME_KEY, ID_KEY)})
-                           for r in recognizer.analyze(text, recognizer.supported_entities, None)]
+        for recognizer in plan:
+            matches = hits(recognizer, text, recognizer.supported_entities)
             if not matches:
                 continue
             # Context only matters for a match, so it is looked up only then.
             word = column_words[id(recognizer)] or (context_word(recognizer, own_words) if own_words else None)
             against = None if word or not own_words else counter_word(recognizer, own_words)
-            for entity, start, end, score, metadata in matches:
-                d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
+            for m in matches:
+                d = Detection(m.entity_type, m.start, m.end, boost(m.score, word), text[m.start:m.end],
+                              recognizer.name, word, m.metadata)
                 if against:
                     d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
                                 metadata={**d.metadata, "counter_context": against})

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 from presidio_analyzer import (
     AnalyzerEngine,
-    EntityRecognizer,
     RecognizerRegistry,
     RecognizerResult,
 )
@@ -28,7 +27,6 @@ from detectors.context import (
     COUNTER_FACTOR,
     PREFIX_WORDS,
     SUFFIX_WORDS,
-    boost,
     counter_word,
     matcher_for,
 )
@@ -137,26 +135,18 @@ class PresidioText:
         return [to_detection(text, r) for r in results]
 
 
-def to_detection(text: str, result: RecognizerResult, context_word: str | None = None) -> Detection:
+def to_detection(text: str, result: RecognizerResult) -> Detection:
     meta = result.recognition_metadata or {}
-    score = result.score
     explanation = result.analysis_explanation
-    if context_word is not None:
-        score = boost(score, context_word)
-    elif explanation is not None and explanation.supportive_context_word:
-        context_word = explanation.supportive_context_word
+    context_word = (explanation.supportive_context_word or None) if explanation is not None else None
     extra = {k: v for k, v in meta.items() if k not in (RecognizerResult.RECOGNIZER_IDENTIFIER_KEY, RecognizerResult.RECOGNIZER_NAME_KEY)}
     return Detection(
         entity_type=result.entity_type,
         start=result.start,
         end=result.end,
-        score=round(score, 4),
+        score=round(result.score, 4),
         text=text[result.start : result.end],
         recognizer=meta.get(RecognizerResult.RECOGNIZER_NAME_KEY, "?"),
         context_word=context_word,
         metadata=extra,
     )
-
-
-def is_presidio_recognizer(recognizer) -> bool:
-    return isinstance(recognizer, EntityRecognizer)

@@ -151,15 +151,13 @@ def _database(screens: list[str]):
     ascii_ = hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_MULTILINE
     key = hashlib.sha256(repr((hyperscan.__version__, screens, 2)).encode()).hexdigest()[:20]
     path = cache_dir() / f"screens-{key}.hsdb"
-    flags = [unicode if _fits(s, unicode) else ascii_ for s in screens] if not path.exists() else None
     try:
         blob = path.read_bytes()
         ascii_only = [int(i) for i in blob[:blob.index(b"\n")].split(b",") if i]
         return hyperscan.loadb(blob[blob.index(b"\n") + 1 :], hyperscan.HS_MODE_BLOCK), ascii_only
     except (OSError, ValueError, _HS_ERROR):
         pass
-    if flags is None:
-        flags = [unicode if _fits(s, unicode) else ascii_ for s in screens]
+    flags = [unicode if _fits(s, unicode) else ascii_ for s in screens]
     ascii_only = [i for i, f in enumerate(flags) if f == ascii_]
     expressions = [s.encode() for s in screens] + [UNICODE_DIGIT.encode()]
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)

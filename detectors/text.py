@@ -23,10 +23,8 @@ from detectors.context import (
     matcher_for,
 )
 from detectors.detection import Detection
+from detectors.recognizers.results import ID_KEY, NAME_KEY
 from detectors.tokens import Tokenizer, Window
-
-NAME_KEY = "recognizer_name"  # Presidio's RecognizerResult.RECOGNIZER_NAME_KEY
-ID_KEY = "recognizer_identifier"
 
 
 @dataclass(slots=True)
@@ -57,15 +55,15 @@ class TextAnalyzer:
         """Every detection with a score above zero, strongest first (Presidio's order).
         `recognizers`: only these (a screen said the others cannot match)."""
         wanted = set(entities) if entities else None
-        hits: list[_Hit] = []
+        found: list[_Hit] = []
         for recognizer in self.recognizers if recognizers is None else recognizers:
             if wanted is not None and not wanted.intersection(recognizer.supported_entities):
                 continue
-            hits.extend(_hits(recognizer, text, list(entities) if entities else list(recognizer.supported_entities)))
-        if not hits:
+            found.extend(hits(recognizer, text, list(entities) if entities else list(recognizer.supported_entities)))
+        if not found:
             return []
-        self._enhance(text, hits, [c.lower() for c in context or ()])
-        return [_detection(text, h) for h in _remove_duplicates(hits)]
+        self._enhance(text, found, [c.lower() for c in context or ()])
+        return [_detection(text, h) for h in _remove_duplicates(found)]
 
     def _enhance(self, text: str, hits: list[_Hit], context: list[str]) -> None:
         window = None
@@ -91,7 +89,8 @@ class TextAnalyzer:
                     h.metadata["counter_context"] = against
 
 
-def _hits(recognizer, text: str, entities: list[str]) -> list[_Hit]:
+def hits(recognizer, text: str, entities: list[str]) -> list[_Hit]:
+    """One recognizer's matches in `text` (its own `find` where it has one), metadata its own."""
     find = getattr(recognizer, "find", None)
     if find is not None and hasattr(recognizer, "ENTITY"):
         return [_Hit(recognizer.ENTITY, m.start, m.end, m.score, recognizer, dict(m.metadata)) for m in find(text)]

@@ -31,10 +31,6 @@ class Token:
     text: str
     idx: int
 
-    @property
-    def lemma(self) -> str:
-        return self.text.lower()
-
 
 def _export(path: Path) -> dict:
     """The tokenizer rules of the installed spaCy's blank pipeline (imports spaCy: ~1 s, once)."""

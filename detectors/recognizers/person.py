@@ -177,7 +177,6 @@ class PersonRecognizer(Recognizer):
     def __init__(self, supported_language: str = LANGUAGE, name: str | None = None):
         self.first_names: frozenset[str] = frozenset()
         self.surnames: frozenset[str] = frozenset()
-        self._names: frozenset[str] = frozenset()
         super().__init__(
             supported_entities=[self.ENTITY],
             name=name or type(self).__name__,
@@ -188,7 +187,6 @@ class PersonRecognizer(Recognizer):
     def load(self) -> None:
         self.first_names = gazetteer("first_names_no.txt")
         self.surnames = gazetteer("surnames_no.txt")
-        self._names = self.first_names | self.surnames
 
     def accepts(self, shape: Shape) -> bool:
         return shape.letters
