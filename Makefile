@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality throughput sql-bench parallel-bench startup-bench logs-bench clean
+.PHONY: install demo test bench quality estates throughput sql-bench parallel-bench startup-bench logs-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: $(STAMP)
 
 quality: $(STAMP)
 	$(PY) -m bench.quality --size full
+
+# The generated estates (demo, bench/estate_ops.py, the blind bench/estate_holdout.py) scanned and scored per part: SQL, files, logs.
+estates: $(STAMP)
+	$(PY) -m bench.quality --estates --size full
 
 throughput: $(STAMP)
 	$(PY) -m bench.throughput

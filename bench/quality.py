@@ -1,6 +1,7 @@
 """Quality of kartlegg's detectors on the generated corpus (bench/corpus.py).
 
     python -m bench.quality [--seed N] [--size small|full] [--json out.json]
+    python -m bench.quality --estates [--seed N] [--size small|full] [--json out.json]
 
 Three levels:
 
@@ -17,6 +18,9 @@ Three levels:
 
 Names get their own line: PERSON recall over Norwegian sentences (log lines excluded), the
 precision of PERSON detections, and the share of name-free sentences with a PERSON detection.
+
+With --estates, the generated estates are scanned and scored instead (bench/estates.py): core micro
+F1 per estate and part (SQL, files, logs), every error listed; exit 1 when a part is below 0.98.
 """
 
 from __future__ import annotations
@@ -358,7 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--size", choices=sorted(corpus_mod.SIZES), default="small")
     parser.add_argument("--json", metavar="PATH", help="also write the full report, every error included")
+    parser.add_argument("--estates", action="store_true",
+                        help="score the generated estates (demo, ops, holdout) per part instead of the corpus")
     args = parser.parse_args(argv)
+    if args.estates:
+        return _estates(args)
     engine = Engine()
     report = evaluate(corpus_mod.build(args.seed, args.size), engine)
     sys.stdout.write(render(report))
@@ -366,6 +374,18 @@ def main(argv: list[str] | None = None) -> int:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(report.to_dict(), fh, ensure_ascii=False, indent=1)
     return 0 if all(ok for *_, ok in report.targets()) else 1
+
+
+def _estates(args) -> int:
+    from bench import estates
+
+    results = estates.run(args.seed, args.size)
+    sys.stdout.write(estates.render(results, args.seed, args.size))
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump({"seed": args.seed, "size": args.size, "target": estates.TARGET, "core": sorted(estates.CORE),
+                       "estates": [r.to_dict() for r in results]}, fh, ensure_ascii=False, indent=1)
+    return 0 if all(r.passed for r in results) else 1
 
 
 if __name__ == "__main__":

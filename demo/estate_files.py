@@ -528,12 +528,12 @@ class _Writer:
             members = [(i.filename, zf.read(i)) for i in zf.infolist()]
         members = [(n, re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2024-04-02T08:00:00Z", d)
                     if n == "docProps/core.xml" else d) for n, d in members]
-        # The payment sheet's header sits below two title rows: the reader names its columns col1…
+        # The payment sheet's header sits below two title rows and a blank one: the reader finds it there
         self.write(rel, _zip_bytes(members), {
             "Kunder!Kundenr": NONE, "Kunder!Navn": {PERSON}, "Kunder!Fødselsnr": {FNR}, "Kunder!Telefon": {PHONE},
             "Kunder!E-post": {EMAIL}, "Kunder!Adresse": {ADDRESS},
-            "Innbetalinger!col1": NONE, "Innbetalinger!col2": {PERSON}, "Innbetalinger!col3": {BANK},
-            "Innbetalinger!col4": NONE, "Innbetalinger!col5": NONE})
+            "Innbetalinger!Dato": NONE, "Innbetalinger!Kunde": {PERSON}, "Innbetalinger!Fra konto": {BANK},
+            "Innbetalinger!Beløp": NONE, "Innbetalinger!KID": NONE})
 
     # -- free text -----------------------------------------------------------------------------
     def case_note(self):

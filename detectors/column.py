@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import unquote
 
-from detectors import vocabulary
+from detectors import field_shapes, vocabulary
 from detectors.checksums import only_digits
 from detectors.engine import (
     CONTEXT_FACTOR,
@@ -24,26 +24,30 @@ from detectors.engine import (
     Engine,
     is_free_text,
 )
+from detectors.field_rules import (  # noqa: F401 - CHANCE is part of the classifier's interface
+    CHANCE,
+    CHANCE_IN_TEXT,
+    Tally,
+    chance_in_text,
+    measured_beside_meter,
+    place_in_address,
+    role_mailboxes,
+    shape_supported,
+    versions,
+)
+from detectors.verdicts import ColumnClassification, EntityVerdict, demote  # noqa: F401 - re-exported
 from scanner.model import categories
 from scanner.model.masks import mask
 
-# Share of random values of the matching shape that pass each check by chance (measured for
-# the fødselsnummer family in the reference; the rest follow from the check digit). A column
-# must beat chance by a wide margin before its weak matches mean anything.
-CHANCE = {
-    "NO_FODSELSNUMMER": 0.008,
-    "NO_BANK_ACCOUNT": 0.09,
-    "NO_ORGANIZATION_NUMBER": 0.02,
-    "NO_PHONE_NUMBER": 0.75,
-    "NO_METER_SERIAL": 0.1,
-    "CREDIT_CARD": 0.1,
-    "PERSON": 0.2,
-}
 STRONG_FORM = 0.5  # a detection's score without context: the written form alone is convincing
 UNMISTAKABLE = 0.85  # forms that hold even against a column name saying "not personal"
 STRONG_MIN_RATIO = 0.3
 SPREAD = 100  # weak numeric matches must spread over the number space, not count up from one id
 HINTED_MIN_RATIO = 0.5
+# A field of many kinds (an attribute/value table's `value`, a `data` column): an unmistakable
+# written form counts at a small share, as long as there are a few of them.
+MIXED_MIN_RATIO = 0.05
+MIXED_MIN_HITS = 3
 UNHINTED_WEAK_MIN_RATIO = 0.9
 MAX_EXAMPLES = 3
 # Pairs where one value legitimately passes both checks: the column gets the more specific.
@@ -52,65 +56,6 @@ EXCLUSIVE = (("NO_FODSELSNUMMER", "NO_BANK_ACCOUNT"), ("CREDIT_CARD", "NO_METER_
 _NUMERIC_TYPE = re.compile(r"int|numeric|decimal|number|money", re.I)
 _DIGIT_IDENTIFIERS = {"NO_FODSELSNUMMER", "NO_PHONE_NUMBER", "NO_BANK_ACCOUNT", "NO_ORGANIZATION_NUMBER",
                       "NO_METER_ID", "NO_METER_SERIAL", "CREDIT_CARD"}
-_POSTAL = re.compile(r"^\d{4}$")
-_PLACE = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+)*$")
-_NAME_SHAPED = re.compile(r"^[^\W\d_]+(?:[ .'-]+[^\W\d_]+)*$")
-_COMPANY = re.compile(r".*\b(?:AS|ASA|SA|ANS|DA|BA|KF|IKS|HF|SF|NUF|AB|GmbH|Ltd|Inc|LLC|Oy|ApS)\.?$")
-# "Næsssvingen 973", "Øvre Bakke 12B", "Storgata 5, 0150 OSLO": words, then a house number.
-_STREET_SHAPED = re.compile(r"^[^\W\d_][^\W\d_'.-]*(?:[ '.-]+[^\W\d_]+)* \d{1,4} ?[A-Za-z]?(?:,.*)?$")
-_NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
-
-
-@dataclass
-class EntityVerdict:
-    entity_type: str
-    category: str
-    hits: int
-    sampled: int
-    ratio: float
-    confidence: float
-    matched: bool
-    reasons: list[str] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-    fingerprints: list[str] = field(default_factory=list)
-    synthetic: int = 0
-
-    def to_dict(self) -> dict:
-        return {
-            "entity_type": self.entity_type,
-            "category": self.category,
-            "hits": self.hits,
-            "sampled": self.sampled,
-            "ratio": round(self.ratio, 4),
-            "confidence": round(self.confidence, 3),
-            "matched": self.matched,
-            "reasons": self.reasons,
-            "examples": self.examples,
-            "fingerprints": self.fingerprints,
-            "synthetic": self.synthetic,
-        }
-
-
-@dataclass
-class ColumnClassification:
-    name: str
-    declared_type: str | None
-    sampled: int
-    free_text: bool
-    entities: dict[str, EntityVerdict]
-
-    def findings(self, min_confidence: float = DEFAULT_THRESHOLD) -> list[EntityVerdict]:
-        found = [v for v in self.entities.values() if v.matched and v.confidence >= min_confidence]
-        return sorted(found, key=lambda v: -v.confidence)
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "declared_type": self.declared_type,
-            "sampled": self.sampled,
-            "free_text": self.free_text,
-            "entities": {k: v.to_dict() for k, v in self.entities.items()},
-        }
 
 
 def _as_text(value: object) -> str | None:
@@ -138,20 +83,6 @@ def _variants(text: str) -> list[str]:
     return out
 
 
-@dataclass
-class _Tally:
-    hits: int = 0
-    strong: int = 0
-    context: int = 0
-    score_sum: float = 0.0
-    synthetic: int = 0
-    mobile: int = 0
-    padded: int = 0
-    unmistakable: int = 0
-    numbers: list[int] = field(default_factory=list)
-    examples: list[str] = field(default_factory=list)
-
-
 def classify_column(
     name: str,
     declared_type: str | None,
@@ -173,19 +104,28 @@ def classify_column(
     )
     name_hint = vocabulary.hint(name)
     context = vocabulary.context_words(name)
+    url = False
     if free_text is None:
         free_text = n > 0 and sum(map(is_free_text, texts)) * 2 > n
+        # Identifiers in a URL's path or query string are judged where they sit, as in a log line.
+        url = not free_text and field_shapes.url_field(texts)
+        if url:
+            free_text = True
+            texts = [unquote(t) if "%" in t else t for t in texts]
     free_text = free_text and n > 0
 
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
+    tallies: dict[str, Tally] = defaultdict(Tally)
     variant_lists = [_variants(text) for text in texts]
     flat = [v for variants in variant_lists for v in variants]
     analysed = iter(engine.analyze_values(flat, context=context, resolve=free_text))
     for variants in variant_lists:
         best: dict[str, tuple[Detection, bool]] = {}
+        personal_mail = False  # a value with a person's address beside a role mailbox is a person's
         for i in range(len(variants)):
             for d in next(analysed):
-                if d.entity_type not in best or d.score > best[d.entity_type][0].score:
+                if d.entity_type == "EMAIL_ADDRESS" and not d.metadata.get("role"):
+                    personal_mail = personal_mail or not free_text or d.score >= DEFAULT_THRESHOLD
+                if d.entity_type not in best or _better(d, best[d.entity_type][0]):
                     best[d.entity_type] = (d, i > 0)
         for entity, (d, padded) in best.items():
             t = tallies[entity]
@@ -199,6 +139,10 @@ def classify_column(
             digits = only_digits(d.text)
             if digits and len(t.numbers) < 1000:
                 t.numbers.append(int(digits))
+            if digits:
+                t.lengths.add(len(digits))
+            t.role += bool(d.metadata.get("role")) and not personal_mail
+            t.chance_prone += d.text.isdigit() and d.context_word is None
             t.context += d.context_word is not None
             t.synthetic += bool(d.synthetic)
             t.mobile += d.metadata.get("phone_type") == "mobile"
@@ -212,6 +156,18 @@ def classify_column(
             continue
         verdict = (_free_text_verdict if free_text else _structured_verdict)(entity, t, n, name_hint, engine.evidence)
         verdict.synthetic = t.synthetic
+        if free_text and entity in CHANCE_IN_TEXT:
+            chance_in_text(verdict, t, texts)
+        if (entity == "IP_ADDRESS" and verdict.matched and not name_hint.supports(entity)
+                and not vocabulary.network_word(name) and not (free_text and t.context)):
+            versions(verdict, texts, free_text)
+        if entity == "IP_ADDRESS" and verdict.matched and not free_text:
+            # a DHCP scope, a route, a firewall object: ranges of hosts, none of them anyone's address
+            demote(verdict, field_shapes.network_field(texts))
+        if t.role:
+            role_mailboxes(verdict, t)
+        if url:
+            verdict.reasons.append("values are URLs: identifiers judged where they sit in the path or query")
         if t.padded:
             verdict.reasons.append(f"{t.padded} value(s) matched after restoring a leading zero lost to numeric storage")
         elif numeric and verdict.matched and entity in _DIGIT_IDENTIFIERS:
@@ -223,7 +179,8 @@ def classify_column(
 
     for entity in name_hint.entities if not name_hint.negative else ():
         if entity not in verdicts or not verdicts[entity].matched:
-            shaped = _shape_supported(entity, name, texts, neighbours)
+            have = verdicts.get(entity)
+            shaped = shape_supported(entity, name, texts, neighbours, have.hits if have else 0)
             if shaped is not None:
                 verdicts[entity] = shaped
             elif entity not in verdicts and n:
@@ -231,12 +188,28 @@ def classify_column(
                     entity, categories.category(entity), 0, n, 0.0, 0.3, False,
                     [f"column name ({', '.join(name_hint.keys)}) but no sampled value matches"],
                 )
+    reading = verdicts.get("METER_READING")
+    if not name_hint.negative and (reading is None or not reading.matched):
+        measured = measured_beside_meter(name, texts, neighbours)
+        if measured is not None:
+            verdicts["METER_READING"] = measured
+    address = verdicts.get("NO_ADDRESS")
+    if not name_hint.negative and (address is None or not address.matched):
+        placed = place_in_address(name, texts, neighbours)
+        if placed is not None:
+            verdicts["NO_ADDRESS"] = placed
     if not free_text:  # in prose the two entities sit in different rows
         _settle_exclusive(verdicts, name_hint)
     return ColumnClassification(name, declared_type, n, free_text, verdicts)
 
 
-def _structured_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
+def _better(d: Detection, than: Detection) -> bool:
+    """The detection a value is tallied by: the higher score, and a person's e-mail address
+    before a role mailbox in the same value."""
+    return (not d.metadata.get("role"), d.score) > (not than.metadata.get("role"), than.score)
+
+
+def _structured_verdict(entity: str, t: Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
     ratio = t.hits / n
     hinted = name_hint.supports(entity)
     reasons = [f"{t.hits}/{n} sampled values are valid {entity}"]
@@ -259,6 +232,11 @@ def _structured_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: 
         matched = True
         confidence = 0.55 + 1.5 * (ratio - UNHINTED_WEAK_MIN_RATIO)
         reasons.append("nearly every sampled value validates, far above chance, spread like real identifiers")
+    elif (t.unmistakable >= MIXED_MIN_HITS and t.unmistakable / n >= MIXED_MIN_RATIO
+          and (hinted or not name_hint.negative)):
+        matched = True
+        confidence = 0.55 + 0.3 * min(1.0, t.unmistakable / n / STRONG_MIN_RATIO)
+        reasons.append(f"a field of mixed values: {t.unmistakable} of them are unmistakably {entity}")
     if not matched:
         confidence = min(0.45, ratio * 0.5 + (0.1 if hinted else 0.0))
         if name_hint.negative:
@@ -268,7 +246,7 @@ def _structured_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: 
     return EntityVerdict(entity, categories.category(entity), t.hits, n, ratio, min(confidence, 0.99), matched, reasons)
 
 
-def _beats_chance(entity: str, t: _Tally, ratio: float) -> bool:
+def _beats_chance(entity: str, t: Tally, ratio: float) -> bool:
     """Weak matches without a column name: far above the chance pass rate, and not a run of ids."""
     if t.numbers and (max(t.numbers) - min(t.numbers)) < SPREAD * len(t.numbers):
         return False  # consecutive ids (40000001, 40000002, …) pass checks without being identifiers
@@ -279,47 +257,13 @@ def _beats_chance(entity: str, t: _Tally, ratio: float) -> bool:
     return ratio >= 3 * CHANCE.get(entity, 0.0)
 
 
-def _free_text_verdict(entity: str, t: _Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
+def _free_text_verdict(entity: str, t: Tally, n: int, name_hint, evidence_of: dict) -> EntityVerdict:
     mean = t.score_sum / t.hits
     confidence = mean * (0.75 + 0.25 * min(1.0, t.hits / 3))
     reasons = [f"free text: {t.hits}/{n} sampled values contain {entity}"]
     if t.context:
         reasons.append("context words near the value")
     return EntityVerdict(entity, categories.category(entity), t.hits, n, t.hits / n, min(confidence, 0.99), True, reasons)
-
-
-def _shape_supported(entity, name, texts, neighbours) -> EntityVerdict | None:
-    """Fields the recognizers cannot judge value by value, but the name and the shape can."""
-    n = len(texts)
-    if not n:
-        return None
-    reason = None
-    confidence = 0.0
-
-    def share(pattern) -> float:
-        return sum(1 for t in texts if pattern.match(t.strip())) / n
-
-    if entity == "NO_ADDRESS" and vocabulary.postal_code_key(name) and share(_POSTAL) >= 0.8:
-        reason, confidence = "column name and 4-digit postnummer values", 0.75
-    elif entity == "NO_ADDRESS" and vocabulary.place_key(name) and share(_PLACE) >= 0.8:
-        reason, confidence = "column name and place-name values", 0.6
-    elif entity == "NO_ADDRESS" and vocabulary.street_key(name) and share(_STREET_SHAPED) >= 0.8:
-        reason, confidence = "column name and street-shaped values (name + house number)", 0.7
-    elif entity == "PERSON" and share(_NAME_SHAPED) >= 0.8 and share(_COMPANY) < 0.2:
-        reason, confidence = "column name and name-shaped values", 0.6
-    elif entity == "METER_READING" and share(_NUMBER) >= 0.8:
-        reason, confidence = "column name and numeric readings", 0.6
-        meter_or_customer = [
-            nb for nb in neighbours
-            if vocabulary.hint(nb).entities & {"NO_METER_ID", "NO_METER_SERIAL", "NO_FODSELSNUMMER"}
-            or re.search(r"kunde|customer|malepunkt|meter", vocabulary.normalise(nb))
-        ]
-        if meter_or_customer:
-            confidence = 0.8
-            reason += f" next to {meter_or_customer[0]!r}"
-    if reason is None:
-        return None
-    return EntityVerdict(entity, categories.category(entity), 0, n, 0.0, confidence, True, [reason])
 
 
 def _settle_exclusive(verdicts: dict[str, EntityVerdict], name_hint) -> None:

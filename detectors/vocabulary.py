@@ -65,7 +65,7 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     ),
     "IP_ADDRESS": (
         "ip", "ipadresse", "ipaddress", "ipaddr", "klientip", "clientip", "remoteaddr", "remoteip",
-        "sourceip", "srcip", "dstip", "hostip",
+        "sourceip", "srcip", "dstip", "hostip", "xforwardedfor", "forwardedfor", "xrealip", "realip",
     ),
 }
 
@@ -169,3 +169,102 @@ def place_key(name: str) -> bool:
 
 def street_key(name: str) -> bool:
     return any("adresse" in k or k in ("street", "address", "addr", "streetaddress") for k in hint(name).keys)
+
+
+# Place words that name an address's town only beside a street or postcode field (a bare
+# `sted` may be any place). Short or everyday ones (`by`, `place`) only as the whole name:
+# `created_by` is a user, `workplace` no town.
+_PLACE_TOKENS = frozenset({"sted", "poststed", "town", "city", "locality", "tettsted", "posttown", "stad"})
+_PLACE_NAMES = frozenset({"by", "bynavn", "stedsnavn", "place", "ort", "bosted", "kommune"})
+
+
+def place_word(name: str) -> bool:
+    """Whether a field's own name (a JSON path's last part) says it holds a town or place."""
+    parts = tokens(name.rpartition(".")[2])
+    return bool(parts) and (parts[-1] in _PLACE_TOKENS or "".join(parts) in _PLACE_NAMES)
+
+
+# What ties a consumption figure to a household: a meter, a customer, a person or an address.
+_HOUSEHOLD_ENTITIES = frozenset({"NO_METER_ID", "NO_METER_SERIAL", "NO_FODSELSNUMMER", "PERSON", "NO_ADDRESS"})
+
+
+def links_to_household(name: str) -> bool:
+    """Whether a neighbouring field ties a table's readings to a meter, customer or household."""
+    h = hint(name)
+    if h.negative:  # a count or an amount of customers (`antall_kunder`) ties no reading to one
+        return False
+    return bool(h.entities & _HOUSEHOLD_ENTITIES) or names_a_person_key(name)
+
+
+_ID_TOKENS = frozenset({"id", "nr", "no", "nummer", "number", "key", "ref", "uuid", "guid", "seq", "pk", "fk"})
+
+
+def names_a_key(name: str) -> bool:
+    """Whether a field's name says it holds a key of the thing it names (`avlesning_id`,
+    `reading_no`), not the thing: a reading's id is no reading."""
+    parts = tokens(name.rpartition(".")[2])
+    return len(parts) > 1 and parts[-1] in _ID_TOKENS
+
+
+_NETWORK_TOKENS = frozenset({"client", "klient", "remote", "peer", "source", "src", "dst", "dest", "destination",
+                             "host", "server", "gateway", "gw", "addr", "nat", "forwarded", "upstream", "proxy"})
+
+
+def network_word(name: str) -> bool:
+    """Whether a field's name speaks of a network end (`client`, `upstream`, `peer_addr`): its
+    dotted quads are addresses, however small their numbers."""
+    return bool(_NETWORK_TOKENS & set(tokens(name)))
+
+
+_GEO_TOKENS = frozenset({"lat", "lon", "lng", "latitude", "longitude", "breddegrad", "lengdegrad", "utm", "utme",
+                         "utmn", "epsg", "srid", "koordinat", "koordinater", "coordinate", "coordinates", "coord",
+                         "coords", "gps", "geom", "geometry", "wkt", "geojson", "posisjon"})
+
+
+def geo_word(name: str) -> bool:
+    """Whether a field places its row on a map (latitude, UTM, EPSG, a GeoJSON geometry)."""
+    return bool(_GEO_TOKENS & set(tokens(name)))
+
+
+# Words of a field that names a person, a household or what a person holds, or their key
+# (`kunde_id`, `ansattnr`, `customerId`, `anlegg_id`, `contract`, `meter`). Stems of five letters
+# or more also lead a compound (`kundenr`); shorter ones only as a word of their own (`elev`
+# is a pupil, `elevation` is not).
+_PERSON_KEY_STEMS = frozenset({
+    "kunde", "customer", "ansatt", "employee", "abonnent", "abonnement", "subscriber", "subscription",
+    "husstand", "household", "husholdning", "beboer", "resident", "person", "pasient", "patient",
+    "medlem", "member", "elev", "student", "klient", "client", "forbruker", "consumer", "leietaker",
+    "tenant", "bolig", "residence", "leilighet", "boenhet", "anlegg", "installasjon", "installation",
+    "avtale", "contract", "account", "bruker", "user", "malepunkt", "meterpoint", "meteringpoint",
+    "meter", "maler", "owner", "eier",
+})
+
+
+def names_a_person_key(name: str) -> bool:
+    """Whether a field names a person, a household or what one holds, or its key."""
+    return any(p in _PERSON_KEY_STEMS or any(p.startswith(s) for s in _PERSON_KEY_STEMS if len(s) >= 5)
+               for p in tokens(name))
+
+
+_KEY_NAMES = frozenset({"id", "nr", "no", "pk", "uuid", "guid", "key", "ref", "objectid", "fid", "gid"})
+
+
+def names_only_a_key(name: str) -> bool:
+    """Whether a field is a row's key by its name (`id`, `ns_nr`, `objectid`), saying nothing of the row."""
+    parts = tokens(name.rpartition(".")[2])
+    return (len(parts) == 1 and parts[0] in _KEY_NAMES) or names_a_key(name)
+
+
+_MEASURE_TOKENS = frozenset({"quantity", "qty", "value", "verdi", "mengde", "volum", "volume", "reading", "readings",
+                             "measurement", "measured", "maling", "malt", "avlest", "register"})
+
+
+def measure_word(name: str) -> bool:
+    """Whether a field's own name (a path's last part) is a generic word for a measured amount."""
+    parts = tokens(name.rpartition(".")[2])
+    return bool(parts) and parts[-1] in _MEASURE_TOKENS
+
+
+def is_key(name: str) -> bool:
+    """Whether a name, normalised and joined, is one of the vocabulary's own keys."""
+    return "".join(tokens(name)) in _KEYS

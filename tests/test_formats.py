@@ -15,6 +15,7 @@ import pytest
 
 from detectors import synthetic
 from scanner.formats import Corrupt, Limits, TooLarge, Unsupported, detect, read
+from scanner.formats.text import PARAGRAPH_LINES
 
 MiB = 1 << 20
 RND = random.Random(4)
@@ -398,8 +399,8 @@ def test_invalid_utf8_text_is_replaced_not_fatal(tmp_path):
     path.write_bytes(b"\n".join(lines) + b"\n")
     sample = read_file(path)
     assert sample.format == "text"
-    assert by_name(sample) == {
-        "text": [f"{NAMES[0]} ringte fra {PHONE[0]}", f"broken \ufffd\ufffd bytes {FNR[1]}", f"bor i {TOWNS[2]}"]
+    assert by_name(sample) == {  # one paragraph
+        "text": [f"{NAMES[0]} ringte fra {PHONE[0]}\nbroken \ufffd\ufffd bytes {FNR[1]}\nbor i {TOWNS[2]}"]
     }
 
 
@@ -407,8 +408,24 @@ def test_text_line_cap_and_long_lines(tmp_path):
     path = tmp_path / "long.txt"
     path.write_bytes(b"a" * 5000 + b" " + FNR[0].encode() + b"\n" + b"".join(b"line %d\n" % i for i in range(100)))
     values = by_name(read_file(path, Limits(max_rows=14, value_cap=100, max_line_bytes=1000)))["text"]
-    # the line is cut at max_line_bytes, read in value_cap pieces, and its tail is not a new line
-    assert values == ["a" * 100] * 10 + ["line 0", "line 1", "line 2", "line 3"]
+    # the line is cut at max_line_bytes, read in value_cap pieces, and its tail is not a new line;
+    # the short lines after it, a paragraph without blank lines, in runs of PARAGRAPH_LINES
+    runs = ["\n".join(f"line {i}" for i in range(k, k + PARAGRAPH_LINES)) for k in range(0, 100, PARAGRAPH_LINES)]
+    assert values == ["a" * 100] * 10 + runs[:4]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kari Nordmann\nStorgata 12\n0150 OSLO\n\nHei Kari,\nvi bekrefter.\n",
+     ["Kari Nordmann\nStorgata 12\n0150 OSLO", "Hei Kari,\nvi bekrefter."]),
+    ("\n\n  \nen\r\nto\r\n\r\n\r\ntre\n", ["en\nto", "tre"]),
+    ("a\n" * 9, ["a\n" * 7 + "a", "a"]),  # no blank lines: runs of PARAGRAPH_LINES
+    ("kort\n" + "x" * 150 + "\nkort\n", ["kort", "x" * 100, "x" * 50, "kort"]),  # a long line in pieces of its own
+    ("ab\n" * 40, ["ab\nab\nab\nab\nab\nab\nab\nab"] * 5),
+])
+def test_plain_text_is_read_in_paragraphs(tmp_path, text, expected):
+    path = tmp_path / "brev.txt"
+    path.write_text(text)
+    assert by_name(read_file(path, Limits(value_cap=100)))["text"] == expected
 
 
 def test_a_table_on_one_line_is_read_in_pieces_cut_between_values(tmp_path):

@@ -263,7 +263,7 @@ def test_a_column_of_json_with_a_value_too_deep_is_still_json():
     values = [json.dumps({"kunde": {"epost": f"k{i}@example.no"}}) for i in range(9)] + [hostile.nested(3000)]
     unreadable = Unreadable()
     assert sql_values.expand("payload", sql_values.SCALAR, values, 100, unreadable) == {
-        "payload.kunde.epost": [f"k{i}@example.no" for i in range(9)]}
+        "payload.kunde.epost": [f"k{i}@example.no" for i in range(9)] + [None]}  # row by row: none in row 10
     assert unreadable.details() == {"unreadable": {"values": 1, "reasons": {TOO_DEEP: 1}}}
 
 
@@ -320,7 +320,7 @@ def test_wide_encodings_are_told_by_their_nul_bytes(data, expected):
 def test_wide_text_is_read_as_text_too(encoding):
     note = "Kunden Kari Nordmann ba om svar på kari@example.no i går.\n" * 3
     sample = read(io.BytesIO(note.encode(encoding)), "notat.txt")
-    assert sample.format == "text" and sample.fields[0].values[0] == note.splitlines()[0]
+    assert sample.format == "text" and sample.fields[0].values[0] == note.rstrip("\n")  # one paragraph
 
 
 HEADERS = [  # (first rows, is the first a header)

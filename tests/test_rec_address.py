@@ -51,6 +51,11 @@ def found(text):
         ("Haugeringen 67B", "Haugeringen 67B"),
         # any name, when the postal line in capitals completes the address
         ("Strandvangen 13, 9405 HARSTAD", "Strandvangen 13, 9405 HARSTAD"),
+        # a letter's address block: the postal line under the street
+        ("Kari Nordmann\nStorgata 12\n0150 OSLO\n\nBekreftelse", "Storgata 12\n0150 OSLO"),
+        ("Strømmyra 817\r\n5145 FYLLINGSDALEN", "Strømmyra 817\r\n5145 FYLLINGSDALEN"),
+        ("Postboks 123\n0104 Oslo", "Postboks 123\n0104 Oslo"),
+        ("  Storgata 13\n  9405 HARSTAD", "Storgata 13\n  9405 HARSTAD"),
     ],
 )
 def test_finds(text, match):
@@ -72,6 +77,7 @@ def test_finds(text, match):
         ("Holmenkollen 2024", 0.45),  # a year
         ("Bjørkelia 107A, 9405 HARSTAD", 0.9),
         ("Strandvangen 13, 9405 HARSTAD", 0.8),
+        ("Storgata 12\n0150 Oslo", 0.9),
         ("0150 OSLO", 0.45),
         ("7030 TRONDHEIM", 0.45),
         ("1337 SANDVIKA", 0.45),
@@ -98,6 +104,9 @@ def test_scores(text, score):
         "Rapporten fra Notodden 4. kvartal", "Ruta Nydalen 45 minutter forsinket", "Vålerenga 3-1 Molde",
         "Brann 2 – Vålerenga 1", "Prisen i Holmlia steg 12 %", "nye Windows 10",
         "Kapittel 12, 2023 Oppdatering", "Juli 15", "Haugen 3",
+        # a line break ends the street unless a postal line follows it at once
+        "Rom 3\n2024 ERROR", "Kapittel 12\n2023 Oppdatering", "Side 4\n\n0150 OSLO", "Haugen 3\n\n0150 Oslo",
+        "Kapittel 3\n2024 ENDRINGER I RUTINER", "Side 12\n3000 DRAMMEN", "Tabell 2\n1000 RADER",
     ],
 )
 def test_hard_negatives(text):

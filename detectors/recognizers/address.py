@@ -102,6 +102,10 @@ _NOT_POSTSTED = _words(
 _POSTAL_ALONE = rf"{_POSTNR}[ \t]+(?!(?i:{_NOT_POSTSTED}){_END})"
 _UPPER_POSTSTED = r"\p{Lu}{2,}(?:(?:[ -]|[ ]I[ ])\p{Lu}{2,})?" + _END
 _MIXED_POSTSTED = r"\p{Lu}\p{Ll}+(?:(?:-|[ ]i[ ])\p{Lu}\p{Ll}+)?" + _END
+# Between the street and the postal line: a space or comma on one line, or the line break of
+# an address block as a letter prints it ("Storgata 5\n0150 OSLO"). Only after a street word:
+# any capitalised word and a number over a postal line is a heading ("Kapittel 3\n2024 ENDRINGER").
+_TO_POSTAL = r",?(?:[ \t]+|[ \t]*\r?\n[ \t]*)"
 _POSTBOKS = r"(?i:postboks|pb\.|p\.?[ ]?o\.?[ ]?box)[ ]\d{1,5}(?:[ ]\p{Lu}\p{Ll}+)?"  # "Postboks 123 Sentrum"
 
 WEAK_STREET = "toponym + number"
@@ -127,13 +131,13 @@ class AddressRecognizer(KartleggPatternRecognizer):
 
     ENTITY = "NO_ADDRESS"
     PATTERNS = [
-        Pattern("street + number + postnummer", rf"{_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
-        Pattern("toponym + number + postnummer", rf"{_WEAK_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
-        Pattern("qualified + number + postnummer", rf"{_QUALIFIED_STREET}[ ]{_NUMBER},?[ \t]+{_POSTAL}", 0.9),
+        Pattern("street + number + postnummer", rf"{_STREET}[ ]{_NUMBER}{_TO_POSTAL}{_POSTAL}", 0.9),
+        Pattern("toponym + number + postnummer", rf"{_WEAK_STREET}[ ]{_NUMBER}{_TO_POSTAL}{_POSTAL}", 0.9),
+        Pattern("qualified + number + postnummer", rf"{_QUALIFIED_STREET}[ ]{_NUMBER}{_TO_POSTAL}{_POSTAL}", 0.9),
         # Any name + number, a comma and a postal line with the poststed in capitals, as Posten
         # prints it: the whole form is the evidence.
         Pattern("name + number, postnummer + POSTSTED", rf"{_ANY_STREET}[ ]{_NUMBER},[ \t]+{_POSTAL_ALONE}{_UPPER_POSTSTED}", 0.8),
-        Pattern("postboks + postnummer", rf"{_POSTBOKS},?[ \t]+{_POSTAL}", 0.9),
+        Pattern("postboks + postnummer", rf"{_POSTBOKS}{_TO_POSTAL}{_POSTAL}", 0.9),
         Pattern("street + number", rf"{_STREET}[ ]{_NUMBER}", 0.6),
         Pattern(QUALIFIED_STREET, rf"{_QUALIFIED_STREET}[ ]{_NUMBER}", 0.6),
         Pattern(WEAK_STREET, rf"{_WEAK_STREET}[ ]{_NUMBER}", 0.55),

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer, Match
 from detectors.recognizers.results import Pattern
+from detectors.roles import is_role_mailbox
 from detectors.shape import Shape
 from detectors.suffixes import has_public_suffix
 
@@ -66,3 +67,8 @@ class EmailRecognizer(KartleggPatternRecognizer):
 
     def accepts(self, shape: Shape) -> bool:
         return shape.has_at
+
+    def annotate(self, text: str, metadata: dict) -> None:
+        # An organisation's function address (post@, faktura@): found, but not a person's.
+        if is_role_mailbox(text):
+            metadata["role"] = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 
 from detectors.recognizers.base import KartleggPatternRecognizer
@@ -23,7 +24,13 @@ _PRESIDIO = {
                     r"|:(?::H){1,6})(?:%[0-9a-zA-Z]+)?(?:/(?:12[0-8]|1[01]\d|[1-9]?\d))?(?![\w:]|\.\d)"
                     .replace("H", _H), 0.6),
 }
-_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"  # no leading zeros: ipaddress rejects them anyway
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+# An upgrade, then "til"/"to" and at most a few capitalised product words, right before the
+# match: what the match is a version of.
+_UPGRADED_TO = re.compile(
+    r"(?i:oppgrader|oppdater|nedgrader|upgrad|updat|downgrad)\w*(?:\s+\S+){0,4}?\s+(?i:til|to)\s+"
+    r"(?:[A-Z][\w.-]*\s+){0,3}\Z")
+UPGRADE_WINDOW = 120  # no leading zeros: ipaddress rejects them anyway
 
 
 def _presidio(name: str) -> Pattern:
@@ -81,6 +88,16 @@ class IpRecognizer(KartleggPatternRecognizer):
     EVIDENCE = "valid IP address"
     SCREEN = r"\d\.\d{1,3}\.\d{1,3}\.\d|::|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}"
     PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"  # four dotted numbers, or two colons
+
+    def find(self, text: str) -> list:
+        """The patterns' matches, less a dotted quad that something was upgraded *to*: "oppdatert
+        Veeam Backup til 12.1.2.172", "upgraded the agent to 4.10.2.3". Only that phrase: "updated
+        the password from 89.10.20.30" is an address, and so is a server that was patched."""
+        found = super().find(text)
+        if not found or ("til" not in text and "to" not in text.lower()):
+            return found
+        return [m for m in found if ":" in text[m.start:m.end]
+                or _UPGRADED_TO.search(text, max(0, m.start - UPGRADE_WINDOW), m.start) is None]
 
     def is_valid(self, text: str) -> bool:
         if _parse(text) is None:

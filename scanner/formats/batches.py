@@ -12,8 +12,10 @@ from itertools import chain, islice
 
 from scanner.formats import archives, logs
 from scanner.formats.delimited import (
+    above_field,
     add_row,
     beyond,
+    column_fields,
     csv_rows,
     first_lines,
     header_names,
@@ -98,7 +100,8 @@ def _csv_batches(lines: Iterator[str], limits: Limits, delimiter: str | None,
                  unreadable: Unreadable) -> Iterator[list[FieldSample]]:
     first = first_lines(lines)
     delimiter = delimiter or sniff(first) or ","
-    header, rows = split_header(csv_rows(chain(first, lines), delimiter, unreadable), limits.header_words)
+    header, rows, over = split_header(csv_rows(chain(first, lines), delimiter, unreadable), limits.header_words,
+                                      limits.value_cap)
     names = header_names(header, limits)
     width = len(header) if header else 0
     wide = False  # the columns past the cap are listed once, in the batch where they are first met
@@ -107,8 +110,8 @@ def _csv_batches(lines: Iterator[str], limits: Limits, delimiter: str | None,
         for row in batch:
             width = max(width, len(row))
             add_row(columns, row, limits)
-        fields = [FieldSample(names[i] if i < len(names) else f"col{i + 1}", None, values)
-                  for i, values in enumerate(columns)]
+        fields = column_fields(names, columns) + above_field(over)
+        over = []  # the first batch's
         if width > limits.max_fields and not wide:
             wide = True
             fields.append(beyond(limits, width, header))

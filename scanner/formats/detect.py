@@ -6,7 +6,16 @@ import os
 from dataclasses import dataclass
 
 from scanner.formats import logs
-from scanner.formats.delimited import HEADER_ROWS, csv_rows, looks_like_header, sniff
+from scanner.formats.delimited import (
+    HEADER_ROWS,
+    LEAD_ROWS,
+    MAX_JUDGED,
+    csv_rows,
+    looks_like_header,
+    running_text,
+    sniff,
+    table_start,
+)
 from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.log_names import log_base
 from scanner.formats.text import choose_encoding
@@ -120,9 +129,11 @@ def _log_or_delimited(lines: list[str], words: HeaderWords) -> str | None:
     if delimited:
         sample = [line for line in lines if line.strip()][:50]
         delimiter = "\t" if delimited == "tsv" else sniff(sample) or ","
-        rows = list(csv_rows(sample[: HEADER_ROWS + 1], delimiter, Unreadable()))
-        # a header row names columns; a syslog line with commas in its message is no header
-        if rows and looks_like_header(rows[0], rows[1:], words) and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
+        rows = list(csv_rows(sample[: LEAD_ROWS + HEADER_ROWS], delimiter, Unreadable()))
+        # a header row names columns (under a title, perhaps); a syslog line with commas in its message is no header
+        at, _ = table_start(rows, lambda row, under: looks_like_header(
+            row[:MAX_JUDGED], [r[:MAX_JUDGED] for r in under], words))
+        if at is not None and logs.detect_log([sample[0].rstrip("\r\n")]) is None:
             return delimited
     if logs.detect_log([line.rstrip("\r\n") for line in lines[:50]]):
         return "log"
@@ -163,6 +174,6 @@ def _delimited_kind(lines: list[str]) -> str | None:
     if len(sample) < 2:
         return None
     delimiter = sniff(sample)
-    if delimiter is None:
-        return None
+    if delimiter is None or running_text(sample, delimiter):
+        return None  # a manual's sentences with a comma or two are not records
     return "tsv" if delimiter == "\t" else "csv"

@@ -1,10 +1,11 @@
-"""Plain text and logs, line by line; also the decoding and bounded line reading the CSV reader shares."""
+"""Plain text in paragraphs and logs line by line; also the decoding and bounded line reading the CSV reader shares."""
 
 from __future__ import annotations
 
 import codecs
 import io
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from scanner.formats.limits import Limits
 from scanner.formats.streams import CHUNK, Chain, read_upto
@@ -78,17 +79,42 @@ def pieces(line: str, size: int) -> Iterator[str]:
         yield line[start:]
 
 
-def text_fields(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
-    """One field, "text", holding the non-blank lines (long lines in pieces), up to max_rows values."""
-    values: list[str] = []
+# Lines of one paragraph judged together: a letter's address block (street over postcode and
+# town), a label over its value, a name over the sentence about it. Text without blank lines (a
+# listing, a console capture) is cut into runs of this many lines.
+PARAGRAPH_LINES = 8
+
+
+def paragraphs(lines: Iterable[str], value_cap: int) -> Iterator[str]:
+    """The non-blank lines in paragraphs of at most PARAGRAPH_LINES lines and value_cap
+    characters; a line longer than that in pieces of its own."""
+    block: list[str] = []
+    size = 0
     for line in lines:
         line = line.rstrip("\r\n")
         if not line.strip():
+            if block:
+                yield "\n".join(block)
+                block, size = [], 0
             continue
-        for piece in pieces(line, limits.value_cap):
-            values.append(piece)
-            if len(values) >= limits.max_rows:
-                return [FieldSample("text", None, values, unstructured=True, dataset_level=True)]
+        if len(line) > value_cap:
+            if block:
+                yield "\n".join(block)
+                block, size = [], 0
+            yield from pieces(line, value_cap)
+            continue
+        if block and (len(block) >= PARAGRAPH_LINES or size + len(line) + 1 > value_cap):
+            yield "\n".join(block)
+            block, size = [], 0
+        block.append(line)
+        size += len(line) + 1
+    if block:
+        yield "\n".join(block)
+
+
+def text_fields(lines: Iterable[str], limits: Limits) -> list[FieldSample]:
+    """One field, "text", holding the file's paragraphs (see `paragraphs`), up to max_rows values."""
+    values = list(islice(paragraphs(lines, limits.value_cap), limits.max_rows))
     return [FieldSample("text", None, values, unstructured=True, dataset_level=True)]
 
 

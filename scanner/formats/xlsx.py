@@ -14,7 +14,14 @@ import zipfile
 import zlib
 from itertools import chain, islice
 
-from scanner.formats.delimited import HEADER_ROWS, header_votes
+from scanner.formats.delimited import (
+    HEADER_ROWS,
+    LEAD_ROWS,
+    above,
+    above_field,
+    header_votes,
+    table_start,
+)
 from scanner.formats.errors import Corrupt, TooLarge
 from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.limits import Limits, human_size
@@ -110,7 +117,7 @@ def _column_number(ref: str) -> int | None:
 def needed_strings(zf: zipfile.ZipFile, limits: Limits) -> set[int]:
     """Indices of the shared strings in the cells the sample reads: each sheet's first rows (as
     many as _sheet may look at), its first max_fields columns."""
-    rows_read = BLANK_ROWS + HEADER_ROWS + limits.max_rows + 1
+    rows_read = BLANK_ROWS + LEAD_ROWS + HEADER_ROWS + limits.max_rows + 1  # a title or notes may sit above
     needed: set[int] = set()
     for name in (n for n in zf.namelist() if _SHEET.match(n)):
         state = {"rows": 0, "column": 0, "shared": False, "value": False}
@@ -345,15 +352,17 @@ def _sheet(ws, limits: Limits, room: int, unreadable: Unreadable) -> tuple[list[
     if top is None:
         return [], []
     room = max(room, 0)
-    below = list(islice(rows, HEADER_ROWS))
+    # The header may sit under a title, notes and blank rows: each sheet is searched on its own.
+    lead = [top, *islice(rows, LEAD_ROWS + HEADER_ROWS - 1)]
+    at, start = table_start(lead, lambda row, under: is_header(
+        row[:limits.max_fields], [r[:limits.max_fields] for r in under], limits.header_words))
     names: list[str | None] = []
-    if is_header(top[:limits.max_fields], [r[:limits.max_fields] for r in below], limits.header_words):
-        names = [None if _blank(c) else cap_name(str(c).strip()) for c in top]
-        data = chain(below, rows)
-    else:
-        data = chain([top], below, rows)
+    if at is not None:
+        names = [None if _blank(c) else cap_name(str(c).strip()) for c in lead[at]]
+    data = chain(lead[start:], rows)
+    over = above(lead, at, start, limits.value_cap)
     columns: list[list] = []
-    width = _width(top) if names else 0
+    width = _width(lead[at]) if names else 0
     for row in islice(data, limits.max_rows):
         width = max(width, _width(row))
         for i, value in enumerate(row[:room]):
@@ -367,6 +376,7 @@ def _sheet(ws, limits: Limits, room: int, unreadable: Unreadable) -> tuple[list[
     for i, values in enumerate(columns):
         if values or i < len(names):  # trailing empty columns are formatting, not data
             out.append(FieldSample(f"{ws.title}!{_name(names, i)}", None, values))
+    out.extend(above_field(over, f"{ws.title}!"))
     skipped = []
     if width > room:
         first, last = cap_name(_name(names, room), 64), cap_name(_name(names, width - 1), 64)

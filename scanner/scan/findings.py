@@ -15,6 +15,8 @@ from functools import lru_cache
 
 from detectors.column import classify_column
 from detectors.engine import Engine
+from detectors.keyed import classify_keyed, key_columns
+from detectors.premises import settle_premises
 from scanner.formats.log_names import is_log
 from scanner.formats.logs import is_message_field
 from scanner.model import categories, plugins, records
@@ -97,16 +99,30 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
         else:
             out.append(records.skipped(scan_id, src, p.location.to_dict(source), p.reason))
     names = [f.name for f in sample.fields]
+    keyed = key_columns([f for f in sample.fields if f.skipped_reason is None])
     # a batch of a full read has no format yet: FullRead looks again with the last batch's
     in_log = log_reason(source.crawler, unit.location.dataset, (sample.details or {}).get("format"))
+    judged = []
+    for f in sample.fields:
+        if f.skipped_reason is not None:
+            continue
+        neighbours = [n for n in names if n != f.name and _same_table(n, f.name)]
+        key = keyed.get(f.name)
+        if key is not None:  # an attribute/value table: the value column judged per attribute
+            result = classify_keyed(f.name, f.declared_type, f.values, key.name, key.values, engine,
+                                    neighbours=neighbours, fingerprint=fingerprint)
+        else:
+            result = classify_column(f.name, f.declared_type, f.values, engine, neighbours=neighbours,
+                                     fingerprint=fingerprint, free_text=True if f.unstructured else None)
+        judged.append((f.name, result, neighbours))
+    settle_premises(judged, settings.min_confidence)  # what only the whole dataset tells
+    results = iter(judged)
     for f in sample.fields:
         if f.skipped_reason is not None:  # a crawler that passed the reader's fields on as they came
             out.append(records.skipped(scan_id, src, unit.location.with_field(f.name).to_dict(source),
                                        f.skipped_reason))
             continue
-        result = classify_column(f.name, f.declared_type, f.values, engine,
-                                 neighbours=[n for n in names if n != f.name], fingerprint=fingerprint,
-                                 free_text=True if f.unstructured else None)
+        result = next(results)[1]
         where = unit.location.with_field(None if f.dataset_level else f.name)
         if observe is not None:
             uri = where.uri(source)
@@ -117,6 +133,13 @@ def field_records(sample: DatasetSample, source: Source, engine: Engine, setting
                                        categories.info(verdict.entity_type).personal,
                                        free_text=running_text(f, result.free_text, in_log), in_log=in_log))
     return out
+
+
+def _same_table(a: str, b: str) -> bool:
+    """Whether two fields of a dataset sit in one table: a workbook's sheets (`Kunder!Navn`,
+    `Sammendrag!Sum kWh`) are tables of their own, and a total on a summary sheet has nothing
+    to do with the customer numbers on another."""
+    return "!" not in a or "!" not in b or a.partition("!")[0] == b.partition("!")[0]
 
 
 _REDACTORS: dict[int, Redactor] = {}

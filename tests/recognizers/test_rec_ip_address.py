@@ -71,6 +71,14 @@ def test_accepts_every_valid_value(text):
     ("versjon 2 av appen, klient 10.2.3.4", ["10.2.3.4"]),  # the supporting word wins
     ("GET /api/ip/10.1.2.3 fra 10.1.2.4", ["10.1.2.3", "10.1.2.4"]),  # lower-case path word: no product
     ("http://10.0.0.1/admin ip", ["10.0.0.1"]),
+    ("Oppdatert Veeam Backup til 12.1.2.172, jobben kjører igjen.", []),
+    ("FortiGate-brannmurer oppgraderes til FortiOS\n7.2.5.1 etter godkjenning.", []),
+    ("Upgraded the agent to 4.10.2.3 on all hosts", []),
+    ("server 10.20.30.40 ble patchet i natt", ["10.20.30.40"]),  # a server is patched at its address
+    ("installert på 10.20.30.41 i går", ["10.20.30.41"]),
+    ("User kari updated password from 89.10.20.30", ["89.10.20.30"]),  # updated, but not *to* it
+    ("Kunde oppdaterte e-postadresse fra 89.10.20.31", ["89.10.20.31"]),
+    ("Oppdatert 3 servere i natt, klient 10.20.30.42 svarer", ["10.20.30.42"]),
 ])
 def test_versions_are_not_addresses(engine, text, reported):
     assert [d.text for d in engine.analyze_text(text) if d.entity_type == "IP_ADDRESS"] == reported

@@ -14,6 +14,7 @@ from sqlalchemy import types as t
 
 from scanner.model.values import (
     MAX_FIELDS,
+    MAX_JSON_PATHS,
     MAX_NESTING,
     Unreadable,
     beyond_cap,
@@ -60,13 +61,38 @@ def expand(column: str, kind: str, values: list, limit: int, unreadable: Counter
     if kind == SCALAR and looks_like_json(values):
         kind = JSON
     if kind == JSON:
-        out: dict[str, list] = defaultdict(list)
-        for v in values:
-            if v is not None:
-                flatten_json(v, column, out, limit, unreadable)
-        return dict(out)
+        return _json_fields(column, values, limit, unreadable)
     if kind == ARRAY:
         return {f"{column}[]": [cap(x, limit) for v in values if v for x in v]}
     return {column: [cap(v, limit) for v in values]}
 
 
+
+def _json_fields(column: str, values: list, limit: int, unreadable: Counter | None) -> dict[str, list]:
+    """JSON documents flattened into field paths, kept row by row: a path that holds one value
+    per document (`diff.felt`, `diff.fra`) has None where a row lacks it, so the values of two
+    such paths at one index come from one document (an audit row's field name and its old
+    value). Paths into lists (`adresser[].gate`) hold any number per row and are only gathered."""
+    out: dict[str, list] = {}
+    gathered: set[str] = set()
+    for row, v in enumerate(values):
+        if v is None:
+            continue
+        one: dict[str, list] = defaultdict(list)
+        flatten_json(v, column, one, limit, unreadable)
+        for path, found in one.items():
+            if path not in out and len(out) >= MAX_JSON_PATHS:
+                continue  # as flatten_json caps one document's paths, the column's are capped too
+            have = out.setdefault(path, [])
+            if path in gathered or "[]" in path or len(found) != 1:
+                if path not in gathered:
+                    gathered.add(path)
+                    have[:] = [x for x in have if x is not None]
+                have.extend(found)
+                continue
+            have.extend([None] * (row - len(have)))
+            have.append(found[0])
+    for path, have in out.items():
+        if path not in gathered:
+            have.extend([None] * (len(values) - len(have)))
+    return out

@@ -1,0 +1,111 @@
+"""Role mailboxes: e-mail addresses that name a function (post@, faktura@, support@, noreply@),
+not a person. An organisation's role address is contact data of the organisation, not personal
+data; a field that holds nothing else is no finding, and a field that mixes them with people's
+addresses says how many of its addresses were role mailboxes.
+
+An address counts as a role only when every word of its local part is a function word
+(`kundeservice`, `post.mottak`, `no-reply`), or a Norwegian compound of them (`driftssentral`,
+`vaktleder`, `kundesenteret`): `kari.support@` or `ola@` are people, and so is a numbered one
+(`kunde17@`, `user42@`: one account per customer).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from detectors.vocabulary import normalise
+
+# Function words of Norwegian and English organisations' shared mailboxes, as
+# vocabulary.normalise spells them (lower case, æ -> ae, ø -> o, å -> a).
+ROLE_WORDS = frozenset({
+    # general contact
+    "post", "postmottak", "mottak", "firmapost", "info", "kontakt", "contact",
+    "office", "kontor", "sentralbord", "resepsjon", "reception", "mail", "epost",
+    # customers and sales
+    "kundeservice", "kundesenter", "kundesupport", "kunde", "kunder", "customerservice",
+    "customercare", "customer", "customers", "service", "salg", "sales", "marked", "marketing",
+    "ordre", "order", "orders", "bestilling", "bestillinger", "booking", "tilbud", "butikk", "shop",
+    "nettbutikk", "webshop", "medlem", "medlemmer", "members", "abonnement",
+    # billing and finance
+    "faktura", "fakturamottak", "efaktura", "invoice", "invoices", "billing", "regnskap",
+    "accounting", "accounts", "okonomi", "finans", "finance", "lonn", "payroll", "innkjop",
+    "purchasing", "inkasso", "betaling", "payments", "remittance",
+    # support and operations
+    "support", "helpdesk", "servicedesk", "brukerstotte", "hjelp", "help", "drift", "ops",
+    "operations", "noc", "soc", "it", "itdrift", "itsupport", "teknisk", "tech", "vakt", "oncall",
+    "alarm", "alarmer", "alert", "alerts", "varsel", "varsling", "monitoring", "overvaking",
+    "status", "backup", "system", "systems", "sysadmin", "admin", "administrator", "root",
+    "postmaster", "hostmaster", "webmaster", "abuse", "security", "sikkerhet", "cert", "csirt",
+    "dmarc", "bounce", "bounces", "mailerdaemon", "daemon", "devnull",
+    # automated senders
+    "noreply", "donotreply", "ikkesvar", "reply", "no", "not", "do", "ikke", "svar", "notifications",
+    "notification", "varslinger", "nyhetsbrev", "newsletter", "news", "nyheter",
+    # people functions, not people
+    "hr", "personal", "rekruttering", "recruiting", "jobb", "jobs", "careers", "karriere", "presse",
+    "press", "media", "kommunikasjon", "personvern", "privacy", "dpo", "gdpr", "personvernombud",
+    "juridisk", "legal", "compliance", "styret", "board", "ledelse", "management", "team",
+    "avdeling", "dept", "lager", "logistikk", "levering", "kundeportal", "portal", "web",
+    "feedback", "tilbakemelding", "tips", "klage", "klager", "complaints", "apps", "api", "test",
+})
+
+# Parts of compounds that name a unit or a duty, not a person: `drifts|sentral`, `vakt|leder`.
+COMPOUND_PARTS = frozenset({
+    "sentral", "senter", "center", "centre", "leder", "sjef", "ansvarlig", "vakt", "desk", "gruppe",
+    "group", "tjeneste", "tjenester", "services", "avdeling", "kontor", "mottak", "melding", "meldinger",
+    "varsel", "varsler", "varsling", "alarm", "logg", "rapport", "rapporter", "nett", "nettverk",
+    "network", "net", "sms", "app", "stab", "sekretariat", "support", "service", "drift", "kunde",
+    "kunder", "faktura", "post", "admin", "system", "portal", "web", "backup", "monitor", "ordre",
+    "lager", "salg", "info", "kontakt", "team", "felles", "common", "shared", "generell", "general",
+    "mail", "epost", "noc", "ops", "it", "hr", "lonn", "okonomi", "regnskap", "innkjop", "plan",
+    "planlegging", "montor", "montasje", "bestilling", "booking", "maler", "maling", "teknisk",
+})
+_LINKS = ("", "s", "e")  # Norwegian compounds join with nothing, an s or an e: drift-s-sentral
+_ENDINGS = ("", "en", "et", "ene", "er")  # definite and plural forms: kundesenteret, vaktlederen
+_PARTS = ROLE_WORDS | COMPOUND_PARTS
+_LONGEST = max(map(len, _PARTS))
+MAX_LOCAL = 64  # RFC 5321's longest local part: anything longer is no mailbox of anyone's
+MIN_ENDED = 5  # a part that takes an ending on its own: sentralen, yes; hei-er, no-a, never
+_SPLIT = re.compile(r"[.\-_]+")
+
+
+@lru_cache(maxsize=8192)  # a column repeats its mailboxes
+def is_role_mailbox(address: str) -> bool:
+    """Whether an e-mail address names a function (faktura@, no-reply@, KundeService@), not a person."""
+    local = address.rpartition("@")[0].partition("+")[0]
+    if len(local) > MAX_LOCAL:
+        return False
+    words = [w for w in _SPLIT.split(normalise(local)) if w]
+    return bool(words) and all(w in ROLE_WORDS or _compound(w) for w in words)
+
+
+@lru_cache(maxsize=8192)
+def _compound(word: str) -> bool:
+    """A word made of role words and unit parts, joined as Norwegian joins them."""
+    if _parts(word, True) >= 2:
+        return True
+    # a definite or plural ending on a compound or on a long part: kundesenteret, sentralen
+    for ending in _ENDINGS[1:]:
+        if word.endswith(ending):
+            stem = word[: -len(ending)]
+            if _parts(stem, True) >= 2 or (stem in _PARTS and len(stem) >= MIN_ENDED):
+                return True
+    return False
+
+
+@lru_cache(maxsize=65536)  # each suffix once: linear in the word, however it backtracks
+def _parts(rest: str, first: bool) -> int:
+    """How many parts `rest` splits into (0: it does not split)."""
+    for n in range(min(len(rest), _LONGEST), 1, -1):
+        head = rest[:n]
+        # two-letter parts (it, hr, no) only lead a compound: inside one they match too much
+        if head not in _PARTS or (n == 2 and not first):
+            continue
+        after = rest[n:]
+        if not after:
+            return 1
+        for link in _LINKS:
+            tail = after[len(link):]
+            if after.startswith(link) and tail and (found := _parts(tail, False)):
+                return found + 1
+    return 0
