@@ -2,6 +2,7 @@
 
     python -m bench.quality --estates [--seed N] [--size small|full] [--json out.json]
     python -m bench.estates --sql-url postgresql://… [--size small|full]   # the ops estate in any database
+    python -m bench.estates --server postgresql|mariadb                    # … in a throw-away server
 
 Three estates: `demo` (demo/estate.py in SQLite and the file share of demo/estate_files.py),
 `ops` (bench/estate_ops.py: an IT-operations company and a power retailer) and `holdout`
@@ -284,13 +285,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.estates", description=main.__doc__)
     parser.add_argument("--sql-url", help="populate and scan this database instead of a SQLite file "
                                           "(its estate tables are dropped and recreated)")
+    parser.add_argument("--server", choices=("postgresql", "mariadb"),
+                        help="start a throw-away server on 127.0.0.1 (tests/servers.py) and use it as --sql-url")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--size", choices=sorted(SIZES), default="small")
     parser.add_argument("--estate", choices=sorted(ESTATES), action="append",
                         help="estates to score (default: ops with --sql-url, else all)")
     args = parser.parse_args(argv)
-    names = tuple(args.estate or (("ops",) if args.sql_url else ESTATES))
-    results = run(args.seed, args.size, names, sql_url=args.sql_url)
+    names = tuple(args.estate or (("ops",) if args.sql_url or args.server else ESTATES))
+    if args.server:
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from servers import MariaDBServer, PostgresServer
+
+        with (PostgresServer if args.server == "postgresql" else MariaDBServer)() as server:
+            server.create_database("estate")
+            results = run(args.seed, args.size, names, sql_url=server.url(database="estate"))
+    else:
+        results = run(args.seed, args.size, names, sql_url=args.sql_url)
     sys.stdout.write(render(results, args.seed, args.size))
     return 0 if all(r.passed for r in results) else 1
 
