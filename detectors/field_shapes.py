@@ -19,6 +19,7 @@ SMALL_SHARE = 0.9
 
 # "/api/v1/kunde?fnr=…", "https://host/path", "GET /path HTTP/1.1" is no URL but a request line
 _URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*://[^\s/]+(?:[/?#]\S*)?|/[^\s/]*(?:[/?#]\S*)?)\Z", re.I)
+_SPACE = re.compile(r"\s")
 _RUN = re.compile(r"(?<!\d)\d+(?!\d)")
 _DOTTED = re.compile(r"v?(\d{1,6}(?:\.\d{1,6}){2,4})\Z", re.I)  # three to five parts: 1.5 is a decimal
 
@@ -27,7 +28,7 @@ def is_url(value: str) -> bool:
     """A URL or an absolute path with something after its first segment (`/a/b`, `/a?x=1`)."""
     value = value.strip()
     # no whitespace inside: the pattern's greedy runs then cannot backtrack over a long value
-    if not value or len(value) > 8192 or any(c.isspace() for c in value) or _URL.match(value) is None:
+    if not value or len(value) > 8192 or _SPACE.search(value) or _URL.match(value) is None:
         return False
     return "://" in value or value.count("/") >= 2 or "?" in value
 

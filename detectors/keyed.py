@@ -21,6 +21,8 @@ KEY_NAMES = frozenset({
     "nokkel", "felt", "feltnavn", "field", "fieldname", "egenskap", "egenskapsnavn", "property",
     "propertyname", "prop", "param", "parameter", "paramname", "parameternavn", "setting",
     "settingname", "innstilling", "kode", "code", "label", "metakey", "type", "kind", "art",
+    # `name`/`value` pairs: a column of a few labels, not of people (see _labels)
+    "name", "navn", "kategori", "category",
 })
 VALUE_NAMES = frozenset({
     "value", "verdi", "val", "data", "content", "innhold", "metavalue", "attrvalue", "attributevalue",

@@ -111,9 +111,10 @@ LABELS = ["email", "mobil", "farge"] * 40
     # two pairs: each value column with the key of its own prefix
     ([_f("a_key", LABELS), _f("b_key", LABELS[::-1]), _f("b_value", ["x"] * 120), _f("a_value", ["y"] * 120)],
      {"b_value": "b_key", "a_value": "a_key"}),
+    ([_f("customer_id", range(120)), _f("name", LABELS), _f("value", ["x"] * 120)], {"value": "name"}),
     # near misses: no key column, a key column with a label per row, columns of other lengths,
     # a key column of one label only, a value column that is not named so
-    ([_f("navn", LABELS), _f("value", ["x"] * 120)], {}),
+    ([_f("navn", [f"Person {i}" for i in range(120)]), _f("value", ["x"] * 120)], {}),  # people, one a row
     ([_f("attribute", [f"a{i}" for i in range(120)]), _f("value", ["x"] * 120)], {}),
     ([_f("attribute", LABELS), _f("value", ["x"] * 119)], {}),
     ([_f("attribute", ["email"] * 120), _f("value", ["x"] * 120)], {}),
