@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 URL_SHARE = 0.5  # a field is a URL field when at least this share of its values are URLs or paths
 VERSION_MIN = 5  # dotted numbers a field needs before its peers say anything about it
@@ -20,7 +21,6 @@ SMALL_SHARE = 0.9
 # "/api/v1/kunde?fnr=…", "https://host/path", "GET /path HTTP/1.1" is no URL but a request line
 _URL = re.compile(r"(?:[a-z][a-z0-9+.\-]*://[^\s/]+(?:[/?#]\S*)?|/[^\s/]*(?:[/?#]\S*)?)\Z", re.I)
 _SPACE = re.compile(r"\s")
-_RUN = re.compile(r"(?<!\d)\d+(?!\d)")
 _DOTTED = re.compile(r"v?(\d{1,6}(?:\.\d{1,6}){2,4})\Z", re.I)  # three to five parts: 1.5 is a decimal
 
 
@@ -35,7 +35,11 @@ def is_url(value: str) -> bool:
 
 def url_field(texts: Sequence[str]) -> bool:
     """Most values are URLs or paths: what they hold sits inside them, in running text's terms."""
-    return bool(texts) and sum(map(is_url, texts)) >= URL_SHARE * len(texts)
+    if not texts:
+        return False
+    # every field of every batch is asked: a look at the first character rules most out
+    maybe = [t for t in texts if t[:1] == "/" or "://" in t]
+    return len(maybe) >= URL_SHARE * len(texts) and sum(map(is_url, maybe)) >= URL_SHARE * len(texts)
 
 
 def _parts(value: str) -> list[str] | None:
@@ -81,13 +85,29 @@ _DOTTED_IN_TEXT = re.compile(r"(?<![\w.])v?(\d{1,6}(?:\.\d{1,6}){2,4})(?!\w|\.\d
 _NOT_A_VERSION = re.compile(r"\d{1,2}\.\d{1,2}\.(?:\d{2}|\d{4})|\d{1,3}(?:\.\d{3})+|\d{4}\.\d{2}\.\d{5}")
 
 
+_TWO_DOTS = re.compile(r"\.\d+\.\d")  # a literal first: the engine skips to each dot
+
+
+def _lines_with(screen: re.Pattern, text: str) -> str:
+    """The lines of `text` where `screen` matches: a precise pattern then runs over those only."""
+    out, end = [], -1
+    for m in screen.finditer(text):
+        if m.start() < end:
+            continue
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        out.append(text[start:end])
+    return "\n".join(out)
+
+
 def versions_in_text(texts: Sequence[str]) -> str | None:
     """Why the dotted quads of a field of running text are versions, or None: the field writes
     dotted numbers no address has (1.2.3, 12.1.2.1720) often enough, and its quads are shaped
     like them (major, minor and patch small: 12.1.2.172), where addresses beside versions in a
     log (a login from 89.177.175.61) spread over the whole range."""
     versions = quads = small = 0
-    for m in _DOTTED_IN_TEXT.finditer("\n".join(texts)):
+    for m in _DOTTED_IN_TEXT.finditer(_lines_with(_TWO_DOTS, "\n".join(texts))):
         number = m.group(1)
         if _NOT_A_VERSION.fullmatch(number):
             continue
@@ -110,7 +130,13 @@ def digit_runs(texts: Sequence[str], lengths: set[int]) -> int:
     for an identifier written that way."""
     if not lengths:
         return 0
-    return sum(1 for r in _RUN.findall("\n".join(texts)) if len(r) in lengths)
+    return sum(1 for r in _runs_from(min(lengths)).findall("\n".join(texts)) if len(r) in lengths)
+
+
+@lru_cache(maxsize=64)
+def _runs_from(shortest: int) -> re.Pattern:
+    """Runs of ASCII digits at least this long (a plain class and a count: the fastest form)."""
+    return re.compile(rf"[0-9]{{{shortest},}}")
 
 
 NETWORK_SHARE = 0.9
