@@ -13,7 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from detectors import vocabulary
-from detectors.column import ColumnClassification, EntityVerdict, classify_column
+from detectors.column import (
+    MAX_EXAMPLES,
+    ColumnClassification,
+    EntityVerdict,
+    classify_column,
+)
 from detectors.engine import Engine
 
 KEY_NAMES = frozenset({
@@ -120,7 +125,7 @@ def classify_keyed(name: str, declared_type: str | None, values: Sequence[object
 
 def _join(a: EntityVerdict, b: EntityVerdict) -> EntityVerdict:
     """Two attributes holding the same entity: one verdict, the stronger first."""
-    examples = (a.examples + [e for e in b.examples if e not in a.examples])[:3]
-    fingerprints = (a.fingerprints + [f for f in b.fingerprints if f not in a.fingerprints])[:3]
+    examples = (a.examples + [e for e in b.examples if e not in a.examples])[:MAX_EXAMPLES]
+    fingerprints = (a.fingerprints + [f for f in b.fingerprints if f not in a.fingerprints])[:MAX_EXAMPLES]
     return replace(a, hits=a.hits + b.hits, reasons=[*a.reasons, *b.reasons[:1]], examples=examples,
                    fingerprints=fingerprints, synthetic=a.synthetic + b.synthetic)

@@ -33,10 +33,6 @@ def written(tmp_path_factory):
     return h.write_estate(tmp_path_factory.mktemp("holdout"), seed=7, rows=ROWS, log_lines=LINES)
 
 
-def _tables(database) -> dict[str, list[dict]]:
-    return sqlite_tables(database)
-
-
 def _xlsx_rows(path) -> list[tuple]:
     wb = openpyxl.load_workbook(path, read_only=True)
     return [(ws.title, *row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)]
@@ -50,7 +46,7 @@ def _tree(root) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def tables(written):
-    return _tables(written.database)
+    return sqlite_tables(written.database)
 
 
 def _csv(written, rel, delimiter, encoding="utf-8") -> list[dict]:
@@ -82,10 +78,10 @@ def _meter_serial_ok(v) -> bool:
 def test_same_seed_same_estate_other_seed_other(written, tmp_path):
     again = h.write_estate(tmp_path / "a", seed=7, rows=ROWS, log_lines=LINES)
     other = h.write_estate(tmp_path / "b", seed=8, rows=ROWS, log_lines=LINES)
-    assert _tables(again.database) == _tables(written.database)
+    assert sqlite_tables(again.database) == sqlite_tables(written.database)
     assert _tree(again.files) == _tree(written.files) and _tree(again.logs) == _tree(written.logs)
     assert (again.sql, again.file_labels, again.log_labels) == (written.sql, written.file_labels, written.log_labels)
-    assert _tables(other.database)["nettkunde"] != _tables(written.database)["nettkunde"]
+    assert sqlite_tables(other.database)["nettkunde"] != sqlite_tables(written.database)["nettkunde"]
     assert _tree(other.files) != _tree(written.files) and _tree(other.logs) != _tree(written.logs)
 
 

@@ -27,17 +27,13 @@ def written(tmp_path_factory):
     return estate_ops.write_estate(tmp_path_factory.mktemp("ops"), seed=11, rows=ROWS, log_lines=LINES)
 
 
-def _tables(database) -> dict[str, list[dict]]:
-    return sqlite_tables(database)
-
-
 def _tree(root) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
 def tables(written):
-    return _tables(written.database)
+    return sqlite_tables(written.database)
 
 
 def col(tables, table, column) -> list:
@@ -47,10 +43,10 @@ def col(tables, table, column) -> list:
 def test_the_same_seed_gives_the_same_estate_and_another_seed_another(written, tmp_path):
     again = estate_ops.write_estate(tmp_path / "a", seed=11, rows=ROWS, log_lines=LINES)
     other = estate_ops.write_estate(tmp_path / "b", seed=12, rows=ROWS, log_lines=LINES)
-    assert _tables(again.database) == _tables(written.database)
+    assert sqlite_tables(again.database) == sqlite_tables(written.database)
     assert _tree(again.files) == _tree(written.files) and _tree(again.logs) == _tree(written.logs)
     assert (again.file_labels, again.log_labels) == (written.file_labels, written.log_labels)
-    assert _tables(other.database)["kunde"] != _tables(written.database)["kunde"]
+    assert sqlite_tables(other.database)["kunde"] != sqlite_tables(written.database)["kunde"]
     assert _tree(other.logs) != _tree(written.logs)
 
 
