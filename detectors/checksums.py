@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import cache
+from operator import mul
 
 from stdnum import ean, luhn
 from stdnum import iban as _iban
+from stdnum.iso7064 import mod_97_10
+from stdnum.no import kontonr as _kontonr
 from stdnum.no import orgnr as _orgnr
 
 _FNR_W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
@@ -29,6 +33,9 @@ class FnrInfo:
 
 
 def _mod11_remainder(digits: str, weights: tuple[int, ...]) -> int:
+    if len(digits) == len(weights) and digits.isascii():
+        # the digits' bytes weighed in C, each byte 48 ('0') too many
+        return (sum(map(mul, weights, digits.encode())) - 48 * sum(weights)) % 11
     return sum(w * int(d) for w, d in zip(weights, digits)) % 11
 
 
@@ -79,7 +86,10 @@ def _date_exists(day: int, month: int, yy: int) -> bool:
         # The century is unknowable under the 2032 rule; like Skatteetaten's validator,
         # accept 29 February whenever 19YY or 20YY is a leap year (YY divisible by 4).
         return yy % 4 == 0
-    return day <= calendar.monthrange(2001, month)[1]
+    return day <= _MONTH_DAYS[month]
+
+
+_MONTH_DAYS = (0, *(calendar.monthrange(2001, m)[1] for m in range(1, 13)))  # a common year
 
 
 def kontonummer_valid(number: str) -> bool:
@@ -109,9 +119,46 @@ def orgnr_valid(number: str) -> bool:
     return len(number) == 9 and number[0] in "89" and _orgnr.is_valid(number)
 
 
+# An IBAN's letters as numbers for mod 97 (A=10 … Z=35), for the plain-ASCII case.
+_BASE36 = str.maketrans({c: str(10 + i) for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZ")})
+
+
+@cache
+def _iban_country(cc: str):
+    """stdnum's BBAN structure and country module for a country code, or None: looked up once,
+    not on every number (stdnum walks its country table and compiles the structure each call)."""
+    props = _iban._ibandb.info(cc)[0][1] if len(cc) == 2 else {}
+    if not props:
+        return None
+    module = _iban._get_cc_module(cc)
+    return _iban._struct_to_re(props.get("bban", "")), module
+
+
 def iban_valid(number: str) -> bool:
-    """IBAN with mod 97 and, where stdnum knows the country (NO included), the inner check."""
-    return _iban.is_valid(number)
+    """IBAN with mod 97 and, where stdnum knows the country (NO included), the inner check.
+
+    The same answers as stdnum's ``iban.is_valid`` (tests hold the two to each other), at a
+    fraction of its cost: a column of IBANs checks every value.
+    """
+    try:
+        number = _iban.compact(number)
+    except Exception:  # noqa: BLE001 - stdnum's own answer to what it cannot clean
+        return False
+    moved = number[4:] + number[:4]
+    if moved.isascii() and moved.isalnum():
+        if int(moved.translate(_BASE36)) % 97 != 1:
+            return False
+    elif not mod_97_10.is_valid(moved):  # non-ASCII digits and other oddities: stdnum decides
+        return False
+    country = _iban_country(number[:2])
+    if country is None or not country[0].match(number[4:]):
+        return False
+    module = country[1]
+    if module is None:
+        return True
+    if module.__name__ == "stdnum.no.iban":  # its validate starts over with stdnum's slow path
+        return _kontonr.is_valid(number[4:])
+    return module.is_valid(number)
 
 
 _ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}

@@ -25,9 +25,10 @@ PRIORITY = (
 _RANK = {name: i for i, name in enumerate(PRIORITY)}
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
-    """One match. `text` is the raw value: it stays in memory and is masked before output."""
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: one is made per match, and frozen
+class Detection:                            # dataclasses pay a setattr call per field for it
+    """One match. `text` is the raw value: it stays in memory and is masked before output.
+    Treated as immutable (`dataclasses.replace` makes a changed copy)."""
 
     entity_type: str
     start: int

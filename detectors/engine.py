@@ -39,6 +39,10 @@ from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
+# Values of up to CACHED_LENGTH characters and their detections, per engine: at most
+# MAX_CACHED_CHARS characters of values (tens of MB with their detections) before it starts over.
+CACHED_LENGTH = 256
+MAX_CACHED_CHARS = 8_000_000
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -77,6 +81,11 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
+        self._answers: dict[tuple, dict[str, list[Detection]]] = {}  # by context words: value -> detections
+        self._cached = 0
+        # Recognizers whose `find` answers with kartlegg's matches (what `text.hits` would wrap).
+        self._finds = {id(r): r.ENTITY for r in self.recognizers
+                       if isinstance(r, KartleggPatternRecognizer) and callable(getattr(r, "find", None))}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities
@@ -87,8 +96,8 @@ class Engine:
         public-suffix list loaded, the tokenizer's rules compiled (~0.8 s). A one-sentence
         `detect` wants none of it; a detection process and a benchmark want all of it first."""
         for recognizer in self.recognizers:
-            if isinstance(recognizer, KartleggPatternRecognizer) and recognizer._compiled is None:
-                recognizer._compile()
+            if isinstance(recognizer, KartleggPatternRecognizer):
+                recognizer.compile()
         self.analyze_text("Kari Nordmann, kari@example.no, tlf 41234567", threshold=0)
         self.text.tokenizer  # noqa: B018 - built on first use
         return self
@@ -169,15 +178,32 @@ class Engine:
         """Detections per value (threshold 0: weak matches are evidence for the column)."""
         context = [c.lower() for c in context]
         texts = [None if v is None else (v if isinstance(v, str) else str(v)) for v in values]
-        distinct = list(dict.fromkeys(t for t in texts if t is not None and t.strip()))
-        candidates = self.screen.candidates(distinct)
+        distinct = dict.fromkeys(t for t in texts if t is not None and t.strip())
+        # Short values met before under the same context words are answered from the cache:
+        # copies, partitions and archives of a table hold the same ids and names.
+        if self._cached > MAX_CACHED_CHARS:
+            self._answers.clear()
+            self._cached = 0
+        cache = self._answers.setdefault((tuple(context), resolve), {})
+        found: dict[str, list[Detection]] = {}
+        todo = []
+        for text in distinct:
+            known = cache.get(text)
+            if known is None:
+                todo.append(text)
+            else:
+                found[text] = known
+        candidates = self.screen.candidates(todo)
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
-        found: dict[str, list[Detection]] = {}
         ner = self.ner_recognizer is not None  # a model's NER finds what no screen knows of
-        for text, cand in zip(distinct, candidates):
-            if cand or (ner and is_free_text(text)):
-                found[text] = self._analyze_value(text, cand, context, column_words, resolve)
+        for text, cand in zip(todo, candidates):
+            answer = self._analyze_value(text, cand, context, column_words, resolve) if cand or (
+                ner and is_free_text(text)) else []
+            found[text] = answer
+            if len(text) <= CACHED_LENGTH:
+                cache[text] = answer
+                self._cached += len(text) + 64  # the detections' share, roughly
         return [found.get(t, []) if t is not None else [] for t in texts]
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
@@ -196,15 +222,19 @@ class Engine:
             if len(self._plans) < MAX_CACHED_SHAPES:
                 self._plans[key] = plan
         for recognizer in plan:
-            matches = hits(recognizer, text, recognizer.supported_entities)
+            entity = self._finds.get(id(recognizer))
+            if entity is not None:  # kartlegg's own: its matches as they are, metadata its own
+                matches = [(entity, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
+            else:
+                matches = [(m.entity_type, m.start, m.end, m.score, m.metadata)
+                           for m in hits(recognizer, text, recognizer.supported_entities)]
             if not matches:
                 continue
             # Context only matters for a match, so it is looked up only then.
             word = column_words[id(recognizer)] or (context_word(recognizer, own_words) if own_words else None)
             against = None if word or not own_words else counter_word(recognizer, own_words)
-            for m in matches:
-                d = Detection(m.entity_type, m.start, m.end, boost(m.score, word), text[m.start:m.end],
-                              recognizer.name, word, m.metadata)
+            for entity, start, end, score, metadata in matches:
+                d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
                 if against:
                     d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
                                 metadata={**d.metadata, "counter_context": against})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _DEL_DIGITS = str.maketrans("", "", "0123456789")
 # A letter, found in C; also the few numeric signs Python's \w holds (², ½): a shape test is a
@@ -11,8 +11,7 @@ _DEL_DIGITS = str.maketrans("", "", "0123456789")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
+class Shape(NamedTuple):  # a tuple: made for every value, and a key of the engine's plans
     length: int
     digits: int
     letters: bool
@@ -27,13 +26,8 @@ class Shape:
         n = len(text)
         digits = n - len(text.translate(_DEL_DIGITS))
         letters = digits < n and not text.isdigit() and _LETTER.search(text) is not None
-        return cls(
-            length=n,
-            digits=digits,
-            letters=letters,
-            upper=letters and text != text.lower(),
-            has_at="@" in text,
-            has_colon=":" in text,
-            has_dot="." in text,
-            pure_digits=digits == n and n > 0,
-        )
+        return _new(cls, (n, digits, letters, letters and text != text.lower(), "@" in text, ":" in text,
+                          "." in text, digits == n and n > 0))
+
+
+_new = tuple.__new__

@@ -117,6 +117,7 @@ WEAK_KNOWN = 0.45
 # so does a qualifier ("Øvre Haugen 3": never a person).
 WEAK_WITH_LETTER = 0.6
 _RANGE = regex.compile(r"[ ](?P<low>\d{1,4})-(?P<high>\d{1,4})(?!\d)")
+_BARE_TOPONYM = regex.compile(rf"(?:{_WEAK})")
 _HOUSE_NUMBER = regex.compile(
     r"^(?P<name>.*?)[ ](?P<number>\d{1,4})(?P<letter>[ ]?[A-Za-z])?(?:-\d{1,4})?(?P<bolig>[ ][HUKLhukl]\d{4})?$"
 )
@@ -150,6 +151,12 @@ class AddressRecognizer(KartleggPatternRecognizer):
         "address", "street", "zip", "postcode", "city",
     ]
     EVIDENCE = "address pattern"
+    # Every pattern with a postal line holds a postnummer and the blank after it; the street
+    # patterns with one start with the street + number pattern of their kind.
+    PATTERN_NEEDS = {p.name: r"\d{4}[ \t]" for p in PATTERNS if "postnummer" in p.name}
+    PATTERN_HEADS = {"street + number + postnummer": "street + number",
+                     "toponym + number + postnummer": WEAK_STREET,
+                     "qualified + number + postnummer": QUALIFIED_STREET}
     PREFILTER = r"[\p{L}.][ ]\d|\d{4}[ \t]"  # every pattern: a word then a house number, or a postnummer
     TEXT_NEEDS = r"\p{Lu}"  # every pattern is case-sensitive somewhere: a street, toponym or poststed
     # Every address has a street word before a house number, a qualified name before one, or a
@@ -188,7 +195,7 @@ class AddressRecognizer(KartleggPatternRecognizer):
             return WEAK_WITH_LETTER
         word = words[-1]
         known = any(word in gazetteer(f) for f in ("surnames_no.txt", "first_names_no.txt"))
-        bare = regex.fullmatch(rf"(?:{_WEAK})", word) is not None
+        bare = _BARE_TOPONYM.fullmatch(word) is not None
         return WEAK_KNOWN if known or bare else pattern.score
 
     # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone: the

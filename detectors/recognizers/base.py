@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -26,6 +27,26 @@ SCREEN_BEFORE = r"(?:^|[^A-Za-z0-9_.,+-])"
 SCREEN_AFTER = r"(?:[^A-Za-z0-9_]|$)"
 REGEX_TIMEOUT_SECONDS = 60  # Presidio's: a pathological value must not stall the scan
 _BACKREF = regex.compile(r"\\[1-9]|\(\?P=")
+_RE_FLAGS = ((regex.DOTALL, re.DOTALL), (regex.MULTILINE, re.MULTILINE), (regex.IGNORECASE, re.IGNORECASE),
+             (regex.VERBOSE, re.VERBOSE), (regex.ASCII, re.ASCII))
+_RE_KNOWN = sum(r for r, _ in _RE_FLAGS)
+_SPLIT_LOOKBEHIND = re.compile(r"\(\?<!((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\|((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\)")
+
+
+def short_form(source: str, flags: int):
+    """The pattern in Python's `re` where `re` reads it (most do; look-behinds of varying width
+    and a few other `regex` features do not), else in `regex`: for short values `re` calls cost
+    a third of `regex`'s, and short values cannot backtrack long enough to need `regex`'s
+    timeout. Tests hold the two to the same matches on the quality corpus and the log lines."""
+    if not flags & ~_RE_KNOWN:
+        # "not after A or B" with A and B of different widths is "not after A, not after B" (`re`
+        # wants each look-behind of one width): (?<![\w.,+-]|\d[ .-]) -> (?<![\w.,+-])(?<!\d[ .-])
+        split = _SPLIT_LOOKBEHIND.sub(r"(?<!\1)(?<!\2)", source)
+        try:
+            return re.compile(split, sum(f for r, f in _RE_FLAGS if flags & r))
+        except (re.error, ValueError, OverflowError):
+            pass
+    return regex.compile(source, flags=flags)
 
 
 @dataclass(slots=True)
@@ -70,6 +91,13 @@ class KartleggPatternRecognizer(Recognizer):
     # back-references that every match contains, anchored on a literal where there is one.
     # None: the recognizer is asked value by value (`may_contain`).
     SCREEN: ClassVar[str | None] = None
+    # Per pattern (by name): a cheap regex every match of it contains, so a value without one
+    # skips the pattern ("\\d{4}[ \\t]": the postnummer of an address pattern).
+    PATTERN_NEEDS: ClassVar[dict[str, str]] = {}
+    # Per pattern (by name): a shorter pattern that matches where it starts whenever it matches
+    # ("street + number" is the head of "street + number + postnummer"): where the shorter finds
+    # nothing, the longer is not tried.
+    PATTERN_HEADS: ClassVar[dict[str, str]] = {}
     # Words that say a match is something else ("invoice 96221651577"): they lower its score
     # unless a supporting context word is there too.
     COUNTER_CONTEXT: ClassVar[list[str]] = []
@@ -89,23 +117,47 @@ class KartleggPatternRecognizer(Recognizer):
         )
         self.patterns = list(patterns or self.PATTERNS)
         self.global_regex_flags = self.FLAGS
-        self._compiled = None  # compiled on first use: `kartlegg detect` needs two or three
+        self._short = None  # compiled on first use: `kartlegg detect` needs two or three
+        self._long_forms = self._screen_forms = None
+
+    def compile(self) -> None:
+        """Compile the patterns now (a detection process and a benchmark want them before the
+        first value; `kartlegg detect` only those a value reaches)."""
+        if self._short is None:
+            self._compile()
 
     def _compile(self) -> None:
-        compiled = [(regex.compile(p.regex, flags=self.FLAGS), p) for p in self.patterns]
+        self._short = [(short_form(p.regex, self.FLAGS), p) for p in self.patterns]
         # Most values match none of the patterns: one search over all of them says so at once.
         # (Not where a pattern refers back to its own groups: joined, the numbers would shift.)
         backrefs = any(_BACKREF.search(p.regex) for p in self.patterns)
-        joined = None if backrefs else "|".join(f"(?:{p.regex})" for p in self.patterns)
-        prefilter = self.PREFILTER or joined
-        self._any = regex.compile(prefilter, flags=self.FLAGS) if prefilter else None
-        # For running text: the cheap PREFILTER first, then the patterns themselves (a PREFILTER
-        # is written for short values and lets most log lines through).
-        self._screen = [regex.compile(joined, flags=self.FLAGS)] if joined else [c for c, _ in compiled]
+        self._joined = None if backrefs else "|".join(f"(?:{p.regex})" for p in self.patterns)
+        prefilter = self.PREFILTER or self._joined
+        self._any = short_form(prefilter, self.FLAGS) if prefilter else None
         self._needs = regex.compile(self.TEXT_NEEDS) if self.TEXT_NEEDS else None
-        by_name = {p.name: (c, p) for c, p in compiled}
+        names = [p.name for p in self.patterns]
+        self._pattern_needs = [regex.compile(self.PATTERN_NEEDS[n]) if n in self.PATTERN_NEEDS else None
+                               for n in names]
+        self._pattern_heads = [names.index(self.PATTERN_HEADS[n]) if n in self.PATTERN_HEADS else None
+                               for n in names]
+        by_name = {p.name: (c, p) for c, p in self._short}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
-        self._compiled = compiled
+
+    @property
+    def _long(self) -> list:
+        """The patterns in `regex`, for texts longer than SHORT_TEXT (its timeout guards them):
+        compiled on the first such text, since most scans of tables never meet one."""
+        if self._long_forms is None:
+            self._long_forms = [(regex.compile(p.regex, flags=self.FLAGS), p) for p in self.patterns]
+        return self._long_forms
+
+    @property
+    def _screen(self) -> list:
+        """For running text in may_contain: the patterns joined, or each."""
+        if self._screen_forms is None:
+            self._screen_forms = ([regex.compile(self._joined, flags=self.FLAGS)] if self._joined
+                                  else [c for c, _ in self._long])
+        return self._screen_forms
 
     def validate_result(self, pattern_text: str) -> bool | None:
         return None if self.is_valid(pattern_text) else False
@@ -120,7 +172,7 @@ class KartleggPatternRecognizer(Recognizer):
 
     def may_contain(self, text: str) -> bool:
         """False only when no pattern can match anywhere in `text` (lets free text skip the rest)."""
-        if self._compiled is None:
+        if self._short is None:
             self._compile()
         if self._needs is not None and self._needs.search(text) is None:
             return False
@@ -149,7 +201,7 @@ class KartleggPatternRecognizer(Recognizer):
         return sorted(kept, key=lambda m: (m.start, m.end))
 
     def find(self, text: str) -> list[Match]:
-        if self._compiled is None:
+        if self._short is None:
             self._compile()
         short = len(text) <= SHORT_TEXT
         if short and self.WHOLE_DIGITS is not None and text.isdigit():
@@ -157,13 +209,20 @@ class KartleggPatternRecognizer(Recognizer):
         if short and self._any is not None and self._any.search(text) is None:
             return []
         matches = []
-        for compiled, pattern in self._compiled:
-            try:
-                # Short values cannot backtrack catastrophically; long ones get Presidio's timeout.
-                found = list(compiled.finditer(text) if short else compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
-            except TimeoutError:  # a pathological value must not stall the scan
+        patterns = self._short if short else self._long
+        ran: dict[int, list | None] = {}  # a pattern's matches, once run (None: timed out)
+        for i, (compiled, pattern) in enumerate(patterns):
+            need = self._pattern_needs[i]
+            if need is not None and need.search(text) is None:
                 continue
-            for m in found:
+            head = self._pattern_heads[i]
+            if head is not None:
+                if head not in ran:
+                    ran[head] = self._run(patterns[head][0], text, short)
+                if ran[head] == []:
+                    continue
+            found = ran[i] if i in ran else self._run(compiled, text, short)
+            for m in found or ():
                 start, end = m.span()
                 if start == end:
                     continue
@@ -174,6 +233,16 @@ class KartleggPatternRecognizer(Recognizer):
                 self.annotate(value, match.metadata)
                 matches.append(match)
         return self.select(matches) if len(matches) > 1 else matches
+
+    @staticmethod
+    def _run(compiled, text: str, short: bool) -> list | None:
+        """A pattern's matches; None when a long text ran out of time (a pathological value
+        must not stall the scan)."""
+        try:
+            # Short values cannot backtrack catastrophically; long ones get Presidio's timeout.
+            return list(compiled.finditer(text) if short else compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
+        except TimeoutError:
+            return None
 
     def _find_whole(self, text: str) -> list[Match]:
         """What find() returns for a digit string: at most one match, the whole of it."""

@@ -199,9 +199,16 @@ class PersonRecognizer(Recognizer):
         looks at words with a capital first letter only, without a token object for the rest."""
         if text == text.lower():  # no capital letter anywhere (digits, lower-case prose)
             return False
-        for m in _TOKEN.finditer(text):
-            word = m.group()
-            if word[0].isupper() and self._could_name(_Token(word, m.start(), m.end())):
+        first, last = self.first_names, self.surnames
+        for word in _TOKEN.findall(text):
+            if not word[0].isupper():
+                continue
+            if "-" not in word and "'" not in word and "’" not in word:  # one part: _could_name, no token object
+                low = word.lower()
+                if (low in first or low in last) and (
+                        (len(word) > 1 and word.isupper()) or word[1:] == word[1:].lower()):
+                    return True
+            elif self._could_name(_Token(word, 0, len(word))):
                 return True
         return False
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import phonenumbers
 
+from detectors.checksums import only_digits
 from detectors.recognizers.base import SCREEN_AFTER as A
 from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
@@ -30,6 +32,11 @@ def _nkom_kind(national: str) -> str | None:
     if national[0] in "2367" or "50" <= national[:2] <= "57":
         return "fixed"
     return None
+
+
+_SUBSCRIBER_FIRST = "2345679"  # what _nkom_kind can call mobile or fixed
+# +47 / 0047 / (+47) / (0047) or nothing, then the 8 digits with single blanks, dots or dashes
+_PLAIN_FORM = re.compile(r"(?:\+47|0047|\(\+47\)|\(0047\))?[ .-]?[0-9](?:[ .-]?[0-9]){7}")
 
 
 class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
@@ -67,6 +74,14 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
     def _national(text: str) -> str | None:
         if len(text) == 8 and text.isdigit():
             return text  # already a national number: parsing would return it unchanged
+        # The patterns' own forms of a subscriber's number (+47/0047, then 8 digits in groups)
+        # parse to their 8 digits; phonenumbers (20 µs a call) only for the rest. Tests hold
+        # the two to each other on every form the patterns match.
+        digits = only_digits(text)
+        if text[:1] in "+0(" and digits[:2] == "47" or digits[:4] == "0047":
+            digits = digits[4:] if digits[:4] == "0047" else digits[2:]
+        if len(digits) == 8 and digits[0] in _SUBSCRIBER_FIRST and _PLAIN_FORM.fullmatch(text):
+            return digits
         try:
             number = phonenumbers.parse(text, "NO")
         except phonenumbers.NumberParseException:

@@ -1,0 +1,182 @@
+"""The shortcuts the recognizers take for speed give the answers of the slow forms they replace.
+
+- Patterns run on short values in Python's `re` where `re` reads them (look-behinds split);
+  long texts stay with `regex` and its timeout: the same matches, span for span.
+- A pattern skipped for lacking its literal (`PATTERN_NEEDS`) or its head (`PATTERN_HEADS`)
+  would have found nothing: `find` equals running every pattern.
+- IBAN, phone and IP checks equal stdnum, phonenumbers and ipaddress on generated forms and
+  near misses.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import random
+
+import phonenumbers
+import pytest
+import regex
+from stdnum import iban as stdnum_iban
+
+from bench import corpus as corpus_mod
+from bench.logs import write_log
+from detectors import synthetic
+from detectors.checksums import iban_valid
+from detectors.engine import Engine
+from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer, short_form
+from detectors.recognizers.ip_address import IpRecognizer, _looks_like_ipv6, _parse
+from detectors.recognizers.phone import NorwegianPhoneRecognizer
+
+TRICKY = [
+    "41234567", "+47 412 34 567", "0047 41234567", "(+47) 412 34 567", "412-34-567", "41 23 45 67",
+    "1.41234567", "9 412 34 567", "412 34 5678", "4123 4567 8901 2345", "4123-4567-8901-2345",
+    "1234 56 78903", "987 654 321", "x987 654 321", "NO93 8601 1117 947", "Storgata 12, 0150 OSLO",
+    "Kari Bergs gate 3", "Øvre Haugen 3B", "Postboks 123 Sentrum, 0101 Oslo", "Brann 2 – Molde 1",
+    "Chrome/124.0.0.0", "10.0.0.1/24", "::ffff:10.1.2.3", "fe80::1%eth0", "ĸari@example.no",
+    "KARI@EXAMPLE.NO", "kari@example.no.", "707057500012345678", "Sandvika 3 ganger",
+]
+
+
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory):
+    corpus = corpus_mod.build(2026, "full")
+    path = tmp_path_factory.mktemp("log") / "app.log"
+    write_log(path, 200_000, seed=9)
+    values = {str(v) for col in corpus.columns for v in col.values if v is not None}
+    values |= {t.text for t in corpus.texts}
+    values |= set(path.read_text(encoding="utf-8").splitlines())
+    return sorted(values) + TRICKY
+
+
+@pytest.fixture(scope="module")
+def recognizers():
+    return [r for r in Engine().recognizers if isinstance(r, KartleggPatternRecognizer)]
+
+
+def test_short_forms_match_as_regex_does(recognizers, texts):
+    short = [t for t in texts if len(t) <= SHORT_TEXT]
+    compared = 0
+    for r in recognizers:
+        for p in r.patterns:
+            fast = short_form(p.regex, r.FLAGS)
+            slow = regex.compile(p.regex, flags=r.FLAGS)
+            if fast is slow or type(fast).__module__ == "_regex":
+                continue
+            compared += 1
+            differ = [t for t in short if [m.span() for m in fast.finditer(t)] != [m.span() for m in slow.finditer(t)]]
+            assert not differ, (type(r).__name__, p.name, differ[:5])
+    assert compared >= 15  # most patterns run in `re`
+
+
+def test_split_look_behinds_are_read_by_re():
+    for source in (r"(?<![\w.,+-]|\d[ .-])\d{8}", r"(?<![\w.,+-]|\d[ ])\d{3} \d{3} \d{3}"):
+        assert type(short_form(source, regex.IGNORECASE)).__module__ == "re"
+    # what `re` cannot read stays in `regex`: \p classes, look-behinds of varying width
+    for source in (r"\p{Lu}\p{Ll}+", r"(?<!\d[ ]?[–—])x", r"(?<!(?-i:\b[A-Z][A-Za-z]*)/)\d"):
+        assert type(short_form(source, regex.IGNORECASE)).__module__ == "_regex"
+
+
+class _EveryPattern:
+    """A recognizer's find with nothing skipped."""
+
+    def __init__(self, r: KartleggPatternRecognizer):
+        self.r = type(r)()
+        self.r.PATTERN_NEEDS = {}
+        self.r.PATTERN_HEADS = {}
+        self.r.load()
+
+    def find(self, text):
+        return self.r.find(text)
+
+
+def test_skipped_patterns_would_have_found_nothing(recognizers, texts):
+    skipping = [r for r in recognizers if r.PATTERN_NEEDS or r.PATTERN_HEADS]
+    assert skipping
+    for r in skipping:
+        everything = _EveryPattern(r)
+        found = 0
+        for t in texts:
+            got = [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in r.find(t)]
+            assert got == [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in everything.find(t)], t
+            found += bool(got)
+        assert found > 500
+
+
+def _slow_national(text: str) -> str | None:
+    if len(text) == 8 and text.isdigit():
+        return text
+    try:
+        number = phonenumbers.parse(text, "NO")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 47 or not phonenumbers.is_possible_number(number):
+        return None
+    return str(number.national_number)
+
+
+def _phone_forms(rnd: random.Random, n: int) -> list[str]:
+    out = []
+    for _ in range(n):
+        d = "".join(rnd.choice("0123456789") for _ in range(rnd.choice([7, 8, 8, 8, 9])))
+        pre = rnd.choice(["", "", "+47", "0047", "(+47)", "(0047)", "+46", "47", "00"])
+        sep = rnd.choice(["", " ", ".", "-"])
+        if len(d) == 8 and rnd.random() < 0.5:
+            d = rnd.choice([d[:3] + sep + d[3:5] + sep + d[5:], sep.join([d[:2], d[2:4], d[4:6], d[6:]])])
+        out.append(pre + rnd.choice(["", " ", "-"]) + d)
+    return out
+
+
+@pytest.mark.parametrize("text", [
+    "+47 412 34 567", "0047 41234567", "(+47) 41234567", "412 34 567", "41 23 45 67", "412.34.567",
+    "+47 012 34 567", "+46 412 34 567", "00 12 34 56", "4123456", "+4741234567", "+47 41-23-45-67",
+])
+def test_phone_national_form_is_phonenumbers(text):
+    assert NorwegianPhoneRecognizer._national(text) == _slow_national(text)
+
+
+def test_phone_national_form_is_phonenumbers_on_generated_forms():
+    forms = _phone_forms(random.Random(3), 20_000)
+    assert [NorwegianPhoneRecognizer._national(t) for t in forms] == [_slow_national(t) for t in forms]
+
+
+def test_iban_check_is_stdnums():
+    rnd = random.Random(5)
+    countries = [p[1] for p in stdnum_iban._ibandb.prefixes] + ["ZZ", "no"]
+    cases = [synthetic.iban_no(rnd) for _ in range(2000)]
+    for _ in range(20_000):
+        cc = rnd.choice(countries)
+        body = "".join(rnd.choice("0123456789" if rnd.random() < 0.8 else "0123456789ABCDEFXYZ")
+                       for _ in range(rnd.randint(8, 30)))
+        text = cc + "00" + body
+        if rnd.random() < 0.7:
+            text = cc + stdnum_iban.calc_check_digits(text) + body
+        r = rnd.random()
+        if r < 0.1:
+            text = " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+        elif r < 0.15:
+            text = text.lower()
+        elif r < 0.2:
+            text = text[:5] + rnd.choice(["-", ".", "_", "٣", "/", "Æ"]) + text[5:]
+        cases.append(text)
+    cases += ["", "N", "NO", "NO93", "NO9386011117947", "NO93 8601 1117 947", "NO9300001117947"]
+    assert sum(map(stdnum_iban.is_valid, cases)) > 2000  # valid ones, not only near misses
+    assert [iban_valid(c) for c in cases] == [stdnum_iban.is_valid(c) for c in cases]
+
+
+def test_ip_checks_are_ipaddresss():
+    r = IpRecognizer()
+    rnd = random.Random(4)
+    cases = [str(ipaddress.IPv4Address(a + d)) for net in ipaddress.IPv4Address._constants._private_networks
+             for a in (int(net.network_address), int(net.broadcast_address)) for d in (-1, 0, 1)
+             if 0 <= a + d < 2**32]
+    cases += [".".join(str(rnd.choice([rnd.randint(0, 255), rnd.randint(0, 20), 10, 127, 172, 192, 168, 256]))
+                       for _ in range(4)) for _ in range(20_000)]
+    cases += ["01.2.3.4", "1.2.3.04", "0.0.0.0", "255.255.255.255", "1.2.3.4/24", "::1", "fe80::1"]
+    for c in cases:
+        parsed = _parse(c)
+        slow = parsed is not None and not (":" in c and "." not in c and not _looks_like_ipv6(c))
+        assert r.is_valid(c) is slow, c
+        if parsed is not None:
+            got: dict = {}
+            r.annotate(c, got)
+            assert got == {"ip_version": parsed.ip.version, "private": parsed.ip.is_private}, c
