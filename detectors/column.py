@@ -115,18 +115,28 @@ def classify_column(
     free_text = free_text and n > 0
 
     tallies: dict[str, Tally] = defaultdict(Tally)
-    variant_lists = [_variants(text) for text in texts]
-    flat = [v for variants in variant_lists for v in variants]
-    analysed = iter(engine.analyze_values(flat, context=context, resolve=free_text))
-    for variants in variant_lists:
+    # Each value, then the forms numeric storage may have mangled it from (after all values, so
+    # a column of text costs no list per value): value i's forms are analysed[i] + mangled[i].
+    flat = list(texts)
+    mangled: dict[int, list[int]] = {}
+    for i, text in enumerate(texts):
+        if len(text) == 10 and text.isdigit():
+            more = _variants(text)[1:]
+            mangled[i] = list(range(len(flat), len(flat) + len(more)))
+            flat.extend(more)
+    analysed = engine.analyze_values(flat, context=context, resolve=free_text)
+    for i in range(n):
+        forms = [analysed[i], *(analysed[j] for j in mangled[i])] if i in mangled else (analysed[i],)
+        if not any(forms):
+            continue
         best: dict[str, tuple[Detection, bool]] = {}
         personal_mail = False  # a value with a person's address beside a role mailbox is a person's
-        for i in range(len(variants)):
-            for d in next(analysed):
+        for k, found in enumerate(forms):
+            for d in found:
                 if d.entity_type == "EMAIL_ADDRESS" and not d.metadata.get("role"):
                     personal_mail = personal_mail or not free_text or d.score >= DEFAULT_THRESHOLD
                 if d.entity_type not in best or _better(d, best[d.entity_type][0]):
-                    best[d.entity_type] = (d, i > 0)
+                    best[d.entity_type] = (d, k > 0)
         for entity, (d, padded) in best.items():
             t = tallies[entity]
             base = d.score - CONTEXT_FACTOR if d.context_word else d.score

@@ -180,11 +180,12 @@ class Engine:
         texts = [None if v is None else (v if isinstance(v, str) else str(v)) for v in values]
         distinct = dict.fromkeys(t for t in texts if t is not None and t.strip())
         # Short values met before under the same context words are answered from the cache:
-        # copies, partitions and archives of a table hold the same ids and names.
+        # copies, partitions and archives of a table hold the same ids and names. Not the lines
+        # of a log or a text column (`resolve`: running text), which hardly ever repeat.
         if self._cached > MAX_CACHED_CHARS:
             self._answers.clear()
             self._cached = 0
-        cache = self._answers.setdefault((tuple(context), resolve), {})
+        cache = self._answers.setdefault(tuple(context), {}) if not resolve else {}
         found: dict[str, list[Detection]] = {}
         todo = []
         for text in distinct:
@@ -201,7 +202,7 @@ class Engine:
             answer = self._analyze_value(text, cand, context, column_words, resolve) if cand or (
                 ner and is_free_text(text)) else []
             found[text] = answer
-            if len(text) <= CACHED_LENGTH:
+            if not resolve and len(text) <= CACHED_LENGTH:
                 cache[text] = answer
                 self._cached += len(text) + 64  # the detections' share, roughly
         return [found.get(t, []) if t is not None else [] for t in texts]

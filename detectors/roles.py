@@ -67,6 +67,8 @@ _LONGEST = max(map(len, _PARTS))
 MAX_LOCAL = 64  # RFC 5321's longest local part: anything longer is no mailbox of anyone's
 MIN_ENDED = 5  # a part that takes an ending on its own: sentralen, yes; hei-er, no-a, never
 _SPLIT = re.compile(r"[.\-_]+")
+_DIGIT = re.compile(r"\d")
+_DIGITS_IN_PARTS = any(_DIGIT.search(p) for p in _PARTS)
 
 
 @lru_cache(maxsize=8192)  # a column repeats its mailboxes
@@ -82,6 +84,8 @@ def is_role_mailbox(address: str) -> bool:
 @lru_cache(maxsize=8192)
 def _compound(word: str) -> bool:
     """A word made of role words and unit parts, joined as Norwegian joins them."""
+    if not _DIGITS_IN_PARTS and _DIGIT.search(word):
+        return False  # kunde17, ola.hansen2: no part holds a digit, so no split covers one
     if _parts(word, True) >= 2:
         return True
     # a definite or plural ending on a compound or on a long part: kundesenteret, sentralen

@@ -93,19 +93,23 @@ class Screen:
         return {"engine": self.engine, "screens": len(self.screened)}
 
     def candidates(self, texts: Sequence[str]) -> list[set[int]]:
-        found: list[set[int]] = [set() for _ in texts]
+        """Per text, the recognizers (indices) that may match it; texts nothing may match share
+        one empty set (most lines of a log: no set made for each)."""
+        found: dict[int, set[int]] = {}
         if not texts:
-            return found
+            return []
         if self.screened:
             self._scan(texts, found)
         for i in self.unscreened:
             may = getattr(self.recognizers[i], "may_contain", None)
             for j, text in enumerate(texts):
                 if may is None or may(text):
-                    found[j].add(i)
-        return found
+                    found.setdefault(j, set()).add(i)
+        if not found:
+            return [_NONE] * len(texts)
+        return [found.get(j, _NONE) for j in range(len(texts))]
 
-    def _scan(self, texts: Sequence[str], found: list[set[int]]) -> None:
+    def _scan(self, texts: Sequence[str], found: dict[int, set[int]]) -> None:
         joined = SEPARATOR.join(texts)
         if self._db is not None:
             data = joined.encode("utf-8", "replace")
@@ -119,7 +123,10 @@ class Screen:
             ascii_only = self._ascii_only
 
             def on_match(screen: int, start: int, end: int, flags: int, context) -> None:
-                at = found[bisect_right(starts, end - 1) - 1]
+                j = bisect_right(starts, end - 1) - 1
+                at = found.get(j)
+                if at is None:
+                    at = found[j] = set()
                 if screen == digit:
                     at.update(ascii_only)
                 else:
@@ -133,9 +140,10 @@ class Screen:
         starts = [0, *accumulate(len(t) + 1 for t in texts)]
         for i, compiled in self._fallback:
             for m in compiled.finditer(joined):
-                found[bisect_right(starts, m.end() - 1) - 1].add(i)
+                found.setdefault(bisect_right(starts, m.end() - 1) - 1, set()).add(i)
 
 
+_NONE: frozenset[int] = frozenset()
 UNICODE_DIGIT = r"[^\D0-9]"  # a decimal digit other than 0-9 (Python's \d matches those too)
 
 

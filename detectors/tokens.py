@@ -15,10 +15,10 @@ import json
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import NamedTuple
 
 from detectors.paths import cache_dir
 
@@ -26,8 +26,7 @@ LANGUAGE = "nb"
 RULES_VERSION = 1  # of the file's layout
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: one is made per word of every line with a match
     text: str
     idx: int
 
@@ -101,6 +100,7 @@ class Tokenizer:
         self.special: dict[str, list[str]] = data["special"]
         self.stop_words = frozenset(data["stop_words"])
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._keywords: dict[str, bool] = {}
 
     def __call__(self, text: str) -> list[Token]:
         out: list[Token] = []
@@ -205,7 +205,13 @@ class Tokenizer:
 
     # -- Presidio's context window -----------------------------------------------------------
     def is_keyword(self, lemma: str) -> bool:
-        return not (lemma in self.stop_words or _is_punct(lemma) or lemma in ("-PRON-", "be"))
+        known = self._keywords.get(lemma)
+        if known is None:
+            if len(self._keywords) >= MAX_CACHED:
+                self._keywords.clear()
+            known = self._keywords[lemma] = not (
+                lemma in self.stop_words or _is_punct(lemma) or lemma in ("-PRON-", "be"))
+        return known
 
 
 def _is_punct(text: str) -> bool:

@@ -264,7 +264,7 @@ def test_remembered_answers_are_the_answers_under_the_same_context():
     plain = fresh.analyze_values(values)
     assert _key(plain) == _key(Engine().analyze_values(values))
     assert _key(plain)[0] != _key(first)[0]
-    # a value resolved one way is not handed out for the other
+    # running text (resolved) is not remembered, and a value resolved is not handed out unresolved
     unresolved = fresh.analyze_values(["15076500565"], context=["telefon"], resolve=False)
     assert _key(unresolved) == _key(Engine().analyze_values(["15076500565"], context=["telefon"], resolve=False))
 

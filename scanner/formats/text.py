@@ -35,28 +35,64 @@ def _mostly_utf8(sample: bytes) -> bool:
     return sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd") > broken
 
 
+LINE_BLOCK = 1 << 20  # bytes read at a time, split into lines in C
+_BOM = b"\xef\xbb\xbf"
+
+
 def iter_lines(stream, limits: Limits) -> Iterator[str]:
     """Decoded lines with their endings, at most max_bytes read in all.
 
     A line longer than max_line_bytes is cut there and its rest skipped, so one huge line
     (a minified blob, a bomb of zeros) neither fills memory nor turns into many fake lines.
+    Read a block at a time, split and decoded a block at a time: a full read of a log goes
+    through millions of lines.
     """
     head = read_upto(stream, CHUNK)
     encoding = choose_encoding(head, complete=len(head) < CHUNK)
     buf = io.BufferedReader(Chain(head, stream), CHUNK)
     budget = limits.max_bytes
+    cap = limits.max_line_bytes
+    pending = b""  # the start of a line the blocks so far have not ended (at most `cap` bytes)
+    cut = False  # `pending` was cut at `cap`: the rest of its line is being skipped
     while budget > 0:
-        line = buf.readline(min(limits.max_line_bytes, budget))
-        if not line:
-            return
-        budget -= len(line)
-        if not line.endswith(b"\n"):
-            while budget > 0 and (rest := buf.readline(min(CHUNK, budget))):
-                budget -= len(rest)
-                if rest.endswith(b"\n"):
-                    line += b"\n"
-                    break
-        yield line.decode(encoding, errors="replace")
+        block = buf.read(min(LINE_BLOCK, budget))
+        if not block:
+            break
+        budget -= len(block)
+        first = block.find(b"\n")
+        if first < 0:  # no line ends in this block
+            if not cut:
+                pending += block
+                if len(pending) > cap:
+                    pending, cut = pending[:cap], True
+            continue
+        yield _line(pending if cut else pending + block[:first], cap, encoding)
+        last = block.rfind(b"\n")
+        if last > first:
+            yield from _lines(block[first + 1:last], cap, encoding)
+        pending, cut = block[last + 1:], False
+        if len(pending) > cap:
+            pending, cut = pending[:cap], True
+    if pending:  # the last line, without an ending (the data or the budget ended)
+        yield pending[:cap].decode(encoding, errors="replace")
+
+
+def _line(content: bytes, cap: int, encoding: str) -> str:
+    """One ended line: cut to `cap` bytes with its ending kept, as a line reader with a limit does."""
+    line = content + b"\n" if len(content) < cap else content[:cap] + b"\n"
+    return line.decode(encoding, errors="replace")
+
+
+def _lines(region: bytes, cap: int, encoding: str) -> Iterator[str]:
+    """The ended lines of a block's middle (every line ends in the block)."""
+    parts = region.split(b"\n")
+    if max(map(len, parts)) < cap and not (encoding == "utf-8-sig" and _BOM in region):
+        # no line to cut, no byte-order mark to drop at a line's start: one decode for all
+        for line in region.decode(encoding, errors="replace").split("\n"):
+            yield line + "\n"
+        return
+    for part in parts:
+        yield _line(part, cap, encoding)
 
 
 def pieces(line: str, size: int) -> Iterator[str]:

@@ -14,12 +14,12 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from detectors.engine import Engine
 from detectors.evidence import Fingerprinter
 from scanner import __version__
 from scanner.inventory import suppressed
-from scanner.inventory.run import InventoryRun
 from scanner.model import records
 from scanner.model.jobs import Job, Secret
 from scanner.model.plugins import crawler_for
@@ -29,10 +29,19 @@ from scanner.model.redact import Redactor, describe_error
 from scanner.model.settings import ScanSettings
 from scanner.model.sources import Source
 from scanner.model.units import WorkUnit
-from scanner.scan.coordinator import Coordinator, Passover, Records, SourceFinished, SourceStarted
+from scanner.scan.coordinator import (
+    Coordinator,
+    Passover,
+    Records,
+    SourceFinished,
+    SourceStarted,
+)
 from scanner.scan.executors.local import LocalExecutor
 from scanner.system.lock import Busy
 from scanner.system.log_events import event
+
+if TYPE_CHECKING:
+    from scanner.inventory.run import InventoryRun
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -280,7 +289,12 @@ def scan(
                         secrets=[x for s in sources for x in s.secrets] + list(inventory.secrets if inventory else ()),
                         hosts=[h for s in sources for h in s.hosts])
     progress = _Labelled(progress or Progress(), redactor)
-    run = InventoryRun(inventory, [s.name for s in sources]) if inventory is not None else None
+    run = None
+    if inventory is not None:
+        # SQLAlchemy's ORM and the inventory's models only when there is an inventory (~0.15 s)
+        from scanner.inventory.run import InventoryRun
+
+        run = InventoryRun(inventory, [s.name for s in sources])
     tally = Tally(fail_on)
     out = _Output(writers, redactor, tally, run)
     resolved = _resolved(sources)

@@ -15,6 +15,8 @@ _PY_DASHES = re.compile(r"-\s+(?P<lg>\S+)\s+-\s+" + LEVEL + r"\s+-\s+(?P<msg>.*)
 _BRACKET = re.compile(r"\[([^\]]*)\]:?\s*")
 _LEVEL_WORD = re.compile(r"[\[<]?" + LEVEL + r"[\]>]?(?::|\s+|\Z)\s*")
 _SPRING_PID = re.compile(r"\d+\s+---\s+(?:\[[^\]]*\]\s*)?")
+_LEVEL_FIRST = re.compile(_LEVEL_WORD.pattern + "(?:" + _SPRING_PID.pattern + ")?"
+                          + r"(?:\[(?P<bracket>[^\]]*)\]:?\s*)?")  # _BRACKET, its group named
 # a logger named before the message: "c.e.Kunde - msg", "c.e.KundeService   : msg", "kunde.service: msg"
 _NAMED_LOGGER = re.compile(r"([\w$]+(?:\.[\w$]+)+)(?:\s+[-:]|:)\s+")
 # Python's logging.basicConfig default: "ERROR:root:message"
@@ -36,18 +38,26 @@ def parse_timestamped(line: str) -> tuple[str, Pairs] | None:
         return "timestamped", _app_entry(p.group("lg"), p.group("msg"))
     logger = None
     pos = 0
-    b = _BRACKET.match(rest)  # a thread before the level: "[worker-1] WARN"
-    if b is not None and b.group(1).strip() not in LEVELS:
-        pos = b.end()
-    if (lv := _LEVEL_WORD.match(rest, pos)) is not None:
-        pos = lv.end()
-        if (sp := _SPRING_PID.match(rest, pos)) is not None:
-            pos = sp.end()
-        if (b := _BRACKET.match(rest, pos)) is not None:  # after the level: the logger, or a thread
+    if rest[:1] != "[":
+        # The common line ("INFO [kunde.api] message"): the steps below in one match, as they
+        # would go without a bracket first (each optional step is tried once, never backtracked).
+        if (f := _LEVEL_FIRST.match(rest)) is not None:
+            pos = f.end()
+            if f.group("bracket") is not None:
+                logger = f.group("bracket").strip() or None
+    else:
+        b = _BRACKET.match(rest)  # a thread before the level: "[worker-1] WARN"
+        if b is not None and b.group(1).strip() not in LEVELS:
             pos = b.end()
-            logger = b.group(1).strip() or None
-    elif pos:
-        logger = b.group(1).strip() or None  # "[kunde.service] message": no level at all
+        if (lv := _LEVEL_WORD.match(rest, pos)) is not None:
+            pos = lv.end()
+            if (sp := _SPRING_PID.match(rest, pos)) is not None:
+                pos = sp.end()
+            if (b := _BRACKET.match(rest, pos)) is not None:  # after the level: the logger, or a thread
+                pos = b.end()
+                logger = b.group(1).strip() or None
+        elif pos:
+            logger = b.group(1).strip() or None  # "[kunde.service] message": no level at all
     if (n := _NAMED_LOGGER.match(rest, pos)) is not None:
         logger = n.group(1)
         pos = n.end()
