@@ -39,10 +39,6 @@ from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
-# Values of up to CACHED_LENGTH characters and their detections, per engine: at most
-# MAX_CACHED_CHARS characters of values (tens of MB with their detections) before it starts over.
-CACHED_LENGTH = 256
-MAX_CACHED_CHARS = 8_000_000
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -81,8 +77,6 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
-        self._answers: dict[tuple, dict[str, list[Detection]]] = {}  # by context words: value -> detections
-        self._cached = 0
         # Recognizers whose `find` answers with kartlegg's matches (what `text.hits` would wrap).
         self._finds = {id(r): r.ENTITY for r in self.recognizers
                        if isinstance(r, KartleggPatternRecognizer) and callable(getattr(r, "find", None))}
@@ -178,33 +172,15 @@ class Engine:
         """Detections per value (threshold 0: weak matches are evidence for the column)."""
         context = [c.lower() for c in context]
         texts = [None if v is None else (v if isinstance(v, str) else str(v)) for v in values]
-        distinct = dict.fromkeys(t for t in texts if t is not None and t.strip())
-        # Short values met before under the same context words are answered from the cache:
-        # copies, partitions and archives of a table hold the same ids and names. Not the lines
-        # of a log or a text column (`resolve`: running text), which hardly ever repeat.
-        if self._cached > MAX_CACHED_CHARS:
-            self._answers.clear()
-            self._cached = 0
-        cache = self._answers.setdefault(tuple(context), {}) if not resolve else {}
-        found: dict[str, list[Detection]] = {}
-        todo = []
-        for text in distinct:
-            known = cache.get(text)
-            if known is None:
-                todo.append(text)
-            else:
-                found[text] = known
-        candidates = self.screen.candidates(todo)
+        distinct = list(dict.fromkeys(t for t in texts if t is not None and t.strip()))
+        candidates = self.screen.candidates(distinct)
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
+        found: dict[str, list[Detection]] = {}
         ner = self.ner_recognizer is not None  # a model's NER finds what no screen knows of
-        for text, cand in zip(todo, candidates):
-            answer = self._analyze_value(text, cand, context, column_words, resolve) if cand or (
-                ner and is_free_text(text)) else []
-            found[text] = answer
-            if not resolve and len(text) <= CACHED_LENGTH:
-                cache[text] = answer
-                self._cached += len(text) + 64  # the detections' share, roughly
+        for text, cand in zip(distinct, candidates):
+            if cand or (ner and is_free_text(text)):
+                found[text] = self._analyze_value(text, cand, context, column_words, resolve)
         return [found.get(t, []) if t is not None else [] for t in texts]
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
