@@ -56,19 +56,22 @@ def _as_forkserver() -> None:
 _as_forkserver()
 
 
-def start_forkserver(preload: list[str]) -> int | None:
-    """Start the forkserver (and the resource tracker) now, from this thread; its pid."""
+def start_forkserver(preload: list[str], env: dict[str, str] | None = None) -> int | None:
+    """Start the forkserver (and the resource tracker) now, from this thread; its pid. `env`:
+    variables the forkserver starts with (for its preload modules), not left in this process."""
     from multiprocessing import forkserver
 
     forkserver.set_forkserver_preload([__name__, *preload])
     main = threading.current_thread() is threading.main_thread()
+    extra = dict(env or {})
     if main:
-        os.environ[PARENT_ENV] = str(os.getpid())
+        extra[PARENT_ENV] = str(os.getpid())
+    os.environ.update(extra)
     try:
         forkserver.ensure_running()
     finally:
-        if main:
-            os.environ.pop(PARENT_ENV, None)
+        for name in extra:
+            os.environ.pop(name, None)
     return forkserver_pid()
 
 

@@ -27,6 +27,7 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 
 from scanner.scan import unit as work
+from scanner.scan.executors import warm
 from scanner.system import lifeline
 from scanner.system import log_events as logs
 from scanner.system.log_events import event
@@ -44,6 +45,9 @@ ATTEMPTS = 3  # examinations of one unit in a pool that broke each time before i
 # started at once). The estimate is made from the first units, which ran ~1.4x the mean on the demo
 # estate (4.2 s estimated, 3.0 s in all): 5 s keeps a scan near the break-even in the thread. A
 # pool that starts too soon on a small or busy machine costs more than one that starts late.
+# Since then the forkserver builds the engine once for every process (executors/warm.py): the
+# start costs ~0.7 s of a core and the processes are ready ~0.45 s after it; one run of the
+# parallel benchmark at 2.5 s was no faster within this VM's noise, so 5 s stays.
 POOL_AFTER = 5.0
 # Calls the thread must have made (the one it is making included) before its time per unit is
 # trusted: units vary tenfold (an empty table, a file that is skipped, a wide JSON column), and an
@@ -178,7 +182,8 @@ class Detector:
         ctx = multiprocessing.get_context("forkserver")
         try:
             # from the main thread (`consider`), so it dies with the scan; a rebuild finds it running
-            server = lifeline.start_forkserver(["scanner.scan.unit"])
+            # the engine is built and warmed once, in the forkserver, and inherited by each process
+            server = lifeline.start_forkserver(["scanner.scan.unit", warm.__name__], warm.spec_env(self.spec))
             return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm,
                                        initargs=(self.spec, logs.current(), server))
         except OSError as exc:  # no semaphores or helper processes here (a locked-down sandbox)
