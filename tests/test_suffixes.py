@@ -37,3 +37,21 @@ def test_every_rule_and_random_endings_as_tldextract_says():
     differ = [c for c in cases if has_public_suffix(c) != tldextract_says(c)]
     assert not differ, differ[:10]
     assert len(plain) > 5000 and len(wild) > 5
+
+
+def test_rules_kept_in_the_cache_are_the_lists(tmp_path, monkeypatch):
+    from detectors import suffixes
+
+    monkeypatch.setenv("KARTLEGG_CACHE_DIR", str(tmp_path))
+    from_list = suffixes._read(suffixes._snapshot().read_text(encoding="utf-8"))
+    suffixes.rules.cache_clear()
+    try:
+        assert suffixes.rules() == from_list  # read from the list, and written
+        (kept,) = tmp_path.glob("public-suffixes-*.json")
+        suffixes.rules.cache_clear()
+        assert suffixes.rules() == from_list  # read from the cache
+        kept.write_text("{not json", encoding="utf-8")
+        suffixes.rules.cache_clear()
+        assert suffixes.rules() == from_list  # a broken file is read past
+    finally:
+        suffixes.rules.cache_clear()
