@@ -180,3 +180,14 @@ def test_ip_checks_are_ipaddresss():
             got: dict = {}
             r.annotate(c, got)
             assert got == {"ip_version": parsed.ip.version, "private": parsed.ip.is_private}, c
+
+
+def test_short_prefilters_rule_out_what_regex_rules_out(recognizers, texts):
+    short = [t for t in texts if len(t) <= SHORT_TEXT]
+    for r in recognizers:
+        r.compile()
+        if r._any is None or type(r._any).__module__ == "_regex":
+            continue
+        slow = regex.compile(r.PREFILTER or r._joined, flags=r.FLAGS)
+        differ = [t for t in short if (r._any.search(t) is None) != (slow.search(t) is None)]
+        assert not differ, (type(r).__name__, differ[:5])
