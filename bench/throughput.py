@@ -38,7 +38,8 @@ kartlegg and Presidio-with-own-recognizers are scored for quality on the unique 
 they should agree closely; the values where their verdicts differ are counted and shown.
 
 Only public things are used to build the baselines (the plugin entry points, ``engine.model``,
-the recognizers' ``patterns``, ``FLAGS`` and ``is_valid``), so the script survives changes to
+the recognizers' ``patterns``, ``FLAGS`` and ``is_valid``, and ``split_lookbehinds``, the
+rewriting the engine's own short forms use), so the script survives changes to
 the engine's internals. ``--profile`` adds a cProfile of the fast path and each recognizer's share.
 """
 
@@ -63,7 +64,7 @@ from presidio_analyzer import (
 from bench import corpus as corpus_mod
 from bench.quality import Counts
 from detectors.engine import DEFAULT_THRESHOLD, Engine, is_free_text
-from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.base import KartleggPatternRecognizer, split_lookbehinds
 from detectors.vocabulary import context_words
 from scanner.model import plugins
 
@@ -137,10 +138,6 @@ _RE_FLAGS = [(regex.IGNORECASE, re.IGNORECASE), (regex.MULTILINE, re.MULTILINE),
              (regex.VERBOSE, re.VERBOSE), (regex.ASCII, re.ASCII), (regex.UNICODE, re.UNICODE)]
 
 
-_ALTERNATIVE = r"(?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+"  # fixed width: no group, no quantifier
-_SPLIT = re.compile(rf"\(\?<!({_ALTERNATIVE})\|({_ALTERNATIVE})\)")
-
-
 def re_flags(flags) -> int | None:
     """`flags` as `re` flags, or None when they use something only the regex module has."""
     if isinstance(flags, re.RegexFlag):
@@ -172,7 +169,7 @@ class Ceiling:
                     # as written, else with each look-behind alternative on its own, "(?<!A|B)" as
                     # "(?<!A)(?<!B)" (the same condition; `re` wants one width per look-behind):
                     # what kartlegg's engine does for short values, so the loop gets it too
-                    for source in (pattern.regex, _SPLIT.sub(r"(?<!\1)(?<!\2)", pattern.regex)):
+                    for source in (pattern.regex, split_lookbehinds(pattern.regex)):
                         try:
                             compiled = re.compile(source, flags)
                             self.by_module["re"] += 1

@@ -77,9 +77,9 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
-        # Recognizers whose `find` answers with kartlegg's matches (what `text.hits` would wrap).
-        self._finds = {id(r): r.ENTITY for r in self.recognizers
-                       if isinstance(r, KartleggPatternRecognizer) and callable(getattr(r, "find", None))}
+        # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
+        # objects running text needs, a cost per match the short-value path does without)
+        self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities

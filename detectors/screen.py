@@ -105,8 +105,6 @@ class Screen:
             for j, text in enumerate(texts):
                 if may is None or may(text):
                     found.setdefault(j, set()).add(i)
-        if not found:
-            return [_NONE] * len(texts)
         return [found.get(j, _NONE) for j in range(len(texts))]
 
     def _scan(self, texts: Sequence[str], found: dict[int, set[int]]) -> None:

@@ -33,17 +33,21 @@ _RE_KNOWN = sum(r for r, _ in _RE_FLAGS)
 _SPLIT_LOOKBEHIND = re.compile(r"\(\?<!((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\|((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\)")
 
 
+def split_lookbehinds(source: str) -> str:
+    """"Not after A or B" with A and B of different widths as "not after A, not after B", the
+    same condition in a form `re` reads (it wants each look-behind of one width):
+    (?<![\w.,+-]|\d[ .-]) -> (?<![\w.,+-])(?<!\d[ .-])."""
+    return _SPLIT_LOOKBEHIND.sub(r"(?<!\1)(?<!\2)", source)
+
+
 def short_form(source: str, flags: int):
     """The pattern in Python's `re` where `re` reads it (most do; look-behinds of varying width
     and a few other `regex` features do not), else in `regex`: for short values `re` calls cost
     a third of `regex`'s, and short values cannot backtrack long enough to need `regex`'s
     timeout. Tests hold the two to the same matches on the quality corpus and the log lines."""
     if not flags & ~_RE_KNOWN:
-        # "not after A or B" with A and B of different widths is "not after A, not after B" (`re`
-        # wants each look-behind of one width): (?<![\w.,+-]|\d[ .-]) -> (?<![\w.,+-])(?<!\d[ .-])
-        split = _SPLIT_LOOKBEHIND.sub(r"(?<!\1)(?<!\2)", source)
         try:
-            return re.compile(split, sum(f for r, f in _RE_FLAGS if flags & r))
+            return re.compile(split_lookbehinds(source), sum(f for r, f in _RE_FLAGS if flags & r))
         except (re.error, ValueError, OverflowError):
             pass
     return regex.compile(source, flags=flags)

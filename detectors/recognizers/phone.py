@@ -39,6 +39,17 @@ _SUBSCRIBER_FIRST = "2345679"  # what _nkom_kind can call mobile or fixed
 _PLAIN_FORM = re.compile(r"(?:\+47|0047|\(\+47\)|\(0047\))?[ .-]?[0-9](?:[ .-]?[0-9]){7}")
 
 
+def parsed_national(text: str) -> str | None:
+    """The national number phonenumbers reads out of `text` (region NO), or None."""
+    try:
+        number = phonenumbers.parse(text, "NO")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 47 or not phonenumbers.is_possible_number(number):
+        return None
+    return str(number.national_number)
+
+
 class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
     """Norwegian phone numbers in the forms people and systems write them.
 
@@ -82,13 +93,7 @@ class NorwegianPhoneRecognizer(KartleggPatternRecognizer):
             digits = digits[4:] if digits[:4] == "0047" else digits[2:]
         if len(digits) == 8 and digits[0] in _SUBSCRIBER_FIRST and _PLAIN_FORM.fullmatch(text):
             return digits
-        try:
-            number = phonenumbers.parse(text, "NO")
-        except phonenumbers.NumberParseException:
-            return None
-        if number.country_code != 47 or not phonenumbers.is_possible_number(number):
-            return None
-        return str(number.national_number)
+        return parsed_national(text)
 
     def is_valid(self, text: str) -> bool:
         national = self._national(text)
