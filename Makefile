@@ -30,6 +30,11 @@ demo: $(STAMP)
 	$(VENV)/bin/kartlegg inventory export --format xlsx -o demo-out/inventory.xlsx --inventory demo-out/inventory.sqlite
 	$(VENV)/bin/kartlegg inventory export --format csv --view art30 -o demo-out/art30.csv --inventory demo-out/inventory.sqlite
 	$(VENV)/bin/kartlegg report --inventory demo-out/inventory.sqlite -o demo-out/inventory.html
+	@echo "== a data subject's access request: demo customer 1 in every system (identifiers never printed) =="
+	$(PY) -m demo.subject demo-out/kundesystem.db -- --config demo/scan.yaml --export demo-out/innsyn \
+	  --erase-plan --controller "Nettselskapet Demo AS" -o demo-out/subject.jsonl; \
+	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 3
+	$(VENV)/bin/kartlegg inventory requests --inventory demo-out/inventory.sqlite --limit 1
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt

@@ -20,6 +20,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("scanner", "scanner.model"),  # `scanner` itself: the version only
     ("scanner.system",),
     ("detectors", "scanner.formats"),
+    ("scanner.subject",),  # one person's identifiers and what a search found: crawlers search with them
     ("scanner.crawlers", "scanner.inventory"),
     ("scanner.scan", "reports"),
     ("scanner.cli",),

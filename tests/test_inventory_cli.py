@@ -95,7 +95,7 @@ def changes_of(lines) -> set[tuple]:
 def test_a_changing_estate_produces_the_right_changes(estate, inventory):
     code, first, _ = scan_cli(estate.url)
     assert code == 0 and inventory.exists()
-    assert first[0]["inventory"]["revision"] == "0005" and "uri" in first[0]["inventory"]
+    assert first[0]["inventory"]["revision"] == "0006" and "uri" in first[0]["inventory"]
     # no earlier scan: everything found is new, compared with nothing
     news = of(first, "change")
     assert news and all(c["change"] == "new" and c["since_scan_id"] is None for c in news)

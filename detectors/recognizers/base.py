@@ -34,7 +34,7 @@ _SPLIT_LOOKBEHIND = re.compile(r"\(\?<!((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()
 
 
 def split_lookbehinds(source: str) -> str:
-    """"Not after A or B" with A and B of different widths as "not after A, not after B", the
+    r""""Not after A or B" with A and B of different widths as "not after A, not after B", the
     same condition in a form `re` reads (it wants each look-behind of one width):
     (?<![\w.,+-]|\d[ .-]) -> (?<![\w.,+-])(?<!\d[ .-])."""
     return _SPLIT_LOOKBEHIND.sub(r"(?<!\1)(?<!\2)", source)

@@ -1,4 +1,4 @@
-"""`kartlegg inventory …`: list, show, diff, review, declare, export, scans, upgrade.
+"""`kartlegg inventory …`: list, show, diff, review, declare, export, scans, requests, upgrade.
 
 Every subcommand takes --inventory (or KARTLEGG_INVENTORY); the default is the SQLite file
 `kartlegg-inventory.sqlite` in the current directory, next to the report, so one working
@@ -385,6 +385,34 @@ def scans(inventory_url, limit, as_json):
         table.add_row(*map(escape, (r["scan_id"], r["started_at"] or "", r["status"], "" if r["exit_code"] is None else str(r["exit_code"]),
                                     str(r["findings"] if r["findings"] is not None else ""),
                                     ", ".join(r["sources"]))))
+    _console().print(table)
+
+
+@inventory.command()
+@inventory_option
+@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+def requests(inventory_url, limit, as_json):
+    """The data subjects' requests answered (`kartlegg subject`), newest first: who asked, for which
+    controller, the kinds of identifiers (fingerprinted), where the person was found."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from scanner.inventory.requests import requests as request_rows
+
+    rows = request_rows(open_store(inventory_url, create=False), limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(header_style="bold")
+    for col in ("request", "started", "by", "controller", "identifiers", "found in", "rows", "exit"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        places = len(r["found"])
+        table.add_row(*map(escape, (r["request_id"], r["started_at"] or "", r["requested_by"] or "",
+                                    r["controller"] or "", ", ".join(r["kinds"]),
+                                    f"{places} location(s)", str(sum(f["rows"] for f in r["found"])),
+                                    "" if r["exit_code"] is None else str(r["exit_code"]))))
     _console().print(table)
 
 

@@ -11,6 +11,7 @@ from scanner.cli.detect import detect
 from scanner.cli.inventory import inventory
 from scanner.cli.plugins import detectors, list_plugins
 from scanner.cli.report import report
+from scanner.cli.subject import subject
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,6 +27,7 @@ cli.add_command(list_plugins)
 cli.add_command(scan_command.init)
 cli.add_command(inventory)
 cli.add_command(report)
+cli.add_command(subject)
 
 
 def main() -> None:

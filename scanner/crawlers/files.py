@@ -278,6 +278,11 @@ class FileCrawler(Crawler):
     def sample_batches(self, unit: WorkUnit):
         return self._reader(unit).batches()
 
+    def subject_search(self, unit: WorkUnit, matcher, options):
+        from scanner.crawlers import object_subject
+
+        return object_subject.search(self._reader(unit), matcher, options)
+
     @contextmanager
     def _fd(self, member: Member):
         """A read-only descriptor of the file listed as `member`, still inside the root.

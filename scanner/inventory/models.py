@@ -182,3 +182,25 @@ class Review(Base):
     who: Mapped[str | None] = mapped_column(String(255))
     at: Mapped[datetime]
     evidence: Mapped[dict | None] = mapped_column(JSON)  # {entity_types, ratio, …} when decided
+
+
+class SubjectRequest(Base):
+    """0006: how a data subject's request was answered (`kartlegg subject`): who asked, for which
+    controller, which kinds of identifiers (as keyed fingerprints, never values), where the
+    person was found and how many rows, so a controller can show what was done and when."""
+
+    __tablename__ = "subject_requests"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # the run's request_id
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    requested_by: Mapped[str | None] = mapped_column(String(255))
+    controller: Mapped[str | None] = mapped_column(Text)
+    kinds: Mapped[list] = mapped_column(JSON)
+    fingerprints: Mapped[list] = mapped_column(JSON)  # hmac-sha256:… per identifier
+    sources: Mapped[list | None] = mapped_column(JSON)  # [{name, type, uri}]
+    found: Mapped[list | None] = mapped_column(JSON)  # [{source, uri, kinds, rows}]
+    counts: Mapped[dict | None] = mapped_column(JSON)  # locations searched, found, not_found, error, skipped
+    exported: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    erase_plan: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    exit_code: Mapped[int | None]

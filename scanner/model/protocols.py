@@ -70,6 +70,11 @@ class Crawler(ABC):
         totals (rows, method, details) and no fields. Crawlers that cannot read everything sample."""
         yield self.sample(unit)
 
+    # `kartlegg subject` asks a crawler that has it `subject_search(unit, matcher, options)`: one
+    # person's identifiers in one unit, as scanner.subject.matching.Found values (one per location
+    # searched: a table, a file) and Problems for what could not be read. A crawler without it is
+    # read whole, as --full reads it (scanner.subject.streams).
+
     def close(self) -> None:
         """Release connections."""
 

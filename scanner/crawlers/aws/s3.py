@@ -140,6 +140,11 @@ class S3Crawler(Crawler):
     def sample_batches(self, unit: WorkUnit):
         return self._reader(unit).batches()
 
+    def subject_search(self, unit: WorkUnit, matcher, options):
+        from scanner.crawlers import object_subject
+
+        return object_subject.search(self._reader(unit), matcher, options)
+
     def _read_range(self, bucket: str, member: Member, offset: int, length: int, tally) -> bytes:
         extra = {"IfMatch": member.tag} if member.tag else {}
         try:

@@ -265,6 +265,11 @@ class SqlCrawler(Crawler):
         return DatasetSample(unit, fields, len(rows), method, skipped, self._columns(cols),
                              details=unreadable.details())
 
+    def subject_search(self, unit: WorkUnit, matcher, options):
+        from scanner.crawlers.sql import subject
+
+        yield subject.search(self, unit, matcher, options.max_rows, options.keep_rows)
+
     @staticmethod
     def _columns(cols: list[dict]) -> list[dict]:
         return [{k: c[k] for k in ("name", "type", "nullable", "comment")} for c in cols]
