@@ -35,6 +35,10 @@ demo: $(STAMP)
 	  --erase-plan --controller "Nettselskapet Demo AS" -o demo-out/subject.jsonl; \
 	  rc=$$?; test $$rc -eq 0 -o $$rc -eq 3
 	$(VENV)/bin/kartlegg inventory requests --inventory demo-out/inventory.sqlite --limit 1
+	@echo "== where the same identifiers sit in more than one place (the first ten pairs) =="
+	$(VENV)/bin/kartlegg inventory links --inventory demo-out/inventory.sqlite --limit 10
+	@echo "== personal data kept longer than the declared retention =="
+	$(VENV)/bin/kartlegg inventory retention --inventory demo-out/inventory.sqlite
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt

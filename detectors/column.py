@@ -16,6 +16,7 @@ from decimal import Decimal
 from urllib.parse import unquote
 
 from detectors import field_shapes, vocabulary
+from detectors import sketch as sketches
 from detectors.checksums import only_digits
 from detectors.engine import (
     CONTEXT_FACTOR,
@@ -50,6 +51,7 @@ MIXED_MIN_RATIO = 0.05
 MIXED_MIN_HITS = 3
 UNHINTED_WEAK_MIN_RATIO = 0.9
 MAX_EXAMPLES = 3
+MAX_SKETCHED = 20_000  # distinct matches of a field fingerprinted for its linkage sketch
 # Pairs where one value legitimately passes both checks: the column gets the more specific.
 EXCLUSIVE = (("NO_FODSELSNUMMER", "NO_BANK_ACCOUNT"), ("CREDIT_CARD", "NO_METER_SERIAL"))
 
@@ -159,6 +161,8 @@ def classify_column(
             t.padded += padded
             if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
                 t.examples.append(d.text)
+            if len(t.values) < MAX_SKETCHED:
+                t.values.add(d.text)
 
     verdicts: dict[str, EntityVerdict] = {}
     for entity, t in tallies.items():
@@ -185,6 +189,8 @@ def classify_column(
         verdict.examples = [mask(entity, e) for e in t.examples]
         if fingerprint is not None:
             verdict.fingerprints = [fingerprint(entity, e) for e in t.examples]
+            if entity in sketches.LINKED:
+                verdict.sketch = sketches.sketch(entity, t.values, fingerprint)
         verdicts[entity] = verdict
 
     for entity in name_hint.entities if not name_hint.negative else ():

@@ -22,6 +22,7 @@ class EntityVerdict:
     examples: list[str] = field(default_factory=list)
     fingerprints: list[str] = field(default_factory=list)
     synthetic: int = 0
+    sketch: list[str] = field(default_factory=list)  # detectors.sketch: the linkage sketch of its values
 
     def to_dict(self) -> dict:
         return {

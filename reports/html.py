@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from html import escape
 from importlib import resources
 
+from reports import html_links
 from reports import html_model as hm
 from reports import html_risk as hr
 from scanner.model.protocols import Writer
@@ -102,7 +103,8 @@ def _header(m: hm.Model) -> str:
 def _toc() -> str:
     return "".join(f'<a href="#{k}">{v}</a>' for k, v in (
         ("coverage", "Coverage"), ("summary", "Summary"), ("heatmap", "Heat map"), ("risk", "Riskiest locations"),
-        ("changes", "Changes"), ("findings", "Findings")))
+        ("changes", "Changes"), ("links", "Shared identifiers"), ("retention", "Retention"),
+        ("findings", "Findings")))
 
 
 def _stat(ident: str, n, label: str, cls: str = "") -> str:
@@ -267,7 +269,8 @@ def render(model: hm.Model) -> str:
     # the assets are ours, but a stray "</" would still end the element early
     css, js = _asset("report.css").replace("</", "<\\/"), _asset("report.js").replace("</", "<\\/")
     body = (_header(model) + "<main>" + _coverage(model) + _summary(model) + _heatmap(model) + _risk(model)
-            + _changes(model) + _findings(model) + "</main>"
+            + _changes(model) + html_links.section(model.links) + html_links.retention_section(model.retention)
+            + _findings(model) + "</main>"
             + f"<footer>Generated {e(generated)} by kartlegg from {e(model.origin)}. Examples are masked by the "
               "scanner; fingerprints are left out.</footer>")
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

@@ -53,6 +53,7 @@ class Builder:
         self._changes: list[Change] = []
         self._counts = Counter()
         self._failed_sources: set[str] = set()
+        self._sketched: list[dict] = []  # personal findings with a linkage sketch (schema 1.7)
 
     def add(self, r: dict) -> None:
         if not isinstance(r, dict) or not isinstance(r.get("record"), str):
@@ -92,6 +93,18 @@ class Builder:
             examples=[str(x) for x in r.get("examples") or []], reasons=[str(x) for x in r.get("reasons") or []],
             review=r.get("review"), field=loc.get("field"), in_log=_text_or_none(r.get("in_log")),
             free_text=bool(r.get("free_text"))))
+        if r.get("sketch") and r.get("personal") and not (r.get("review") or {}).get("state") == "suppressed":
+            self._sketched.append({"source": s["name"], "system": s["name"], "type": s.get("type"),
+                                   "container": loc.get("container"), "dataset": loc["dataset"],
+                                   "location": place(loc), "uri": loc["uri"], "entity_type": r["entity_type"],
+                                   "in_log": r.get("in_log"), "sketch": list(r["sketch"])})
+
+    def _retention(self, r: dict) -> None:
+        self.model.retention = self.model.retention or []
+        self.model.retention.append({"status": r["status"], "system": r.get("system") or r["source"]["name"],
+                                     "shown": place(r["location"]), "oldest": dict(r["oldest"]),
+                                     "declared": r["declared"], "over_days": int(r["over_days"]),
+                                     "entity_types": list(r.get("entity_types") or [])})
 
     def _problem(self, r: dict, reason: str) -> None:
         s, loc = self._source(r), r.get("location")
@@ -131,9 +144,15 @@ class Builder:
 
     def build(self) -> Model:
         m = self.model
+        if self._sketched:
+            from scanner.inventory.links import by_dataset, pairs
+
+            m.links = by_dataset(pairs(self._sketched))
         m.sources = sorted(self._sources.values(), key=lambda s: s["name"])
         inventory_kept = bool(self._changes) or any("changes" in s for s in self._summaries)
         m.changes = self._changes if inventory_kept else None
+        if inventory_kept and m.retention is None:
+            m.retention = []  # checked against the inventory: nothing over
         m.coverage = {**{k: self._counts[k] for k in ("scanned", "skipped", "failed", "unchanged")},
                       "sources_total": len(m.sources), "sources_failed": len(self._failed_sources)}
         if self._counts["unchanged"]:
@@ -210,6 +229,12 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
                   "sources_total": src.get("total", len(chosen.get("sources") or [])),
                   "sources_failed": src.get("failed", 0)}
     m.changes = [change_of(c) for c in views_scan.changes(store, scan_id)]
+    from scanner.inventory.links import by_dataset, links
+
+    m.links = by_dataset(links(store))
+    from scanner.inventory.retention import overdue
+
+    m.retention = overdue(store)
     m.notes.append(f"Findings: what the inventory holds now (present, from the scan that saw each last). "
                    f"Coverage and changes: scan {scan_id}.")
     return m

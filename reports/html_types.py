@@ -74,6 +74,8 @@ class Model:
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] | None = None  # None: no inventory, so not known
     notes: list[str] = field(default_factory=list)
+    links: list[dict] | None = None  # scanner.inventory.links.by_dataset rows; None: no sketches to compare
+    retention: list[dict] | None = None  # `retention` records (or inventory rows); None: not checked (no inventory)
 
     @property
     def live(self) -> list[Finding]:

@@ -12,8 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
 from compare_reports import differences, main  # noqa: E402
 
-HEADER = {"record": "scan", "schema_version": "1.6", "scan_id": "a", "started_at": "2026-12-06T10:00:00Z",
-          "tool": {"name": "kartlegg", "version": "0.1.0"}, "inventory": {"revision": "0005"}}
+HEADER = {"record": "scan", "schema_version": "1.7", "scan_id": "a", "started_at": "2026-12-06T10:00:00Z",
+          "tool": {"name": "kartlegg", "version": "0.1.0"}, "inventory": {"revision": "0007"}}
 DATASET = {"record": "dataset", "scan_id": "a", "location": {"uri": "file:///srv/a/x.csv"}, "rows_sampled": 10,
            "duration_ms": 12, "version": "sha256:aa", "objects": {"newest": "2026-12-06T10:00:00Z"}}
 FINDING = {"record": "finding", "scan_id": "a", "location": {"uri": "file:///srv/a/x.csv#fnr"},
@@ -43,7 +43,7 @@ DIFFERENT = [
     ("rows sampled", _with(DATASET, rows_sampled=11)),
     ("a detector's version", _with(FINDING, detectors=[{"name": "x", "version": "0.0.2"}])),
     ("the inventory's revision", _with(HEADER, inventory__revision="0006")),
-    ("the schema version", _with(HEADER, schema_version="1.7")),
+    ("the schema version", _with(HEADER, schema_version="1.8")),
 ]
 
 

@@ -95,7 +95,7 @@ def changes_of(lines) -> set[tuple]:
 def test_a_changing_estate_produces_the_right_changes(estate, inventory):
     code, first, _ = scan_cli(estate.url)
     assert code == 0 and inventory.exists()
-    assert first[0]["inventory"]["revision"] == "0006" and "uri" in first[0]["inventory"]
+    assert first[0]["inventory"]["revision"] == "0007" and "uri" in first[0]["inventory"]
     # no earlier scan: everything found is new, compared with nothing
     news = of(first, "change")
     assert news and all(c["change"] == "new" and c["since_scan_id"] is None for c in news)
@@ -265,7 +265,7 @@ categories = ["identity", "financial"]
 
     # XLSX: every sheet, the findings equal the list, a formula-like name stays text, gaps filled
     wb = load_workbook(xlsx)
-    assert wb.sheetnames == ["Art. 30", "Findings", "Sources", "Scans", "History"]
+    assert wb.sheetnames == ["Art. 30", "Findings", "Links", "Retention", "Sources", "Scans", "History"]
     head, *rows = list(wb["Findings"].iter_rows(values_only=True))
     assert head[:3] == ("Source", "System", "Owner")
     got = {(r[head.index("Location")], r[head.index("Entity type")]) for r in rows if r[head.index("Personal")] == "yes"}

@@ -22,7 +22,7 @@ SOURCE = {"name": "crm", "type": "sql", "uri": "postgresql://skanner:***@db.exam
 CATEGORY = {"NO_FODSELSNUMMER": "identity", "EMAIL_ADDRESS": "contact", "NO_PHONE_NUMBER": "contact",
             "NO_METER_ID": "metering"}
 _db_names = itertools.count()
-HEAD = "0006"
+HEAD = "0007"
 
 
 # -- record streams ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import time
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -310,3 +311,65 @@ def test_a_location_gone_since_the_scan_is_skipped_and_the_rest_found(estate, tm
     skipped = {r["location"]["dataset"]: r["reason"] for r in lines if r["record"] == "skipped"}
     assert list(skipped) == ["notater/samtale.txt"] and "not in the source now" in skipped["notater/samtale.txt"]
     assert where_found(lines) == {"kunder": SQL_EXPECTED["kari"], "share": FILES_EXPECTED["kari"] - {"notater/samtale.txt"}}
+
+
+# -- the demo estate ------------------------------------------------------------------------------------
+
+def _raw_holders(db: str, share: Path, needles: list[str]) -> set[str]:
+    """Where a plain search of the raw data finds the person's fødselsnummer or e-mail address:
+    every table of the database (each column as text), and every file on the share a plain read
+    can decode (compressed and binary formats are not this oracle's to read)."""
+    import sqlite3
+
+    from scanner.model.sources import printable
+
+    found = set()
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        for (table,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            cols = [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+            where = " OR ".join(f'lower(CAST("{c}" AS TEXT)) LIKE ?' for c in cols for _ in needles)
+            args = [f"%{n}%" for _ in cols for n in needles]
+            if conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}', args).fetchone()[0]:
+                found.add(table)
+    finally:
+        conn.close()
+    for path in share.rglob("*"):
+        if not path.is_file() or path.is_symlink() or path.suffix.lower() in PACKED:
+            continue
+        raw = path.read_bytes()
+        for encoding in ("utf-8", "cp1252", "utf-16"):
+            try:
+                text = raw.decode(encoding).lower()
+            except UnicodeDecodeError:
+                continue
+            if any(n in text for n in needles):
+                found.add(printable(str(path.relative_to(share))))  # as the report names it
+            break
+    return found
+
+
+PACKED = {".gz", ".bz2", ".zst", ".xz", ".zip", ".xlsx", ".parquet", ".pdf", ".png", ".jpg", ".db", ".7z"}
+
+
+@pytest.mark.parametrize("customer", [1, 7])
+def test_the_demo_estate_answers_a_request_for_a_customer(demo, customer):
+    from demo.subject import identifiers
+
+    db = demo[0].split("sqlite:///", 1)[1]
+    share = Path(demo[1].split("file://", 1)[1])
+    scan(*demo)
+    specs = identifiers(db, customer)
+    code, lines, out = subject(*demo, *[a for s in specs for a in ("--id", s)])
+    assert code in (0, 3), out
+    got = {r["location"]["dataset"] for r in lines if r["record"] == "match"}
+    strong = {r["location"]["dataset"] for r in lines if r["record"] == "match"
+              and set(r["identifiers"]) & {"fnr", "email", "account"}}
+    given = dict(s.split("=", 1) for s in specs)
+    fnr, account = given["fnr"], given["account"]
+    needles = [fnr, f"{fnr[:6]} {fnr[6:]}", given["email"].lower(), account,
+               f"{account[:4]}.{account[4:6]}.{account[6:]}", f"{account[:4]} {account[4:6]} {account[6:]}"]
+    oracle = _raw_holders(db, share, needles)
+    assert oracle and oracle <= got, oracle - got  # everywhere a plain search finds them, the request did
+    checkable = {g for g in strong if Path(g).suffix.lower() not in PACKED}
+    assert checkable <= oracle, checkable - oracle  # and nowhere else (where a plain search can tell)

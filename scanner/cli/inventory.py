@@ -316,7 +316,7 @@ def declare(inventory_url, source, path, **metadata):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), required=True)
 @click.option("-o", "--output", default=None,
               help="File to write [default: kartlegg-inventory.EXT, or kartlegg-VIEW.csv]; - for stdout (not xlsx).")
-@click.option("--view", type=click.Choice(["findings", "art30", "sources", "scans", "history"]), default="findings",
+@click.option("--view", type=click.Choice(["findings", "art30", "links", "retention", "sources", "scans", "history"]), default="findings",
               show_default=True, help="CSV only: which view (JSON Lines and XLSX hold them all).")
 @click.option("--all", "include_gone", is_flag=True, help="Also findings that are gone.")
 @click.option("--delimiter", type=click.Choice([",", ";", "tab"]), default=",", show_default=True,
@@ -385,34 +385,6 @@ def scans(inventory_url, limit, as_json):
         table.add_row(*map(escape, (r["scan_id"], r["started_at"] or "", r["status"], "" if r["exit_code"] is None else str(r["exit_code"]),
                                     str(r["findings"] if r["findings"] is not None else ""),
                                     ", ".join(r["sources"]))))
-    _console().print(table)
-
-
-@inventory.command()
-@inventory_option
-@click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
-@click.option("--json", "as_json", is_flag=True)
-def requests(inventory_url, limit, as_json):
-    """The data subjects' requests answered (`kartlegg subject`), newest first: who asked, for which
-    controller, the kinds of identifiers (fingerprinted), where the person was found."""
-    from rich.markup import escape
-    from rich.table import Table
-
-    from scanner.inventory.requests import requests as request_rows
-
-    rows = request_rows(open_store(inventory_url, create=False), limit)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    table = Table(header_style="bold")
-    for col in ("request", "started", "by", "controller", "identifiers", "found in", "rows", "exit"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        places = len(r["found"])
-        table.add_row(*map(escape, (r["request_id"], r["started_at"] or "", r["requested_by"] or "",
-                                    r["controller"] or "", ", ".join(r["kinds"]),
-                                    f"{places} location(s)", str(sum(f["rows"] for f in r["found"])),
-                                    "" if r["exit_code"] is None else str(r["exit_code"]))))
     _console().print(table)
 
 

@@ -9,6 +9,7 @@ from scanner import __version__
 from scanner.cli import scan as scan_command
 from scanner.cli.detect import detect
 from scanner.cli.inventory import inventory
+from scanner.cli.inventory_views import links, requests, retention
 from scanner.cli.plugins import detectors, list_plugins
 from scanner.cli.report import report
 from scanner.cli.subject import subject
@@ -26,6 +27,9 @@ cli.add_command(scan_command.scan)
 cli.add_command(list_plugins)
 cli.add_command(scan_command.init)
 cli.add_command(inventory)
+inventory.add_command(links)
+inventory.add_command(requests)
+inventory.add_command(retention)
 cli.add_command(report)
 cli.add_command(subject)
 

@@ -93,6 +93,7 @@ class Dataset:
     bytes: int = 0
     unreadable: Counter = field(default_factory=Counter)  # reason -> members not sampled
     newest: Member | None = None
+    oldest: float | None = None  # the earliest modification time of a readable member (retention checks)
     _reservoir: list = field(default_factory=list)  # (random priority, key, member)
     _all: list = field(default_factory=list)  # only when want == 0
     _first: Member | None = None
@@ -114,6 +115,8 @@ class Dataset:
             return
         if self.newest is None or (member.modified, member.key) > (self.newest.modified, self.newest.key):
             self.newest = member
+        if member.modified and (self.oldest is None or member.modified < self.oldest):
+            self.oldest = member.modified
         if self.want == 0:
             self._all.append(member)
             return

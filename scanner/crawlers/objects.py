@@ -67,6 +67,7 @@ def unit_for(source: str, crawler: str, container: str, base: str, ds: Dataset) 
             "bytes": ds.bytes,
             "unreadable": dict(ds.unreadable),
             "newest": iso(ds.newest.modified) if ds.newest else None,
+            "oldest": iso(ds.oldest),
         },
         version=ds.version,
     )
@@ -234,6 +235,9 @@ class DatasetReader:
         if self.notes:
             details["notes"] = list(dict.fromkeys(self.notes))
         details.update(self.unreadable.details())
+        if self.unit.meta.get("oldest"):  # its last write: every line or row in it is at least as old
+            details["oldest"] = {"at": self.unit.meta["oldest"],
+                                 "by": "the oldest file's or object's modification time"}
         return DatasetSample(
             unit=self.unit, fields=fields, rows_sampled=rows, method=self.method(kinds, total), problems=problems,
             skipped_fields=list(self.skipped_fields.items()),

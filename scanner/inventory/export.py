@@ -12,9 +12,10 @@ import json
 from datetime import UTC, datetime
 
 from scanner import __version__
-from scanner.inventory import views
+from scanner.inventory import links, retention, views
 
-EXPORT_VERSION = "1.1"  # 1.1: findings say free_text and in_log
+EXPORT_VERSION = "1.2"  # 1.1: findings say free_text and in_log; 1.2: links and retention, art30's
+# shares_identifiers_with and older_than_retention
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # the columns of each tabular view, in order; lists are joined with "; "
@@ -26,7 +27,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
               ("found_entity_types", "Entity types found"), ("found_not_declared", "Found, not declared"),
               ("declared_not_found", "Declared, not found"), ("locations", "Locations"),
               ("datasets", "Datasets"), ("row_estimate", "Rows (estimate)"), ("last_scanned", "Last scanned"),
-              ("gaps", "Gaps")],
+              ("shares_identifiers_with", "Shares identifiers with"),
+              ("older_than_retention", "Older than retention"), ("gaps", "Gaps")],
     "findings": [("source", "Source"), ("system", "System"), ("owner", "Owner"), ("environment", "Environment"),
                  ("location", "Location"), ("container", "Container"), ("dataset", "Dataset"), ("field", "Field"),
                  ("uri", "URI"), ("entity_type", "Entity type"), ("category", "Category"),
@@ -43,18 +45,34 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     "scans": [("scan_id", "Scan"), ("started_at", "Started"), ("finished_at", "Finished"), ("status", "Status"),
               ("exit_code", "Exit code"), ("sources", "Sources"), ("findings", "Findings"),
               ("tool_version", "kartlegg"), ("config_fingerprint", "Configuration")],
+    "links": [("a_system", "From system"), ("a_dataset", "From"), ("a_kind", "Kind"), ("b_system", "To system"),
+              ("b_dataset", "To"), ("b_kind", "Kind "), ("entity_types", "Identifiers"),
+              ("shared", "Shared (at least)"), ("containment", "Containment (estimate)"), ("meaning", "What it means"),
+              ("fields", "Fields")],
+    "retention": [("status", "Status"), ("system", "System"), ("source", "Source"), ("dataset", "Dataset"),
+                  ("oldest", "Oldest data"), ("oldest_by", "Read from"), ("declared", "Declared retention"),
+                  ("over_days", "Over by (days)"), ("entity_types", "Identifiers")],
     "history": [("scanned_at", "Scanned at"), ("scan_id", "Scan"), ("source", "Source"), ("location", "Location"),
                 ("uri", "URI"), ("entity_type", "Entity type"), ("category", "Category"),
                 ("personal", "Personal"), ("confidence", "Confidence"), ("hits", "Hits"), ("sampled", "Sampled")],
 }
-SHEETS = {"art30": "Art. 30", "findings": "Findings", "sources": "Sources", "scans": "Scans", "history": "History"}
+SHEETS = {"art30": "Art. 30", "findings": "Findings", "links": "Links", "retention": "Retention",
+          "sources": "Sources", "scans": "Scans", "history": "History"}
 
 
 def rows(store, view: str, include_gone: bool = False) -> list[dict]:
     if view == "findings":
         return [_flat_review(r) for r in views.findings(store, include_gone=include_gone)]
-    return {"art30": views.art30, "sources": views.sources, "scans": views.scans,
-            "history": views.history}[view](store)
+    if view == "links":
+        return [links.flat_dataset(r) for r in links.by_dataset(links.links(store))]
+    if view == "retention":
+        return [retention.flat(r) for r in retention.overdue(store)]
+    if view == "art30":
+        shared = links.linked_systems(links.links(store))
+        old = retention.by_system(retention.overdue(store))
+        return [{**r, "shares_identifiers_with": shared.get(r["system"], []),
+                 "older_than_retention": old.get(r["system"], [])} for r in views.art30(store)]
+    return {"sources": views.sources, "scans": views.scans, "history": views.history}[view](store)
 
 
 def _flat_review(row: dict) -> dict:
@@ -95,9 +113,16 @@ def write_jsonl(store, fh, include_gone: bool = False) -> dict[str, int]:
                     "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                     "tool": {"name": "kartlegg", "version": __version__}, "inventory": store.masked_url,
                     "revision": store.revision()}) + "\n")
-    for view, kind in (("sources", "source"), ("findings", "finding"), ("art30", "art30"), ("scans", "scan"),
-                       ("history", "observation")):
-        data = views.findings(store, include_gone=include_gone) if view == "findings" else rows(store, view)
+    for view, kind in (("sources", "source"), ("findings", "finding"), ("art30", "art30"), ("links", "link"),
+                       ("retention", "retention"), ("scans", "scan"), ("history", "observation")):
+        if view == "findings":
+            data = views.findings(store, include_gone=include_gone)
+        elif view == "links":
+            data = links.by_dataset(links.links(store))
+        elif view == "retention":
+            data = [{k: v for k, v in r.items() if k != "shown"} for r in retention.overdue(store)]
+        else:
+            data = rows(store, view)
         for r in data:
             fh.write(dumps({"record": kind, **r}) + "\n")
         counts[view] = len(data)
@@ -130,10 +155,11 @@ def write_xlsx(store, path, include_gone: bool = False) -> dict[str, int]:
     wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook(write_only=True)
     counts = {}
-    for view in ("art30", "findings", "sources", "scans", "history"):
+    for view in ("art30", "findings", "links", "retention", "sources", "scans", "history"):
         ws = wb.create_sheet(SHEETS[view])
         cols = COLUMNS[view]
-        gap_cols = {"gaps", "found_not_declared", "declared_not_found"} if view == "art30" else set()
+        gap_cols = {"gaps", "found_not_declared", "declared_not_found", "older_than_retention"} \
+            if view == "art30" else set()
         data = [[_xlsx_text(plain(r.get(key))) for key, _ in cols] for r in rows(store, view, include_gone)]
         widths = [len(label) for _, label in cols]
         for values in data:

@@ -105,6 +105,10 @@ class Location(Base):
     # 0004: the real names of a location shown masked (they held personal data), sealed with a
     # key only the scanning installation has; `kartlegg inventory show` opens it there
     sealed: Mapped[str | None] = mapped_column(Text)
+    # 0007: how old a dataset's data is (a table's oldest date, the oldest file's modification
+    # time), as the scan that read it last said, and how it was read; for retention checks
+    oldest_at: Mapped[datetime | None]
+    oldest_by: Mapped[str | None] = mapped_column(Text)
 
 
 class Finding(Base):
@@ -133,6 +137,8 @@ class Finding(Base):
     # neither until a scan sees them again.
     free_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     in_log: Mapped[str | None] = mapped_column(Text)
+    # 0007: the linkage sketch of its values (detectors.sketch), as the scan that saw it last made it
+    sketch: Mapped[list | None] = mapped_column(JSON)
 
 
 class Observation(Base):

@@ -73,6 +73,21 @@ class InventoryRun(Writer):
             self._abandon()
             return []
 
+    def retention(self, scan_id: str) -> list[dict]:
+        """`retention` records: what this scan read that holds personal data older than declared."""
+        from scanner.inventory.retention import overdue
+        from scanner.model.records import retention as record
+
+        try:
+            return [record(scan_id, r) for r in overdue(self.store, scan_id=scan_id)]
+        except Exception as exc:  # noqa: BLE001 - the scan's report is whole without them
+            import logging
+
+            from scanner.model.redact import describe_error
+
+            logging.getLogger(__name__).warning("retention check failed: %s", describe_error(exc)["message"])
+            return []
+
     def close(self) -> None:
         if not self._ended:
             self.abort()

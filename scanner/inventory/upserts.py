@@ -74,6 +74,10 @@ def statements(dialect: str) -> dict:
         # a finding's upsert of the same row (a file's own findings) passes NULL and leaves it
         "version": sa.case((newer, sa.func.coalesce(ex.version, t.version)), else_=t.version),
         "sealed": sa.func.coalesce(ex.sealed, t.sealed),
+        # 0007: a dataset record says how old its data is ("" for `by`: not known); a finding's
+        # upsert of the same row passes NULL and leaves it
+        "oldest_at": sa.case((sa.and_(newer, ex.oldest_by.isnot(None)), ex.oldest_at), else_=t.oldest_at),
+        "oldest_by": sa.case((sa.and_(newer, ex.oldest_by.isnot(None)), ex.oldest_by), else_=t.oldest_by),
     }).returning(t.id, t.source_id, t.uri)
 
     fnd = Finding.__table__
@@ -81,7 +85,7 @@ def statements(dialect: str) -> dict:
     t, ex = fnd.c, ins.excluded
     newer = ex.checked_at >= t.checked_at
     kept = ("category", "personal", "confidence", "hits", "sampled", "ratio", "examples", "fingerprints",
-            "declared_type", "status", "free_text", "in_log")
+            "declared_type", "status", "free_text", "in_log", "sketch")
     finding = ins.on_conflict_do_update(index_elements=[t.location_id, t.entity_type], set_={
         **{k: sa.case((newer, getattr(ex, k)), else_=getattr(t, k)) for k in kept},
         "first_seen": _earlier(ex.first_seen, t.first_seen),

@@ -96,7 +96,7 @@ def findings(store, include_gone: bool = False, source: str | None = None, perso
             "entity_type": f.entity_type, "category": f.category, "personal": f.personal,
             "confidence": f.confidence, "hits": f.hits, "sampled": f.sampled, "ratio": f.ratio,
             "examples": f.examples or [], "fingerprints": f.fingerprints or [], "declared_type": f.declared_type,
-            "free_text": bool(f.free_text), "in_log": f.in_log,
+            "free_text": bool(f.free_text), "in_log": f.in_log, "sketch": f.sketch or [],
             "row_estimate": loc.row_estimate, "status": f.status, "first_seen": iso(f.first_seen),
             "last_seen": iso(f.last_seen), "last_scan_id": f.last_scan_id,
             "review": review,

@@ -176,7 +176,7 @@ class InventoryWriter:
             if kind == "dataset":
                 loc = {**loc, "field": None, "uri": dataset_uri(loc)}
                 locations[(sid, loc["uri"])] = self._location_row(sid, loc, r.get("row_estimate"),
-                                                                     r.get("version") or "")
+                                                                     r.get("version") or "", r.get("oldest") or {})
                 self._cover(covered, sid, loc, SCANNED)
             elif kind == "unchanged":  # met, not read: nothing in it turns gone or changes
                 self._cover(covered, sid, loc, UNCHANGED)
@@ -200,10 +200,14 @@ class InventoryWriter:
         if covered:
             conn.execute(st["coverage"], [covered[k] for k in sorted(covered)])
 
-    def _location_row(self, sid: int, loc: dict, row_estimate: int | None, version: str | None = None) -> dict:
+    def _location_row(self, sid: int, loc: dict, row_estimate: int | None, version: str | None = None,
+                      oldest: dict | None = None) -> dict:
+        at = oldest.get("at") if oldest else None
         return dict(source_id=sid, container=loc.get("container"), dataset=loc["dataset"], field=loc.get("field"),
                     uri=loc["uri"], first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id,
                     checked_at=self.seen, status=PRESENT, row_estimate=row_estimate, version=version,
+                    oldest_at=datetime.fromisoformat(at.replace("Z", "+00:00")) if at else None,
+                    oldest_by=None if oldest is None else (oldest.get("by") or "") if at else "",
                     sealed=loc.get("sealed"))
 
     def _finding_row(self, location_id: int, r: dict) -> dict:
@@ -212,6 +216,7 @@ class InventoryWriter:
                     ratio=r.get("ratio"), examples=list(r.get("examples") or []),
                     fingerprints=list(r.get("fingerprints") or []), declared_type=r.get("declared_type"),
                     free_text=bool(r.get("free_text")), in_log=r.get("in_log"),  # not in records before 1.6
+                    sketch=list(r["sketch"]) if r.get("sketch") else None,  # 1.7
                     first_seen=self.seen, last_seen=self.seen, last_scan_id=self.scan_id, checked_at=self.seen,
                     status=PRESENT)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-SCHEMA_VERSION = "1.6"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+SCHEMA_VERSION = "1.7"  # 1.1: dataset records may carry format and objects; 1.2: change records,
 # findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
 # records (--incremental), dataset version, summary locations.unchanged, header sources' settings;
 # 1.4: the header's executor; 1.5: location.sealed (names that held personal data, masked and tagged),
 # the summary's interrupted (the signal that stopped the scan) and exit codes 4, 5, 129, 130, 143;
-# 1.6: findings' free_text and in_log (what the scan knows of where they sit, for the HTML risk ranking)
+# 1.6: findings' free_text and in_log (what the scan knows of where they sit, for the HTML risk ranking);
+# 1.7: findings' sketch (detectors.sketch: which identifier values two locations share)
 
 
 def now() -> str:
@@ -53,6 +54,7 @@ def finding(scan_id: str, source: dict, location: dict, verdict, declared_type: 
         "row_estimate": row_estimate,
         "free_text": free_text,
         "in_log": in_log,
+        **({"sketch": verdict.sketch} if getattr(verdict, "sketch", None) else {}),
     }
 
 
@@ -61,6 +63,13 @@ def dataset(scan_id: str, source: dict, location: dict, rows_sampled: int, row_e
     return {**_base("dataset", scan_id), "source": source, "location": location, "rows_sampled": rows_sampled,
             "row_estimate": row_estimate, "fields": fields, "method": method, "duration_ms": duration_ms,
             "columns": columns, **(details or {})}
+
+
+def retention(scan_id: str, row: dict) -> dict:
+    """A dataset holding personal data older than its source's declared retention (1.7)."""
+    keys = ("source", "location", "system", "oldest", "declared", "period_days", "over_days", "runs_from", "status",
+            "entity_types")
+    return {**_base("retention", scan_id), **{k: row[k] for k in keys}}
 
 
 def skipped(scan_id: str, source: dict, location: dict | None, reason: str) -> dict:

@@ -106,7 +106,7 @@ _OWN = frozenset({
     "at", "method", "format", "claimed", "layers", "type", "change", "state", "since_scan_id", "version", "sealed",
     "uri_kind", "executor", "scheduler", "name_kind", "since", "last_scan_id", "first_seen", "last_seen", "status",
     "decision", "revision", "kind", "unit", "modified", "tag", "newest", "oldest", "interrupted", "outcome",
-    "in_log", "free_text",
+    "in_log", "free_text", "sketch",
 })
 _HEADER_OWN = frozenset({"tool", "settings", "detectors", "executor", "inventory"})
 

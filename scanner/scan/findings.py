@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
+from detectors import sketch as sketches
 from detectors.column import classify_column
 from detectors.engine import Engine
 from detectors.keyed import classify_keyed, key_columns
@@ -211,6 +212,8 @@ class FullRead:
             have["synthetic"] = have.get("synthetic", 0) + r.get("synthetic", 0)
             have["free_text"] = bool(have.get("free_text") or r.get("free_text"))
             have["in_log"] = have.get("in_log") or r.get("in_log")
+            if r.get("sketch"):
+                have["sketch"] = sketches.merge(have.get("sketch"), r["sketch"])
             for example, fp in zip(r["examples"], r.get("fingerprints") or [None] * len(r["examples"])):
                 if len(have["examples"]) < self.MAX_EXAMPLES and fp not in (have.get("fingerprints") or []):
                     have["examples"].append(example)

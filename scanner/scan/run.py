@@ -374,6 +374,13 @@ def scan(
         changed = [redactor.record(c) for c in changed]
         for record in changed:
             out.to_writers(record)
+        if run.error is None and not interrupted:
+            overdue = [redactor.record(r) for r in run.retention(scan_id)]
+            for record in overdue:
+                out.to_writers(record)
+            if overdue:
+                event(log, logging.WARNING, "scan.retention", datasets=len(overdue),
+                      over=sum(r["status"] == "over" for r in overdue))
     final = summary()
     if run is not None and run.error is None and not interrupted:  # a part-scan is compared with nothing
         final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))

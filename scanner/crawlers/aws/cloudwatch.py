@@ -27,7 +27,7 @@ from scanner.crawlers.aws import client as aws
 from scanner.crawlers.aws.client import LazyClient
 from scanner.crawlers.aws.client import error_code as aws_error_code
 from scanner.crawlers.datasets import Grouper, Member
-from scanner.crawlers.objects import unit_for
+from scanner.crawlers.objects import iso, unit_for
 from scanner.formats import Limits
 from scanner.formats.logs import parse_lines
 from scanner.model.protocols import Crawler
@@ -227,6 +227,7 @@ class CloudWatchCrawler(Crawler):
         grouper = Grouper(0 if self.settings.full else self.settings.objects_per_dataset, self.settings.seed)
         listed = 0
         capped = False
+        first_event: dict[str, int] = {}  # stream → its oldest event (ms), for retention checks
         try:
             for stream in self._streams(group):
                 if not self.settings.full and listed >= MAX_LISTED_STREAMS:
@@ -235,6 +236,8 @@ class CloudWatchCrawler(Crawler):
                 listed += 1
                 if self.wanted(group, stream["logStreamName"]):
                     grouper.add(_member(stream), None if _has_events(stream) else EMPTY, _stamp(stream))
+                    if stream.get("firstEventTimestamp"):
+                        first_event[stream["logStreamName"]] = stream["firstEventTimestamp"]
         except Exception as exc:
             where = Location(group, "*", None, base)
             reason = refusal(exc)
@@ -244,6 +247,9 @@ class CloudWatchCrawler(Crawler):
         for ds in grouper:
             unit = unit_for(self.source.name, self.NAME, group, base, ds)
             unit.meta["listed_at"] = listed_at
+            firsts = [first_event[m["key"]] for m in unit.meta["members"] if m["key"] in first_event]
+            if firsts:
+                unit.meta["first_event"] = iso(min(firsts) / 1000)
             if capped:
                 # the token still holds: a stream written to moves to the head of the listing
                 unit.meta["capped"] = MAX_LISTED_STREAMS
@@ -315,6 +321,8 @@ class CloudWatchCrawler(Crawler):
         objects = {"total": meta["total"], "sampled": sampled, "bytes": meta["bytes"], "read_bytes": read_bytes,
                    "newest": meta.get("newest"), "unreadable": meta.get("unreadable") or {}}
         details = {"format": "cloudwatch", "objects": objects}
+        if meta.get("first_event"):
+            details["oldest"] = {"at": meta["first_event"], "by": "the oldest event of its streams"}
         if meta.get("capped"):
             note = f"only the {meta['capped']} most recently written streams of the log group were listed"
             details["notes"] = [note]

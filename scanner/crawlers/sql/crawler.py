@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from scanner.crawlers import change_tokens as versions
-from scanner.crawlers.sql import dialects, values
+from scanner.crawlers.sql import ages, dialects, values
 from scanner.crawlers.sql import sqlite as sql_sqlite
 from scanner.model import values as model_values
 from scanner.model.protocols import Crawler
@@ -29,6 +29,7 @@ from scanner.model.units import (
 from scanner.system.log_events import event
 
 INTEGER_TYPES = (sa.types.Integer,)
+TEMPORAL_TYPES = (sa.types.Date, sa.types.DateTime)
 log = logging.getLogger(__name__)
 
 
@@ -180,6 +181,12 @@ class SqlCrawler(Crawler):
         try:
             columns = inspector.get_columns(name, schema=schema)
             pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
+            try:  # what leads an index: a date column's MIN() comes from it at once (retention checks)
+                leading = {i["column_names"][0] for i in inspector.get_indexes(name, schema=schema)
+                           if i.get("column_names") and i["column_names"][0]}
+            except (sa.exc.SQLAlchemyError, NotImplementedError):
+                conn.rollback()
+                leading = set()
         except sa.exc.SQLAlchemyError as exc:
             conn.rollback()
             return Failed(location, exc)
@@ -197,6 +204,8 @@ class SqlCrawler(Crawler):
                     "nullable": c.get("nullable"),
                     "comment": c.get("comment"),
                     "integer": isinstance(c["type"], INTEGER_TYPES),
+                    "temporal": isinstance(c["type"], TEMPORAL_TYPES),
+                    "indexed": c["name"] in leading or c["name"] in pk[:1],
                 }
             )
         key = pk[0] if len(pk) == 1 and any(c["name"] == pk[0] and c["integer"] for c in cols) else None
@@ -229,7 +238,10 @@ class SqlCrawler(Crawler):
         skipped += beyond
         if not wanted:
             return DatasetSample(unit, [], 0, "no readable columns", skipped, self._columns(cols))
-        table = sa.table(name, *[sa.column(c["name"]) for c in wanted], schema=schema)
+        aged = ages.age_columns(cols)
+        by_index = [a for a in aged if next(c for c in cols if c["name"] == a).get("indexed")]
+        in_sample = [a for a in aged if a not in by_index]
+        table = sa.table(name, *[sa.column(c["name"]) for c in wanted], *map(sa.column, in_sample), schema=schema)
         n = self.settings.sample_size  # the source's own settings (ScanSettings.for_source)
         key = unit.meta.get("key")
         with self.engine.connect() as conn:
@@ -244,9 +256,10 @@ class SqlCrawler(Crawler):
                 low, high = conn.execute(sa.select(sa.func.min(key_col), sa.func.max(key_col)).select_from(key_table)).one()
                 key_range = (low, high) if low is not None else None
                 if key == "rowid":
-                    table = sa.table(name, *[sa.column(c["name"]) for c in wanted], sa.column("rowid"), schema=schema)
+                    table = sa.table(name, *[sa.column(c["name"]) for c in wanted], *map(sa.column, in_sample),
+                                     sa.column("rowid"), schema=schema)
             statements, method = dialects.plan(
-                dialect, table, [c["name"] for c in wanted], estimate, n, key=key, key_range=key_range,
+                dialect, table, [c["name"] for c in wanted] + in_sample, estimate, n, key=key, key_range=key_range,
                 seed=self.settings.seed,
             )
             rows = []
@@ -255,6 +268,9 @@ class SqlCrawler(Crawler):
                 if len(rows) >= n:
                     break
             rows = rows[:n]
+            minimums = ages.indexed_minimums(conn, sa.table(name, schema=schema), by_index)
+        width = len(wanted)
+        age = ages.oldest(minimums, {a: [row[width + i] for row in rows] for i, a in enumerate(in_sample)})
         fields = []
         unreadable = model_values.Unreadable()  # cells that cannot be read (JSON nested too deep): counted
         for i, c in enumerate(wanted):
@@ -263,7 +279,7 @@ class SqlCrawler(Crawler):
                                                   unreadable).items():
                 fields.append(FieldSample(field_name, c["type"], vals, c["nullable"], c["comment"]))
         return DatasetSample(unit, fields, len(rows), method, skipped, self._columns(cols),
-                             details=unreadable.details())
+                             details={**unreadable.details(), **({"oldest": age} if age else {})})
 
     def subject_search(self, unit: WorkUnit, matcher, options):
         from scanner.crawlers.sql import subject
