@@ -51,7 +51,6 @@ MIXED_MIN_RATIO = 0.05
 MIXED_MIN_HITS = 3
 UNHINTED_WEAK_MIN_RATIO = 0.9
 MAX_EXAMPLES = 3
-MAX_SKETCHED = 20_000  # distinct matches of a field fingerprinted for its linkage sketch
 # Pairs where one value legitimately passes both checks: the column gets the more specific.
 EXCLUSIVE = (("NO_FODSELSNUMMER", "NO_BANK_ACCOUNT"), ("CREDIT_CARD", "NO_METER_SERIAL"))
 
@@ -161,8 +160,7 @@ def classify_column(
             t.padded += padded
             if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
                 t.examples.append(d.text)
-            if len(t.values) < MAX_SKETCHED:
-                t.values.add(d.text)
+            t.values.add(d.text)  # every distinct match: the sketch keeps the smallest, unbiased
 
     verdicts: dict[str, EntityVerdict] = {}
     for entity, t in tallies.items():

@@ -61,7 +61,7 @@ class Tally:
     lengths: set[int] = field(default_factory=set)  # digit counts of the matches, for chance in text
     numbers: list[int] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
-    values: set[str] = field(default_factory=set)  # distinct matches, for the linkage sketch (capped)
+    values: set[str] = field(default_factory=set)  # distinct matches (a batch's at most), for the linkage sketch
 
 
 CHANCE_IN_TEXT = frozenset(CHANCE) - {"NO_PHONE_NUMBER", "PERSON"}

@@ -71,8 +71,8 @@ PHONE_FORMS = ["plain", "spaced3", "intl", "spaced2", "intl_plain"]
 
 # (source, dataset) where each person is; sources named as the tests name them
 SQL_EXPECTED = {
-    "kari": {"kunde", "kunde_tall", "kontakt", "hendelse"},
-    "ola": {"kunde", "henvendelse", "faktura"},
+    "kari": {"kunde", "kunde_tall", "kontakt", "hendelse", "samtale"},
+    "ola": {"kunde", "henvendelse", "faktura", "samtale"},
 }
 
 
@@ -90,6 +90,7 @@ def populate(engine: sa.Engine) -> None:
     henvendelse = sa.Table("henvendelse", md, sa.Column("id", sa.Integer, primary_key=True),
                            sa.Column("notat", sa.Text))
     hendelse = sa.Table("hendelse", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("payload", sa.JSON))
+    samtale = sa.Table("samtale", md, sa.Column("id", sa.Integer, primary_key=True), sa.Column("tekst", sa.Text))
     faktura = sa.Table("faktura", md, sa.Column("fakturanr", sa.Integer, primary_key=True),
                        sa.Column("kontonr", sa.String(14)), sa.Column("belop", sa.Integer))
     md.create_all(engine)
@@ -117,6 +118,12 @@ def populate(engine: sa.Engine) -> None:
         events += [{"type": "endring", "bruker": {"epost": KARI.email, "felt": "adresse"}},
                    {"type": "endring", "bruker": {"epost": "x" + OLA.email, "felt": "telefon"}}]
         conn.execute(hendelse.insert(), [{"id": i + 1, "payload": e} for i, e in enumerate(events)])
+        # spellings no fixed form holds: dashes between the groups, an address from a URL
+        calls = [f"Ringte {synthetic.format_phone(p.phone, 'spaced3')} om strømbrudd." for p in OTHERS[:40]]
+        calls += [f"Ring tilbake på {OLA.phone[:3]}-{OLA.phone[3:5]}-{OLA.phone[5:]}.",
+                  f"Svar sendt, lenke: /min-side?epost={KARI.email.replace('@', '%40')}",
+                  f"Kunde 4{KARI.phone}1 har ny måler."]  # Kari's digits inside another number
+        conn.execute(samtale.insert(), [{"id": i + 1, "tekst": t} for i, t in enumerate(calls)])
         accounts = [p.account for p in OTHERS[:40]] + [f"{OLA.account[:4]}.{OLA.account[4:6]}.{OLA.account[6:]}"]
         conn.execute(faktura.insert(), [{"fakturanr": 1000 + i, "kontonr": a, "belop": rnd.randint(100, 9000)}
                                         for i, a in enumerate(accounts)])

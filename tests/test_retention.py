@@ -35,6 +35,13 @@ PERIODS = [
     ("5 years from the last order", 5 * YEAR, "the last order"),
     ("Bokføringsloven: 5 år fra regnskapsårets slutt", 5 * YEAR, "regnskapsårets slutt"),
     ("2 uker", 14, None),
+    ("1,5 år", 1.5 * YEAR, None),
+    ("2.5 years", 2.5 * YEAR, None),
+    ("3 år (36 måneder)", 3 * YEAR, None),  # the same period said twice: not six years
+    ("10 år etter avsluttet kundeforhold, minimum 2 år", 10 * YEAR, "avsluttet kundeforhold"),
+    ("Etter avsluttet kundeforhold: 3 år", 3 * YEAR, "avsluttet kundeforhold"),
+    ("5 years from creation", 5 * YEAR, None),  # from when it was made: its age is the measure
+    ("fra opprettelse: 2 år", 2 * YEAR, None),
 ]
 NOT_PERIODS = ["så lenge kunden er aktiv", "ukjent", "", None, "til sletting", "år 2020"]
 

@@ -4,6 +4,7 @@ with near misses beside them); never printing what it finds; logging the request
 
 from __future__ import annotations
 
+import datetime
 import fnmatch
 import json
 import os
@@ -28,6 +29,7 @@ from subject_estate import (
 )
 
 from scanner.cli.main import cli
+from scanner.subject.identifiers import KINDS
 
 PEOPLE = {"kari": KARI, "ola": OLA}
 SCHEMA = jsonschema.Draft202012Validator(json.load(open("reports/subject.schema.json", encoding="utf-8")))
@@ -101,8 +103,8 @@ def test_a_person_is_found_everywhere_they_are_and_nowhere_else(estate, who):
 
 def test_the_forms_found_are_the_ones_a_person_writes(estate):
     _, lines, _ = subject(*estate, *person_args("kari"))
-    fields = {(r["location"]["dataset"], f): set(k) for r in lines if r["record"] == "match"
-              for f, k in r["fields"].items()}
+    fields = {(r["location"]["dataset"], f["name"]): set(f["identifiers"]) for r in lines if r["record"] == "match"
+              for f in r["fields"]}
     assert fields[("kunde_tall", "personnummer")] == {"fnr"}  # an integer column lost the leading zero
     assert fields[("kunde", "epost")] == {"email"}  # stored in capitals
     assert fields[("kontakt", "fornavn")] == fields[("kontakt", "etternavn")] == {"name"}  # two columns
@@ -183,12 +185,15 @@ def test_a_source_missing_from_the_inventory_is_skipped_and_the_rest_searched(es
     ("account=12345678901", "check digit"),
     ("shoe=42", "unknown kind"),
     ("fnr", "KIND=VALUE"),
+    ("01017012345", "KIND=VALUE"),  # a value where the kind goes: not repeated either
+    ("01017012345=fnr", "unknown kind"),
+    ("=01017012345", "KIND=VALUE"),
 ])
 def test_bad_identifiers_are_usage_errors_that_do_not_repeat_the_value(estate, spec, message):
     code, _, out = subject(*estate, "--id", spec)
     assert code == 2 and message in out
-    value = spec.partition("=")[2]
-    assert not value or value not in out
+    for part in spec.split("="):
+        assert not part or part in KINDS or part not in out
 
 
 def test_no_validate_searches_for_a_number_whose_check_digits_fail(estate):
@@ -248,6 +253,7 @@ def test_mariadb_finds_the_same_rows(maria_estate, who):
 # -- S3 ------------------------------------------------------------------------------------------------
 
 def test_s3_objects_are_searched_object_by_object(aws_env):
+    """…and an archived object of a dataset is said not to have been searched (exit 3)."""
     s3 = aws_env.create_bucket("personer-eksport")
     for key, body in s3_objects().items():
         s3.put_object(Bucket="personer-eksport", Key=key, Body=body)
@@ -257,6 +263,12 @@ def test_s3_objects_are_searched_object_by_object(aws_env):
         code, lines, out = subject(*source, *person_args(who))
         assert code == 0, out
         assert {d for ds in where_found(lines).values() for d in ds} == S3_EXPECTED[who]
+    s3.put_object(Bucket="personer-eksport", Key="eksport/2023/kunder.csv", Body=b"fnr\n", StorageClass="GLACIER")
+    scan(*source)  # the two years are one dataset now
+    code, lines, _ = subject(*source, *person_args("kari"))
+    assert code == 3 and {d for ds in where_found(lines).values() for d in ds} == S3_EXPECTED["kari"]
+    skipped = [r for r in lines if r["record"] == "skipped"]
+    assert len(skipped) == 1 and "not searched" in skipped[0]["reason"]
 
 
 # -- logs -----------------------------------------------------------------------------------------------
@@ -373,3 +385,50 @@ def test_the_demo_estate_answers_a_request_for_a_customer(demo, customer):
     assert oracle and oracle <= got, oracle - got  # everywhere a plain search finds them, the request did
     checkable = {g for g in strong if Path(g).suffix.lower() not in PACKED}
     assert checkable <= oracle, checkable - oracle  # and nowhere else (where a plain search can tell)
+
+
+def test_names_that_hold_someone_s_identifier_are_masked(estate, tmp_path):
+    """A file named for another person, holding Ola's address: found, and its name not printed."""
+    other = OTHERS[5].fnr
+    (tmp_path / "share" / "kunder").mkdir()
+    for i, p in enumerate([OLA, *OTHERS[10:30]]):
+        name = other if p is OLA else OTHERS[10 + i].fnr
+        (tmp_path / "share" / "kunder" / f"{name}.json").write_text(
+            json.dumps({"kunde": {"epost": p.email, "fnr": p.fnr}}), encoding="utf-8")
+    scan(*estate)
+    code, lines, out = subject(*estate, "--id", f"email={OLA.email}", "--erase-plan")
+    assert code == 0, out
+    assert other not in out and not any(p.fnr in out for p in OTHERS)
+    (match,) = [r for r in lines if r["record"] == "match" and r["location"]["dataset"].startswith("kunder/")]
+    assert match["location"].get("sealed")  # the real name, sealed for the scanning installation
+    requests = CliRunner().invoke(cli, ["inventory", "requests", "--json"]).output
+    assert other not in requests
+
+
+def test_everything_in_a_workbook_is_searched_and_values_of_any_type_shown(estate, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Fødselsnummer", "Navn", "Registrert"])
+    for i in range(3000):  # the person far past what a scan samples of a workbook
+        p = OLA if i == 2500 else OTHERS[i % len(OTHERS)]
+        ws.append([p.fnr, p.name, datetime.datetime(2024, 1, 1) + datetime.timedelta(minutes=i)])
+    wb.save(tmp_path / "share" / "eksport" / "stor.xlsx")
+    scan(*estate)
+    code, lines, out = subject(*estate, "--id", f"fnr={OLA.fnr}", "--show-values")
+    assert code == 0, out
+    assert "eksport/stor.xlsx" in where_found(lines)["share"]
+    (match,) = [r for r in lines if r["record"] == "match" and r["location"]["dataset"] == "eksport/stor.xlsx"]
+    assert match["rows"] == 1 and "2024-01-02" in json.dumps(match["values"])
+
+
+def test_an_output_that_cannot_be_written_is_exit_5_and_the_request_still_logged(estate, tmp_path):
+    code, _, out = subject(*estate, "--id", f"fnr={OLA.fnr}", "-o", "/proc/kartlegg/nope.jsonl")
+    assert code == 5 and "cannot write" in out
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file, not a folder")
+    code, _, out = subject(*estate, "--id", f"fnr={OLA.fnr}", "--export", str(blocked / "dir"))
+    assert code == 5 and "cannot write the export" in out
+    rows = json.loads(CliRunner().invoke(cli, ["inventory", "requests", "--json"]).output)
+    assert rows and rows[0]["exported"] is False

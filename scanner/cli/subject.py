@@ -39,7 +39,9 @@ def _since(value: str | None) -> float | None:
               help="Write the matching rows per location as JSON and CSV into DIR (access/portability request).")
 @click.option("--erase-plan", is_flag=True,
               help="Add what deleting or correcting the person's data would touch (read-only; never executed).")
-@click.option("--since", default=None, metavar="DATE", help="Logs and files last written before DATE are passed over.")
+@click.option("--since", default=None, metavar="DATE",
+              help="Files and objects (rotated logs among them) last written before DATE are passed over; "
+                   "journald and CloudWatch are read whole.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
               help="Matching rows counted (and exported) per location.")
 @click.option("--controller", default=None, help="The controller the request is answered for (kept in the request log).")
@@ -95,19 +97,33 @@ def subject(ctx, urls, config_path, ids, no_validate, inventory_url, output, as_
                       show_values=show_values, erase_plan=erase_plan, export=bool(export_dir), controller=controller,
                       requested_by=requested_by or _login(), unusable=unusable)
     logs.add_secrets(*request.secrets)
-    search = SubjectSearch(request, _findings(store), Fingerprinter(key))
-    code = _emit(search, output, as_json)
+    from detectors.engine import Engine
+    from scanner.inventory.requests import log_request
+    from scanner.model.redact import Redactor
+    from scanner.system.outputs import EXIT_OUTPUT
+
+    redactor = Redactor(Engine(), key, secrets=request.secrets, hosts=[h for s in sources for h in s.hosts])
+    search = SubjectSearch(request, _findings(store), Fingerprinter(key), redactor)
+    try:
+        sink = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed in _emit
+    except OSError as exc:
+        click.echo(f"Error: cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(EXIT_OUTPUT)
+    code = _emit(search, sink, as_json)
     exported = False
     if export_dir:
         from scanner.subject.export import write
 
-        files = write(export_dir, request.request_id, search.exports)
-        exported = True
-        if not as_json:
-            click.echo(f"Exported {len(files) - 1} file(s) for {len(search.exports)} location(s) into {export_dir} "
-                       "(only the matching rows; hand the folder over as it is).", err=True)
-    from scanner.inventory.requests import log_request
-
+        try:
+            files = write(export_dir, request.request_id, search.exports)
+            exported = True
+        except OSError as exc:  # the request is logged all the same, as not exported
+            click.echo(f"Error: cannot write the export into {export_dir}: {exc.strerror}", err=True)
+            code = EXIT_OUTPUT
+        else:
+            if not as_json:
+                click.echo(f"Exported {len(files) - 1} file(s) for {len(search.exports)} location(s) into "
+                           f"{export_dir} (only the matching rows; hand the folder over as it is).", err=True)
     log_request(store, request, search, exported)
     sys.exit(code)
 
@@ -127,14 +143,13 @@ def _login() -> str | None:
         return None
 
 
-def _emit(search, output: str | None, as_json: bool) -> int:
+def _emit(search, sink, as_json: bool) -> int:
     from scanner.cli.subject_table import Table
 
-    sink = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
     table = None if as_json else Table()
     try:
         for rec in search.records():
-            line = json.dumps(rec, ensure_ascii=False)
+            line = json.dumps(rec, ensure_ascii=False, default=str)  # --show-values: dates, decimals
             if sink is not None:
                 sink.write(line + "\n")
             if as_json:

@@ -55,7 +55,7 @@ class Table:
             if kind == "match" and rec.get("values"):
                 note = json.dumps(rec["values"], ensure_ascii=False, default=str)
             elif kind == "match":
-                note = "fields " + ", ".join(f"{f} ({', '.join(k)})" for f, k in rec["fields"].items())
+                note = "fields " + ", ".join(f"{f['name']} ({', '.join(f['identifiers'])})" for f in rec["fields"])
             table.add_row(*map(escape, (SHOWN.get(kind, kind), rec["source"]["name"], _where(rec), ids,
                                         rows if kind in ("match", "erase_plan") else "", note)))
         console.print(table)

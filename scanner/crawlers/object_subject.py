@@ -11,6 +11,10 @@ from scanner.subject.matching import Found, Matcher, SearchOptions, search_field
 
 
 def search(reader: DatasetReader, matcher: Matcher, options: SearchOptions) -> Iterator[Found | Problem]:
+    for reason, n in sorted((reader.unit.meta.get("unreadable") or {}).items()):
+        # listed but not readable (archived, a special file): not searched, and said so
+        yield Problem(reader.unit.location, f"{n} {'file or object' if n == 1 else 'files or objects'} not "
+                      f"searched: {reason}", "skipped")
     for m in reader.members:
         where = reader._where(m.key)
         if options.since is not None and m.modified is not None and m.modified < options.since:

@@ -20,9 +20,16 @@ _NUMBERS = {"en": 1, "ett": 1, "ei": 1, "one": 1, "a": 1, "to": 2, "two": 2, "tr
 _UNITS = {"år": 365.25, "year": 365.25, "years": 365.25, "yr": 365.25, "yrs": 365.25,
           "måned": 30.44, "måneder": 30.44, "mnd": 30.44, "month": 30.44, "months": 30.44,
           "uke": 7, "uker": 7, "week": 7, "weeks": 7, "dag": 1, "dager": 1, "døgn": 1, "day": 1, "days": 1}
-_PERIOD = re.compile(r"(?<!\w)(\d{1,4}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")\s*("
-                     + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
-_FROM = re.compile(r"^\s*(?:,\s*)?(etter|fra|regnet fra|from|after|since|following)\b\s*(.*)", re.IGNORECASE | re.DOTALL)
+_PERIOD = re.compile(r"(?<![\w.,])(\d{1,4}(?:[.,]\d{1,2})?|" + "|".join(sorted(_NUMBERS, key=len, reverse=True))
+                     + r")\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
+# periods written as parts of one ("3 år og 6 måneder") are added; any other is another way of
+# saying the first ("3 år (36 måneder)") or a further condition ("…, minimum 2 år")
+_AND = re.compile(r"\s*(?:og|and|\+|&)\s*\Z", re.IGNORECASE)
+# what a period runs from, wherever it is said ("etter avsluttet kundeforhold: 3 år")
+_EVENT = re.compile(r"\b(?:etter|fra|regnet fra|from|after|since|following)\s+([^,.;:()]+)", re.IGNORECASE)
+# …unless that is when the data was made: then the data's age is the measure
+_MADE = re.compile(r"^(?:the\s+)?(?:opprett|registrer|innsamling|mottak|creation|created|collection|collected|"
+                   r"registration|receipt|innhenting|lagring)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,13 +50,18 @@ def parse(declared: str | None) -> Period | None:
     found = list(_PERIOD.finditer(declared))
     if not found:
         return None
-    days = 0.0
+    days, end = 0.0, None
     for m in found:
+        if end is not None and not _AND.match(declared[end:m.start()]):
+            break
         n = m.group(1).lower()
-        count = int(n) if n.isdigit() else _NUMBERS[n]
+        count = float(n.replace(",", ".")) if n[0].isdigit() else _NUMBERS[n]
         days += count * _UNITS[m.group(2).lower()]
-    rest = _FROM.match(declared[found[-1].end():])
-    runs_from = rest.group(2).strip(" .") or rest.group(1) if rest else None
+        end = m.end()
+    event = _EVENT.search(declared)
+    runs_from = event.group(1).strip() if event else None
+    if runs_from and _MADE.match(runs_from):
+        runs_from = None
     return Period(declared, days, runs_from or None)
 
 

@@ -34,22 +34,20 @@ def _private(path: Path, text: str) -> None:
         fh.write(text)
 
 
-def write(directory: str, request_id: str, found: list[tuple[Source, Found]]) -> list[str]:
+def write(directory: str, request_id: str, found: list[tuple[Source, Found, dict]]) -> list[str]:
     """The export folder's files (relative paths), a manifest.json first."""
     root = Path(directory)
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     written, manifest, used = [], [], set()
-    for source, f in found:
-        loc = f.location
-        stem = _name(".".join(p for p in (loc.container, loc.dataset) if p)) if source.crawler == "sql" \
-            else _name(loc.dataset)
+    for source, f, location in found:  # named as the records name it: a file named for someone is masked
+        parts = (location.get("container"), location["dataset"]) if source.crawler == "sql" else (location["dataset"],)
+        stem = _name(".".join(p for p in parts if p))
         base, n = f"{_name(source.name)}/{stem}", 1
         while base in used:
             n += 1
             base = f"{_name(source.name)}/{stem}-{n}"
         used.add(base)
         (root / _name(source.name)).mkdir(exist_ok=True, mode=0o700)
-        location = loc.to_dict(source)
         doc = {"source": source.name, "location": location, "columns": f.columns, "rows": f.records,
                "complete": not f.more}
         _private(root / f"{base}.json", json.dumps(doc, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -41,6 +41,11 @@ class IdentifierError(ValueError):
     """An identifier that cannot be searched for; the message never repeats the value."""
 
 
+def _sql_literal(text: str) -> str:
+    """Text as a literal in a POSIX/ICU/PCRE regular expression."""
+    return "".join("\\" + c if c in ".^$*+?()[]{}|\\" else c for c in text)
+
+
 def _digits(value: str) -> str:
     return "".join(c for c in value if c.isdigit())
 
@@ -48,6 +53,12 @@ def _digits(value: str) -> str:
 def _spaced(digits: str) -> str:
     """A digit string as a pattern that allows one separator between any two digits."""
     return r"[ .\-]?".join(digits)
+
+
+# An identifier written in groups is not one when another group of digits joins it on either side
+# ("5555 4123 4567 0000" holds no phone number 41234567, "010170 12345 6" no fødselsnummer).
+BEFORE = r"(?<![\d+])(?<!\d[ .\-])"
+AFTER = r"(?![ .\-]?\d)"
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,23 @@ class Identifier:
     def found_in(self, text: object) -> bool:
         """Whether running text (a message, a note, a JSON document) holds this identifier."""
         return text is not None and self.pattern.search(text if isinstance(text, str) else str(text)) is not None
+
+    @property
+    def sql_regex(self) -> str:
+        """A regular expression every written form matches, in the dialect databases share (no
+        look-arounds, no boundaries: each row it lets through is checked again here); lower case
+        where the kind is compared without regard to case."""
+        sep = "[ .-]?"
+        if self.kind in ("fnr", "phone", "meter", "account"):
+            digits = self.canonical[1:] if self.kind == "fnr" and self.canonical[0] == "0" else self.canonical
+            return sep.join(digits)
+        if self.kind == "email":
+            local, _, domain = self.canonical.rpartition("@")
+            return _sql_literal(local) + "(@|%40)" + _sql_literal(domain)
+        words = self.canonical.split()
+        spaced = "[ \t]+".join(map(_sql_literal, words))
+        reversed_ = _sql_literal(words[-1]) + ",?[ \t]+" + "[ \t]+".join(map(_sql_literal, words[:-1]))
+        return f"({spaced}|{reversed_})"
 
     def split_name(self) -> tuple[str, str] | None:
         """A name's first names and last name, for tables that keep them in two columns."""
@@ -132,10 +160,12 @@ def parse(spec: str, validate: bool = True) -> Identifier:
     """`KIND=VALUE` (as --id takes it) checked and normalised."""
     kind, sep, value = spec.partition("=")
     kind = kind.strip().lower()
+    # what was given is never repeated: a value typed where the kind goes is someone's identifier
     if not sep or not value.strip():
-        raise IdentifierError(f"--id {kind or spec[:10]!r}: expected KIND=VALUE ({', '.join(KINDS)})")
+        named = f" {kind}" if kind in KINDS else ""
+        raise IdentifierError(f"--id{named}: expected KIND=VALUE ({', '.join(KINDS)})")
     if kind not in KINDS:
-        raise IdentifierError(f"--id: unknown kind {kind!r}; known: {', '.join(KINDS)}")
+        raise IdentifierError(f"--id: unknown kind; known: {', '.join(KINDS)} (KIND=VALUE)")
     return BUILDERS[kind](value.strip(), validate)
 
 
@@ -149,7 +179,7 @@ def _fnr(value: str, validate: bool) -> Identifier:
     if digits[0] == "0":
         forms.append(digits[1:])
     lead = "0?" + _spaced(digits[1:6]) if digits[0] == "0" else _spaced(digits[:6])
-    pattern = re.compile(r"(?<!\d)" + lead + r"[ .\-]?" + _spaced(digits[6:]) + r"(?!\d)")
+    pattern = re.compile(BEFORE + lead + r"[ .\-]?" + _spaced(digits[6:]) + AFTER)
     return Identifier("fnr", digits, tuple(forms), (int(digits),), pattern)
 
 
@@ -163,7 +193,7 @@ def _phone(value: str, validate: bool) -> Identifier:
     spaced = [n, f"{n[:3]} {n[3:5]} {n[5:]}", f"{n[:2]} {n[2:4]} {n[4:6]} {n[6:]}", f"{n[:4]} {n[4:]}"]
     forms = spaced + [f"+47{n}", f"+47 {n}", f"0047{n}", f"0047 {n}", f"47{n}"]
     forms += [f"+47 {s}" for s in spaced[1:]]
-    pattern = re.compile(r"(?<![\d+])(?:(?:\+|00)[ ]?47[ .\-]?|47)?" + _spaced(n) + r"(?!\d)")
+    pattern = re.compile(BEFORE + r"(?:(?:\+|00)[ ]?47[ .\-]?|47)?" + _spaced(n) + AFTER)
     return Identifier("phone", n, tuple(dict.fromkeys(forms)), (int(n), int("47" + n)), pattern)
 
 
@@ -198,7 +228,7 @@ def _meter(value: str, validate: bool) -> Identifier:
         raise IdentifierError("--id meter: a målepunkt-ID has 18 digits")
     if validate and not gs1_valid(digits):
         raise IdentifierError("--id meter: the check digit does not hold (--no-validate searches anyway)")
-    pattern = re.compile(r"(?<!\d)" + r"[ ]?".join(digits) + r"(?!\d)")
+    pattern = re.compile(BEFORE + r"[ ]?".join(digits) + AFTER)
     return Identifier("meter", digits, (digits,), (int(digits),), pattern)
 
 
@@ -217,7 +247,7 @@ def _account(value: str, validate: bool) -> Identifier:
     iban = norwegian_iban(digits)
     forms = [digits, f"{digits[:4]}.{digits[4:6]}.{digits[6:]}", f"{digits[:4]} {digits[4:6]} {digits[6:]}",
              iban, " ".join(iban[i:i + 4] for i in range(0, len(iban), 4))]
-    pattern = re.compile(r"(?<![\d\w])(?:NO\d\d[ ]?)?" + _spaced(digits) + r"(?!\d)", re.IGNORECASE)
+    pattern = re.compile(r"(?<!\w)" + BEFORE + r"(?:NO\d\d[ ]?)?" + _spaced(digits) + AFTER, re.IGNORECASE)
     return Identifier("account", digits, tuple(forms), (int(digits),), pattern)
 
 

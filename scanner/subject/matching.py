@@ -24,10 +24,15 @@ class Matcher:
         self._equal = {name: [i for i in self.identifiers if i.kind in kinds] for name, kinds in target.equal.items()}
 
     def field_kinds(self, name: str, unstructured: bool = False) -> list[Identifier]:
-        """The identifiers a field is searched for ([] when it is not searched)."""
-        if unstructured or name in self.target.text or (name == "" and "" in self.target.text):
+        """The identifiers a field is searched for ([] when it is not searched): in a field of a file
+        read whole, every one, in any spelling (a phone column with an e-mail in it is still searched)."""
+        if unstructured or name in self.target.text or name in self._equal:
             return self.identifiers
-        return self._equal.get(name, [])
+        return []
+
+    def native(self, name: str) -> list[Identifier]:
+        """The identifiers whose kind the inventory found in this field (what an index is asked for)."""
+        return self._equal.get(name, []) if name not in self.target.text else self.identifiers
 
     @staticmethod
     def kinds_in(value: object, identifiers: Sequence[Identifier]) -> set[str]:

@@ -64,15 +64,19 @@ class SubjectSearch:
     """Runs a Request against the inventory's findings: `records()` yields the record stream;
     `found` and `counts` hold what the request log keeps."""
 
-    def __init__(self, request: Request, findings: list[dict], fingerprint):
+    def __init__(self, request: Request, findings: list[dict], fingerprint, redactor=None):
+        """`redactor` (scanner.model.redact.Redactor): the scans' one gate for what leaves — names of
+        files, tables and fields that hold someone's identifier masked, error messages masked; the
+        matching values that --show-values asks for pass it unmasked."""
         self.request = request
+        self.redactor = redactor
         self.plan = targets(findings, set(request.kinds))
         self.known = {f["source"] for f in findings}
         self.fingerprint = fingerprint
         self.counts = {"searched": 0, "found": 0, "not_found": 0, "error": 0, "skipped": 0, "passed_over": 0}
         self.rows = 0
         self.found: list[dict] = []  # {source, uri, kinds, rows}: for the request log
-        self.exports: list[tuple[Source, Found]] = []
+        self.exports: list[tuple[Source, Found, dict]] = []  # with the location as the records name it
 
     def header(self) -> dict:
         r = self.request
@@ -88,6 +92,19 @@ class SubjectSearch:
                             "show_values": r.show_values}}
 
     def records(self) -> Iterator[dict]:
+        for rec in self._records():
+            yield self._safe(rec)
+
+    def _safe(self, rec: dict) -> dict:
+        if self.redactor is None or rec["record"] in ("request", "summary"):  # ours alone: kinds, counts
+            return rec
+        values = rec.pop("values", None)
+        rec = self.redactor.record(rec)
+        if values is not None:
+            rec["values"] = values
+        return rec
+
+    def _records(self) -> Iterator[dict]:
         t0 = time.monotonic()
         yield self.header()
         for described, why in self.request.unusable:
@@ -110,7 +127,7 @@ class SubjectSearch:
                    "the inventory holds no identifier of these kinds here, nor running text with personal data")
             yield self._outcome("skipped", source, None, why)
             return
-        settings = replace(self.request.settings.for_source(source), full=True, include=(), exclude=())
+        settings = whole(self.request.settings.for_source(source))
         try:
             crawler = load(source.crawler, CRAWLERS)(source, settings)
         except Exception as exc:  # noqa: BLE001 - a plugin that cannot be built fails this source only
@@ -170,15 +187,17 @@ class SubjectSearch:
         location = found.location.to_dict(source)
         rec = {"record": "match", "source": source.describe(), "location": location, "identifiers": found.kinds,
                "rows": found.rows, "rows_exact": found.exact and not found.more,
-               "fields": {name: sorted(kinds) for name, kinds in sorted(found.fields.items())},
+               "fields": [{"name": name, "identifiers": sorted(kinds)} for name, kinds in sorted(found.fields.items())],
                "method": found.method}
         if found.modified:
             rec["modified"] = found.modified
         if self.request.show_values and found.records:
             rec["values"] = found.records[:MAX_SHOWN]
-        self.found.append({"source": source.name, "uri": location["uri"], "kinds": found.kinds, "rows": found.rows})
+        rec = self._safe(rec)  # the request log and the export's names as the records name them
+        self.found.append({"source": source.name, "uri": rec["location"]["uri"], "kinds": found.kinds,
+                           "rows": found.rows})
         if self.request.export:
-            self.exports.append((source, found))
+            self.exports.append((source, found, rec["location"]))
         yield rec
         if self.request.erase_plan:
             yield erase_record(source, found, location)
@@ -193,6 +212,18 @@ class SubjectSearch:
         else:
             rec["reason"] = scrub(reason or "", self.request.secrets)
         return rec
+
+
+WHOLE_ROWS = 1 << 40
+WHOLE_VALUE = 1 << 20
+
+
+def whole(settings: ScanSettings) -> ScanSettings:
+    """A scan's settings for reading everything a request must see: every record of every file
+    (XLSX and JSON documents too, which a full scan still samples), every byte up to the cap on one
+    object (--max-object-bytes), values of up to a MiB whole."""
+    return replace(settings, full=True, include=(), exclude=(), sample_size=WHOLE_ROWS,
+                   object_bytes=settings.max_object_bytes, value_cap=max(settings.value_cap, WHOLE_VALUE))
 
 
 def erase_record(source: Source, found: Found, location: dict) -> dict:

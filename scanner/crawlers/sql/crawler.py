@@ -33,6 +33,15 @@ TEMPORAL_TYPES = (sa.types.Date, sa.types.DateTime)
 log = logging.getLogger(__name__)
 
 
+def _ordered(index: dict) -> bool:
+    """An index that keeps its keys in order (a B-tree), so MIN() reads one end of it: not a hash,
+    BRIN, GIN or GiST index, on which MIN() reads the table."""
+    options = index.get("dialect_options") or {}
+    if any(k.endswith("_prefix") and str(v).upper() in ("FULLTEXT", "SPATIAL") for k, v in options.items()):
+        return False  # MySQL/MariaDB
+    return str(options.get("postgresql_using") or "btree").lower() in ("btree", "b-tree")
+
+
 def read_only_url(url: str) -> sa.URL:
     """The URL the engine is made from. An SQLite file becomes a `mode=ro` URI (the file opened
     read-only by SQLite itself, not just by convention); each connection is then opened by
@@ -183,7 +192,7 @@ class SqlCrawler(Crawler):
             pk = inspector.get_pk_constraint(name, schema=schema).get("constrained_columns") or []
             try:  # what leads an index: a date column's MIN() comes from it at once (retention checks)
                 leading = {i["column_names"][0] for i in inspector.get_indexes(name, schema=schema)
-                           if i.get("column_names") and i["column_names"][0]}
+                           if i.get("column_names") and i["column_names"][0] and _ordered(i)}
             except (sa.exc.SQLAlchemyError, NotImplementedError):
                 conn.rollback()
                 leading = set()

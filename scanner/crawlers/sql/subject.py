@@ -3,8 +3,10 @@
 Equality fields are asked for the identifier's forms with `IN (…)` (bound parameters, so the
 database's indexes answer: an integer column by the number, a text column by each written form);
 running text and JSON by containment (`LIKE '%…%'`, escaped). On a table of at most
-SMALL_ROWS rows an equality column is also searched by containment (`tlf 412 34 567`) and
-e-mail addresses and names case-insensitively; on a larger one only what an index can answer.
+SMALL_ROWS rows an equality column is also searched by containment for every identifier given,
+in any spelling (`tlf 412-34-567`, an address in a note), and e-mail addresses and names
+case-insensitively; on a larger one only what an index can answer. Containment is a regular
+expression where the database has them (bound, like every value), else LIKE on the written forms.
 Only the rows the database returns are looked at, and each is checked again here with the
 identifier's own rules (a containment hit inside a longer number is not a match), so the count
 is of rows that hold the person's identifiers, not of rows a LIKE let through.
@@ -24,6 +26,7 @@ from scanner.subject.identifiers import Identifier, normal
 from scanner.subject.matching import Found, Matcher
 
 SMALL_ROWS = 200_000
+REGEX_DIALECTS = ("postgresql", "mysql", "mariadb", "sqlite", "oracle")  # SQLAlchemy's regexp_match
 _NUMERIC = ("NUMERIC", "DECIMAL", "NUMBER", "FLOAT", "DOUBLE", "REAL", "BIGINT", "INT", "SMALLINT", "MONEY")
 
 
@@ -63,12 +66,14 @@ class TableSearch:
             col = column_of(name, self.cols)
             if col is None or self.cols[col]["kind"] == values.BINARY:
                 continue
-            idents = matcher.field_kinds(name)
+            idents = matcher.native(name)
             structured = name == col and self.cols[col]["kind"] == values.SCALAR and name not in matcher.target.text
             into = self.equal if structured else self.text
             have = into.setdefault(col, [])
             have += [i for i in idents if i not in have]
         self.readable = [c for c in self.cols if self.cols[c]["kind"] != values.BINARY]
+        self.regex = False
+        self.small = False
 
     def conditions(self, table: sa.TableClause, small: bool) -> list:
         conds = []
@@ -84,7 +89,8 @@ class TableSearch:
                     conds.append(sa.func.lower(c).in_(sorted({f.lower() for f in ident.forms})))
                 else:
                     conds.append(c.in_(list(ident.forms)))
-                if small:
+            if small and not numeric:  # a small table's text holds any of them, in any spelling
+                for ident in self.matcher.identifiers:
                     conds += self._contains(c, ident)
         for col, idents in self.text.items():
             c = table.c[col]
@@ -100,8 +106,11 @@ class TableSearch:
             conds.append(sa.and_(sa.or_(*[c == first for c in lowered]), sa.or_(*[c == last for c in lowered])))
         return conds
 
-    @staticmethod
-    def _contains(expr, ident: Identifier) -> list:
+    def _contains(self, expr, ident: Identifier) -> list:
+        """Rows whose text may hold the identifier in any spelling: a regular expression where the
+        database has them (bound, like every value here), else the written forms with LIKE."""
+        if self.regex:
+            return [(sa.func.lower(expr) if ident.insensitive else expr).regexp_match(ident.sql_regex)]
         if ident.insensitive:
             return [sa.func.lower(expr).contains(f.lower(), autoescape=True) for f in dict.fromkeys(ident.forms)]
         return [expr.contains(f, autoescape=True) for f in ident.forms]
@@ -120,6 +129,8 @@ class TableSearch:
             if conn.dialect.name == "sqlite":
                 estimate = dialects.sqlite_max_rowid(conn, sa.table(loc.dataset, schema=loc.container))
             small = estimate is not None and estimate <= SMALL_ROWS
+            self.regex = conn.dialect.name in REGEX_DIALECTS
+            self.small = small
             conds = self.conditions(table, small)
             if not conds:
                 return found
@@ -143,7 +154,7 @@ class TableSearch:
         cells = dict(zip(self.readable, row))
         hit = False
         for col, idents in self.equal.items():
-            kinds = Matcher.kinds_in(cells[col], idents)
+            kinds = Matcher.kinds_in(cells[col], self.matcher.identifiers if self.small else idents)
             if kinds:
                 found.add(col, kinds)
                 hit = True
