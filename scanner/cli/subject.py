@@ -56,7 +56,7 @@ def subject(ctx, urls, config_path, ids, no_validate, inventory_url, output, as_
     """Find one person's data in every source the inventory knows of (a data subject's request).
 
     \b
-    kartlegg subject --id fnr=01017012345 --id email=kari@example.no --id phone="+47 412 34 567"
+    kartlegg subject --id fnr=01817012309 --id email=kari@example.no --id phone="+47 412 34 567"
     \b
     The inventory decides where to look: the fields that hold identifiers of the kinds given,
     and running text with personal data, in the sources given as URLs or in --config (or, with
