@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import threading
+import time
 import urllib.request
 from collections import Counter
 from dataclasses import dataclass, field
@@ -215,3 +216,19 @@ def faulty_proxy(moto_server):
         yield proxy
     finally:
         proxy.stop()
+
+
+def put_log_stream(logs, group: str, stream: str, messages: list[str]) -> None:
+    """A CloudWatch Logs stream holding `messages`, a millisecond apart, ending now (the group made
+    when it is not there)."""
+    try:
+        logs.create_log_group(logGroupName=group)
+    except logs.exceptions.ResourceAlreadyExistsException:
+        pass
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    now = int(time.time() * 1000)
+    start = now - len(messages)
+    for i in range(0, len(messages), 5000):
+        chunk = messages[i:i + 5000]
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
+            {"timestamp": start + i + j, "message": m} for j, m in enumerate(chunk)])

@@ -181,3 +181,13 @@ def s3_objects() -> dict[str, bytes]:
               for i, p in enumerate([*OTHERS[:30], OLA])]
     return {"eksport/2024/kunder.csv": export_csv([KARI, *OTHERS]).encode(),
             "hendelser/events.jsonl": "".join(json.dumps(e) + "\n" for e in events).encode()}
+
+
+def write_estate(root) -> list[str]:
+    """The SQLite database and the share under `root`, as NAME=URL sources (kunder, share)."""
+    db = root / "kunder.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    populate(engine)
+    engine.dispose()
+    write_share(root / "share")
+    return [f"kunder=sqlite:///{db}", f"share=file://{root / 'share'}"]

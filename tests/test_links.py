@@ -13,10 +13,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-import sqlalchemy as sa
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from subject_estate import populate, write_share
+from subject_estate import write_estate
 
 from detectors import sketch, synthetic
 from detectors.evidence import Fingerprinter
@@ -67,17 +66,13 @@ def test_a_sketch_is_the_same_however_the_values_are_split_or_written():
 
 @pytest.fixture
 def linked(tmp_path):
-    db = tmp_path / "kunder.db"
-    engine = sa.create_engine(f"sqlite:///{db}")
-    populate(engine)
-    engine.dispose()
+    sources = write_estate(tmp_path)
     share = tmp_path / "share"
-    write_share(share)
     (share / "eksport" / "andre.csv").write_text(  # people the database does not hold: no link
         "fnr;epost\n" + "".join(f"{f};person{i}@annet.example.no\n" for i, f in enumerate(fnrs(60, 99))),
         encoding="utf-8")
-    result = CliRunner().invoke(cli, ["scan", f"kunder=sqlite:///{db}", f"share=file://{share}", "-o",
-                                      str(tmp_path / "r.jsonl"), "-q"], catch_exceptions=False)
+    result = CliRunner().invoke(cli, ["scan", *sources, "-o", str(tmp_path / "r.jsonl"), "-q"],
+                                catch_exceptions=False)
     assert result.exit_code in (0, 3)
     return tmp_path
 

@@ -17,6 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from aws_servers import put_log_stream as put
 from click.testing import CliRunner
 from naming import tag
 from reporting import of, reasons, report
@@ -35,21 +36,6 @@ FNR = [synthetic.fodselsnummer(R) for _ in range(4)]
 LAMBDA_DATASET = "*/*/*/[$LATEST]*"
 APP_DATASET = "kunde-api/ecs/kunde-api/*"
 NGINX_DATASET = "nginx/i-*"
-
-
-def put(logs, group: str, stream: str, messages: list[str]) -> None:
-    """A stream holding `messages`, a millisecond apart, ending now."""
-    try:
-        logs.create_log_group(logGroupName=group)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
-    logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    now = int(time.time() * 1000)
-    start = now - len(messages)
-    for i in range(0, len(messages), 5000):
-        chunk = messages[i:i + 5000]
-        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
-            {"timestamp": start + i + j, "message": m} for j, m in enumerate(chunk)])
 
 
 def lambda_messages(n: int, offset: int = 0) -> list[str]:

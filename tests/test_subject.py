@@ -9,12 +9,12 @@ import fnmatch
 import json
 import os
 import re
-import time
 from pathlib import Path
 
 import jsonschema
 import pytest
 import sqlalchemy as sa
+from aws_servers import put_log_stream
 from click.testing import CliRunner
 from subject_estate import (
     FILES_EXPECTED,
@@ -25,7 +25,7 @@ from subject_estate import (
     SQL_EXPECTED,
     populate,
     s3_objects,
-    write_share,
+    write_estate,
 )
 
 from scanner.cli.main import cli
@@ -74,12 +74,7 @@ def assert_nothing_shown(person, *texts: str) -> None:
 
 @pytest.fixture
 def estate(tmp_path):
-    db = tmp_path / "kunder.db"
-    engine = sa.create_engine(f"sqlite:///{db}")
-    populate(engine)
-    engine.dispose()
-    write_share(tmp_path / "share")
-    sources = [f"kunder=sqlite:///{db}", f"share=file://{tmp_path / 'share'}"]
+    sources = write_estate(tmp_path)
     scan(*sources)
     return sources
 
@@ -283,17 +278,6 @@ def test_since_passes_over_logs_last_written_before_it(estate, tmp_path):
     assert "logg/app.log" in where_found(lines)["share"]
 
 
-def put_stream(logs, group: str, stream: str, messages: list[str]) -> None:
-    try:
-        logs.create_log_group(logGroupName=group)
-    except logs.exceptions.ResourceAlreadyExistsException:
-        pass
-    logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    now = int(time.time() * 1000)
-    logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=[
-        {"timestamp": now - len(messages) + i, "message": m} for i, m in enumerate(messages)])
-
-
 def test_cloudwatch_log_streams_are_read_whole(aws_env):
     logs = aws_env.client("logs")
     group = "app-personer"
@@ -301,8 +285,8 @@ def test_cloudwatch_log_streams_are_read_whole(aws_env):
                for i, p in enumerate([*OTHERS[:30], OLA])]
     lines_b = [f"2024-05-01 11:00:{i:02d},123 INFO [kunde.api] innlogging epost={p.email} kanal=app"
                for i, p in enumerate(OTHERS[30:55])]
-    put_stream(logs, group, "kunde-api/ecs/kunde-api/a1b2", lines_a)
-    put_stream(logs, group, "kunde-api/ecs/kunde-api/c3d4", lines_b)
+    put_log_stream(logs, group, "kunde-api/ecs/kunde-api/a1b2", lines_a)
+    put_log_stream(logs, group, "kunde-api/ecs/kunde-api/c3d4", lines_b)
     source = [f"cwlogs=cloudwatch://{group}", "--endpoint-url", aws_env.endpoint]
     report = scan(*source)
     assert any(r["record"] == "finding" and r["entity_type"] == "EMAIL_ADDRESS" for r in report), report[1:]

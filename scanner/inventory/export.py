@@ -60,16 +60,38 @@ SHEETS = {"art30": "Art. 30", "findings": "Findings", "links": "Links", "retenti
           "sources": "Sources", "scans": "Scans", "history": "History"}
 
 
-def rows(store, view: str, include_gone: bool = False) -> list[dict]:
+class Derived:
+    """Links and retention of one export, each read from the inventory once whatever views use them."""
+
+    def __init__(self, store):
+        self.store = store
+        self._links: list[dict] | None = None
+        self._overdue: list[dict] | None = None
+
+    @property
+    def links(self) -> list[dict]:
+        if self._links is None:
+            self._links = links.links(self.store)
+        return self._links
+
+    @property
+    def overdue(self) -> list[dict]:
+        if self._overdue is None:
+            self._overdue = retention.overdue(self.store)
+        return self._overdue
+
+
+def rows(store, view: str, include_gone: bool = False, derived: Derived | None = None) -> list[dict]:
+    derived = derived or Derived(store)
     if view == "findings":
         return [_flat_review(r) for r in views.findings(store, include_gone=include_gone)]
     if view == "links":
-        return [links.flat_dataset(r) for r in links.by_dataset(links.links(store))]
+        return [links.flat_dataset(r) for r in links.by_dataset(derived.links)]
     if view == "retention":
-        return [retention.flat(r) for r in retention.overdue(store)]
+        return [retention.flat(r) for r in derived.overdue]
     if view == "art30":
-        shared = links.linked_systems(links.links(store))
-        old = retention.by_system(retention.overdue(store))
+        shared = links.linked_systems(derived.links)
+        old = retention.by_system(derived.overdue)
         return [{**r, "shares_identifiers_with": shared.get(r["system"], []),
                  "older_than_retention": old.get(r["system"], [])} for r in views.art30(store)]
     return {"sources": views.sources, "scans": views.scans, "history": views.history}[view](store)
@@ -107,7 +129,7 @@ def cell(value):
 
 def write_jsonl(store, fh, include_gone: bool = False) -> dict[str, int]:
     """A header, then every source, finding, Art. 30 row, scan and observation, one per line."""
-    counts = {}
+    counts, derived = {}, Derived(store)
     dumps = lambda r: json.dumps(r, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
     fh.write(dumps({"record": "inventory", "export_version": EXPORT_VERSION,
                     "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
@@ -118,11 +140,11 @@ def write_jsonl(store, fh, include_gone: bool = False) -> dict[str, int]:
         if view == "findings":
             data = views.findings(store, include_gone=include_gone)
         elif view == "links":
-            data = links.by_dataset(links.links(store))
+            data = links.by_dataset(derived.links)
         elif view == "retention":
-            data = [{k: v for k, v in r.items() if k != "shown"} for r in retention.overdue(store)]
+            data = [{k: v for k, v in r.items() if k != "shown"} for r in derived.overdue]
         else:
-            data = rows(store, view)
+            data = rows(store, view, derived=derived)
         for r in data:
             fh.write(dumps({"record": kind, **r}) + "\n")
         counts[view] = len(data)
@@ -154,13 +176,13 @@ def write_xlsx(store, path, include_gone: bool = False) -> dict[str, int]:
     head_fill = PatternFill("solid", start_color="FFDDE4EE")
     wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook(write_only=True)
-    counts = {}
+    counts, derived = {}, Derived(store)
     for view in ("art30", "findings", "links", "retention", "sources", "scans", "history"):
         ws = wb.create_sheet(SHEETS[view])
         cols = COLUMNS[view]
         gap_cols = {"gaps", "found_not_declared", "declared_not_found", "older_than_retention"} \
             if view == "art30" else set()
-        data = [[_xlsx_text(plain(r.get(key))) for key, _ in cols] for r in rows(store, view, include_gone)]
+        data = [[_xlsx_text(plain(r.get(key))) for key, _ in cols] for r in rows(store, view, include_gone, derived)]
         widths = [len(label) for _, label in cols]
         for values in data:
             for i, v in enumerate(values):

@@ -93,7 +93,7 @@ class SubjectSearch:
 
     def records(self) -> Iterator[dict]:
         for rec in self._records():
-            yield self._safe(rec)
+            yield rec if rec["record"] == "match" else self._safe(rec)  # a match passed it in _match
 
     def _safe(self, rec: dict) -> dict:
         if self.redactor is None or rec["record"] in ("request", "summary"):  # ours alone: kinds, counts

@@ -74,6 +74,11 @@ class TableSearch:
         self.readable = [c for c in self.cols if self.cols[c]["kind"] != values.BINARY]
         self.regex = False
         self.small = False
+        # a name asked for, and two or more text columns of names: first and last may sit apart
+        names = [i for i in matcher.identifiers if i.kind == "name"]
+        self.people = [c for c, idents in self.equal.items() if any(i.kind == "name" for i in idents)
+                       and not _numeric(self.cols[c])]
+        self.split = names[0].split_name() if names and len(self.people) >= 2 else None
 
     def conditions(self, table: sa.TableClause, small: bool) -> list:
         conds = []
@@ -97,12 +102,9 @@ class TableSearch:
             text = c if self.cols[col]["kind"] == values.SCALAR and not _numeric(self.cols[col]) else sa.cast(c, sa.Text)
             for ident in idents:
                 conds += self._contains(text, ident)
-        names = [i for i in self.matcher.identifiers if i.kind == "name"]
-        people = [col for col, idents in self.equal.items() if any(i.kind == "name" for i in idents)
-                  and not _numeric(self.cols[col])]
-        if names and len(people) >= 2:  # first and last name in columns of their own
-            first, last = names[0].split_name()
-            lowered = [sa.func.lower(table.c[p]) for p in people]
+        if self.split is not None:  # first and last name in columns of their own
+            first, last = self.split
+            lowered = [sa.func.lower(table.c[p]) for p in self.people]
             conds.append(sa.and_(sa.or_(*[c == first for c in lowered]), sa.or_(*[c == last for c in lowered])))
         return conds
 
@@ -163,13 +165,11 @@ class TableSearch:
             if kinds:
                 found.add(col, kinds)
                 hit = True
-        names = [i for i in self.matcher.identifiers if i.kind == "name"]
-        people = [c for c, idents in self.equal.items() if any(i.kind == "name" for i in idents)]
-        if names and len(people) >= 2:
-            first, last = names[0].split_name()
-            held = {normal("name", cells[c]) for c in people if cells[c] is not None}
+        if self.split is not None:
+            first, last = self.split
+            held = {normal("name", cells[c]) for c in self.people if cells[c] is not None}
             if first in held and last in held:
-                for c in people:
+                for c in self.people:
                     found.add(c, {"name"})
                 hit = True
         return hit
