@@ -52,6 +52,17 @@ RUN if [ -n "$SPACY_MODEL" ]; then \
 
 FROM python:3.11.17-slim-bookworm
 
+# OCR of scanned documents and images (Tesseract with Norwegian and English data, from Debian):
+# on by default, --build-arg OCR=0 leaves it out for a smaller image, where scanned pages are
+# listed as `skipped: ocr not available`.
+ARG OCR=1
+# hadolint ignore=DL3008
+RUN if [ "$OCR" = "1" ]; then \
+      apt-get update \
+      && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-nor tesseract-ocr-eng \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
+
 LABEL org.opencontainers.image.title="kartlegg" \
       org.opencontainers.image.description="Personal-data discovery scanner for infrastructure, tuned for Norwegian data" \
       org.opencontainers.image.version="0.1.0" \

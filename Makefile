@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality estates throughput sql-bench parallel-bench startup-bench logs-bench clean
+.PHONY: install demo test bench quality estates throughput sql-bench parallel-bench startup-bench logs-bench documents-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,7 +72,15 @@ startup-bench: $(STAMP)
 logs-bench: $(STAMP)
 	$(PY) -m bench.logs --size-mb 200
 
-bench: quality throughput startup-bench logs-bench sql-bench parallel-bench
+# A labelled set of documents of every kind (text and scanned: OCR), scored per document; the
+# hostile documents one by one; PDF text and OCR speed.
+documents-bench: $(STAMP)
+	tools/ensure-services
+	$(PY) -m bench.documents
+	$(PY) -m bench.documents --hostile
+	$(PY) -m bench.documents_speed
+
+bench: quality throughput startup-bench logs-bench sql-bench parallel-bench documents-bench
 
 clean:
 	rm -rf $(VENV) demo-out .pytest_cache .wheelhouse

@@ -128,8 +128,19 @@ def reported(lines: list[dict], part_of: Callable[[dict], str]) -> dict[Key, dic
     return out
 
 
+def whole_documents(expected: Expected, found: dict[Key, dict[str, dict]]) -> dict[Key, dict[str, dict]]:
+    """Findings of a dataset labelled as a whole (field None: plain text, a document) gathered
+    under None, whichever part of it they name (`page 2`, `body`, `attachment a.csv#epost`)."""
+    whole = {(part, dataset) for part, dataset, fld in expected if fld is None}
+    out: dict[Key, dict[str, dict]] = defaultdict(dict)
+    for (part, dataset, fld), records in found.items():
+        out[(part, dataset, None if (part, dataset) in whole else fld)].update(records)
+    return out
+
+
 def score(name: str, expected: Expected, found: dict[Key, dict[str, dict]]) -> EstateScore:
     """TP/FP/FN per part over CORE; every error listed."""
+    found = whole_documents(expected, found)
     result = EstateScore(name)
     for key in sorted(set(expected) | set(found), key=lambda k: (k[0], k[1], k[2] or "")):
         part, dataset, fld = key

@@ -159,7 +159,40 @@ def _more_seeds(rnd: random.Random) -> list[Seed]:
         out.append(Seed("kunder.jsonl.zst", zstandard.ZstdCompressor().compress(jsonl.encode())))
     except ImportError:
         pass
-    return out
+    return out + _document_seeds(rnd)
+
+
+def _document_seeds(rnd: random.Random) -> list[Seed]:
+    """Documents that attack their readers (issue 20): a PDF bomb, objects nested 100,000 deep,
+    10,000 pages, a PNG that declares 30,000 × 30,000 pixels, a DOCX that declares 2 GiB, a sheet
+    row repeated a million times, an e-mail forwarded 50 deep; and an Outlook message and a
+    legacy .doc and .xls, which the demo share does not hold. (Letters, contracts, invoices,
+    e-mail, a scanned form, HTML and XML come from the demo share.)"""
+    from demo.documents import legacy, mail, office, pdfs, scans
+
+    customers = office.people(rnd, 6)
+    letter = office.letter(rnd, customers[0])
+    return [
+        Seed("bombe.pdf", pdfs.flate_bomb(1 << 28)),
+        Seed("nestet.pdf", pdfs.nested_arrays(100_000)),
+        Seed("tusen_sider.pdf", pdfs.many_pages(10_000, ["Side", f"Kunde {customers[1].name}"])),
+        Seed("stort_bilde.png", scans.declared_png(30_000, 30_000)),
+        Seed("bombe.docx", office.declared_bomb(office.docx(letter))),
+        Seed("rader.ods", office.repeated_row_ods()),
+        Seed("videresendt.eml", _fixed_boundaries(mail.nested(rnd, 50))),
+        Seed("klage.msg", mail.complaint_msg(rnd, attachment=True)),
+        Seed("brev.doc", legacy.doc(letter)),
+        Seed("kunder.xls", legacy.xls(office.customer_sheets(rnd, customers))),
+        Seed("presentasjon.pptx", office.pptx(letter)),
+    ]
+
+
+def _fixed_boundaries(message) -> bytes:
+    """A message's bytes with boundaries of its own, not the random ones the stdlib draws."""
+    for i, part in enumerate(message.walk()):
+        if part.is_multipart():
+            part.set_boundary(f"==fuzz-{i}==")
+    return bytes(message)
 
 
 def _zip_of(name: str, data: bytes) -> bytes:

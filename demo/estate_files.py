@@ -21,8 +21,8 @@ Fields without personal data map to frozenset(). Plain text and SQL dumps are ju
 their one key is None. Files a scanner cannot sample map to {}; they and the other files that
 need special handling are listed by `special_files(root)` with what the scanner should say:
 
-    "unsupported:<type>"   Unsupported, with the reader's detected_type (pdf, png, binary, ole,
-                           encrypted zip)
+    "unsupported:<type>"   Unsupported, with the reader's detected_type (binary, ole, encrypted
+                           zip)
     "corrupt"              a truncated JSON document
     "partial"              a truncated gzip CSV: the lines before the cut are read, so its
                            fields are labelled with what they hold
@@ -90,8 +90,6 @@ _ZIP_TIME = (2024, 5, 2, 8, 30, 0)
 _START = dt.datetime(2024, 1, 1)
 
 SPECIAL: dict[str, str] = {
-    "vedlegg/faktura_2024-10023.pdf": "unsupported:pdf",
-    "vedlegg/maalerbilde_7070575.png": "unsupported:png",
     "vedlegg/sikkerhetskopi.bin": "unsupported:binary",
     "overforing/kryptert_kundeuttrekk.zip": "unsupported:encrypted zip",
     "arkiv/kunderegister_2009.xls": "unsupported:ole",
@@ -767,9 +765,10 @@ Han har fullmakt, se vedlegg. Ny avlesning viser normalt forbruk. Saken lukkes.
     def unsupported(self):
         rnd = self.rnd("unsupported")
         p = self.some(rnd, 1)[0]
+        # a hand-written PDF (read by its text layer) and a photo too small to hold any text
         self.write("vedlegg/faktura_2024-10023.pdf", _pdf([
             "Faktura 10023", f"Til: {p.name}", f"{p.street}, {p.postnr} {p.poststed}",
-            f"Beløp: {_kroner(1234.5, ' ')} kr", f"KID: {db.kid(rnd)}"]), {})
+            f"Beløp: {_kroner(1234.5, ' ')} kr", f"KID: {db.kid(rnd)}"]), {None: {PERSON, ADDRESS}})
         self.write("vedlegg/maalerbilde_7070575.png", _png(rnd), {})
         self.write("vedlegg/sikkerhetskopi.bin", b"KBAK\x00\x01\x00\x00" + rnd.randbytes(4088), {})
         # The encryption flag bit in the local and central headers is what makes a zip encrypted
@@ -783,6 +782,11 @@ Han har fullmakt, se vedlegg. Ny avlesning viser normalt forbruk. Saken lukkes.
         ole[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
         ole[24:34] = struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         self.write("arkiv/kunderegister_2009.xls", bytes(ole) + rnd.randbytes(3584), {})
+
+    def documents(self):
+        from demo.estate_documents import write_documents
+
+        write_documents(self)
 
     def malformed(self):
         rnd = self.rnd("malformed")
@@ -835,7 +839,7 @@ Han har fullmakt, se vedlegg. Ny avlesning viser normalt forbruk. Saken lukkes.
                      self.segments_parquet, self.xlsx, self.case_note, self.sql_dumps, self.gzip_csv,
                      self.bz2_jsonl, self.zip_two_members, self.zstd_text, self.meter_data, self.catalogue,
                      self.orders, self.metrics, self.suppliers, self.invalid_utf8_csv, self.ragged_csv,
-                     self.unsupported, self.malformed, self.special):
+                     self.unsupported, self.malformed, self.special, self.documents):
             step()
         return dict(sorted(self.labels.items()))
 

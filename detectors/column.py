@@ -36,6 +36,7 @@ from detectors.field_rules import (  # noqa: F401 - CHANCE is part of the classi
     shape_supported,
     versions,
 )
+from detectors.roles import network_prefix, organisation_account, organisation_phone
 from detectors.verdicts import ColumnClassification, EntityVerdict, demote  # noqa: F401 - re-exported
 from scanner.model import categories
 from scanner.model.masks import mask
@@ -132,6 +133,8 @@ def classify_column(
             continue
         best: dict[str, tuple[Detection, bool]] = {}
         personal_mail = False  # a value with a person's address beside a role mailbox is a person's
+        # in running text, a value whose phone or account numbers are all an organisation's
+        org_own = {entity for entity in _ORGANISATIONS if free_text and _organisations(entity, texts[i], forms[0])}
         for k, found in enumerate(forms):
             for d in found:
                 if d.entity_type == "EMAIL_ADDRESS" and not d.metadata.get("role"):
@@ -152,7 +155,7 @@ def classify_column(
                 t.numbers.append(int(digits))
             if digits:
                 t.lengths.add(len(digits))
-            t.role += bool(d.metadata.get("role")) and not personal_mail
+            t.role += (bool(d.metadata.get("role")) and not personal_mail) or entity in org_own
             t.chance_prone += d.text.isdigit() and d.context_word is None
             t.context += d.context_word is not None
             t.synthetic += bool(d.synthetic)
@@ -215,6 +218,17 @@ def classify_column(
     if not free_text:  # in prose the two entities sit in different rows
         _settle_exclusive(verdicts, name_hint)
     return ColumnClassification(name, declared_type, n, free_text, verdicts)
+
+
+_ORGANISATIONS = {"NO_PHONE_NUMBER": organisation_phone, "NO_BANK_ACCOUNT": organisation_account,
+                  "IP_ADDRESS": network_prefix}
+
+
+def _organisations(entity: str, text: str, found) -> bool:
+    """Every `entity` reported in `text` is an organisation's or no one's (its switchboard, the
+    account an invoice is paid to, a network's prefix: detectors.roles)."""
+    own = [d for d in found if d.entity_type == entity and d.score >= DEFAULT_THRESHOLD]
+    return bool(own) and all(_ORGANISATIONS[entity](text, d.start, d.end) for d in own)
 
 
 def _better(d: Detection, than: Detection) -> bool:

@@ -90,11 +90,20 @@ def versions(verdict: EntityVerdict, texts: Sequence[str], free_text: bool) -> N
 
 
 def role_mailboxes(verdict: EntityVerdict, t: Tally) -> None:
+    """Role mailboxes (post@, faktura@) and an organisation's phone numbers (its switchboard,
+    customer centre) are the organisation's contact data, not a person's."""
+    if verdict.entity_type == "NO_PHONE_NUMBER":
+        what, only = "an organisation's numbers (switchboard, customer centre)", "only an organisation's phone numbers"
+    elif verdict.entity_type == "NO_BANK_ACCOUNT":
+        what, only = "an organisation's accounts (an invoice's payee)", "only an organisation's account numbers"
+    elif verdict.entity_type == "IP_ADDRESS":
+        what, only = "network prefixes (10.20.0.0/16)", "only network prefixes, ranges of addresses"
+    else:
+        what, only = "role mailboxes (post@, faktura@)", "only role mailboxes (post@, faktura@, noreply@)"
     if t.role < t.hits:
-        verdict.reasons.append(f"{t.role} of the {t.hits} values hold only role mailboxes (post@, faktura@), "
-                               "an organisation's addresses, not a person's")
+        verdict.reasons.append(f"{t.role} of the {t.hits} values hold only {what}, not a person's")
         return
-    demote(verdict, "only role mailboxes (post@, faktura@, noreply@): an organisation's addresses, not personal data")
+    demote(verdict, f"{only}: an organisation's contact data or no one's, not personal data")
 
 
 def measured_beside_meter(name: str, texts: Sequence[str], neighbours: Sequence[str]) -> EntityVerdict | None:

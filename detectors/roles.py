@@ -113,3 +113,64 @@ def _parts(rest: str, first: bool) -> int:
             if after.startswith(link) and tail and (found := _parts(tail, False)):
                 return found + 1
     return 0
+
+
+# An organisation's phone number: presented as its switchboard, customer centre, duty or support
+# line, or followed by its organisation number (a letterhead's "Sentralbord 22 12 34 56 · Org.nr.").
+_ORG_PHONE = re.compile(
+    r"(?i)(?<!\w)(?:sentralbord|kundesenter|kundeservice|servicesenter|servicetelefon|hovednummer|hovedtelefon|"
+    r"vakttelefon|døgnvakt|vaktsentral|driftssentral|switchboard|customer service|brukerstøtte|helpdesk|"
+    r"support|feilmelding|sentralen|resepsjon)\w*")
+# Words that make the nearest number someone's: the customer's, a mobile, a direct line.
+_PERSON_PHONE = re.compile(r"(?i)(?<!\w)(?:mobil|privat|hjemme|direkte|kunden|kontaktperson|pårørende|mob\b)\w*")
+_ORG_NUMBER_AFTER = re.compile(r"(?i)[\s·•|,;–-]*(?:org\.?\s?nr|organisasjonsnummer|foretaksregisteret)")
+_WINDOW = 60
+
+
+def organisation_phone(text: str, start: int, end: int) -> bool:
+    """Whether the phone number at text[start:end] is presented as an organisation's: the nearest
+    word before it on its line that says whose number it is names a switchboard or service
+    (`Ring kundesenteret på …`), or the organisation number follows it. `Kunden ringte
+    kundeservice fra mobil …` is the customer's: `mobil` is nearer."""
+    line = text.rfind("\n", 0, start) + 1
+    before = text[max(line, start - _WINDOW):start]
+    role = [m.end() for m in _ORG_PHONE.finditer(before)]
+    person = [m.end() for m in _PERSON_PHONE.finditer(before)]
+    if role and (not person or role[-1] > person[-1]):
+        return True
+    return not person and _ORG_NUMBER_AFTER.match(text, end) is not None
+
+
+# An organisation's own bank account: an invoice's "Betales til konto … (Nordlys Energi AS)", a
+# letterhead's "Bankkonto … · Org.nr. …". A legal form after a capitalised name on the same line
+# says whose it is; a word that makes it someone's (kunden, tilbakebetaling, refusjon) wins.
+_LEGAL_FORM = re.compile(r"(?<![\w-])[A-ZÆØÅ][\w&.-]*(?: [\w&.-]+){0,4} (?:AS|ASA|ANS|DA|SA|KF|IKS|HF|BA)(?![\w-])")
+_PERSON_ACCOUNT = re.compile(r"(?i)(?<!\w)(?:kunden|tilbakebetal|refusjon|tilgodehavende|utbetal|din konto|"
+                             r"ditt kontonummer|lønnskonto)\w*")
+
+
+def organisation_account(text: str, start: int, end: int) -> bool:
+    """Whether the account number at text[start:end] is presented as an organisation's: its line
+    names a company by its legal form (`AS`, `ASA`, `SA` …) or its organisation number, and
+    nothing on it makes the account someone's (a refund, the customer's)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    if _PERSON_ACCOUNT.search(line):
+        return False
+    return bool(_LEGAL_FORM.search(line)) or bool(_ORG_NUMBER_AFTER.search(line))
+
+
+def network_prefix(text: str, start: int, end: int) -> bool:
+    """Whether the IP address at text[start:end] is a network written with its prefix and no host
+    (`10.20.0.0/16`): a range of addresses, not anyone's."""
+    import ipaddress
+
+    written = text[start:end]
+    if "/" not in written:
+        return False
+    try:
+        interface = ipaddress.ip_interface(written)
+    except ValueError:
+        return False
+    return interface.ip == interface.network.network_address and interface.network.num_addresses > 1

@@ -17,6 +17,8 @@ def _isolated_state(tmp_path_factory):
     key.chmod(0o600)
     mp.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(key))
     mp.setenv("KARTLEGG_CACHE_DIR", str(home / "cache"))
+    # a module-scoped fixture's scan runs before the per-test inventory below is set: out of the checkout too
+    mp.setenv("KARTLEGG_INVENTORY", str(home / "inventory.sqlite"))
     mp.delenv("KARTLEGG_SPACY_MODEL", raising=False)
     yield
     mp.undo()

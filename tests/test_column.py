@@ -1,12 +1,13 @@
 import json
 import random
+import re
 
 import pytest
 
 from detectors import synthetic
 from detectors.column import classify_column
 from detectors.recognizers.fodselsnummer import FodselsnummerRecognizer
-from detectors.roles import is_role_mailbox
+from detectors.roles import is_role_mailbox, network_prefix, organisation_account, organisation_phone
 
 N = 200
 
@@ -214,6 +215,67 @@ def test_role_mailboxes_in_running_text_are_not_a_finding(engine):
     assert matched(classify_column("merknad", "text", notes, engine)) == set()
     notes.append("Kontakt Kari på kari.nordmann@example.no om avtalen, hun svarer i morgen tidlig")
     assert "EMAIL_ADDRESS" in matched(classify_column("merknad", "text", notes, engine))
+
+
+ORG_PHONES = [  # (text, whether the number in it is an organisation's)
+    ("Nordlys Energi AS · Sentralbord 22 12 34 56 · Org.nr. 923 609 016 MVA", True),
+    ("Spørsmål? Ring kundesenteret på 22 12 34 56 eller skriv til oss.", True),
+    ("Kundeservice: 22 12 34 56 (hverdager 08–16)", True),
+    ("Døgnvakt ved strømbrudd: 22 12 34 56", True),
+    ("Nordlys Energi AS, telefon 22 12 34 56, org.nr. 923 609 016", True),
+    ("Brukerstøtte nås på +47 22 12 34 56.", True),
+    # near misses: the customer's own number, even where a service is named before it
+    ("Kunden kan nås på telefon 41 23 45 67.", False),
+    ("Kunden ringte kundeservice fra mobil 41 23 45 67 i går.", False),
+    ("Ring meg på 41 23 45 67, hilsen Kari", False),
+    ("Kontaktperson: Kari Nordmann, tlf. 41 23 45 67", False),
+    ("Sentralbordet satte over til Kari.\nHennes nummer er 41 23 45 67.", False),  # another line
+]
+
+
+@pytest.mark.parametrize("text,organisation", ORG_PHONES)
+def test_an_organisations_phone_number_is_told_by_the_words_before_it(text, organisation):
+    digits = re.search(r"(?:\+47 )?\d\d(?: \d\d){3}", text)
+    assert organisation_phone(text, digits.start(), digits.end()) is organisation
+
+
+def test_an_organisations_phone_numbers_in_running_text_are_not_a_finding(engine):
+    notes = [text for text, organisation in ORG_PHONES if organisation] * 3
+    result = classify_column("tekst", "text", notes, engine, free_text=True)
+    assert "NO_PHONE_NUMBER" not in matched(result)
+    assert "an organisation's phone numbers" in result.entities["NO_PHONE_NUMBER"].reasons[-1]
+    notes.append("Kunden kan nås på mobil 41 23 45 67 etter klokken fire.")
+    assert "NO_PHONE_NUMBER" in matched(classify_column("tekst", "text", notes, engine, free_text=True))
+
+
+ORG_ACCOUNTS = [  # (text, whether the account number in it is an organisation's)
+    ("Betales til konto 1234.56.78903 (Nordlys Energi AS)", True),
+    ("Bankkonto 1234 56 78903 · Org.nr. 923 609 016 MVA", True),
+    ("Kontonummer 12345678903 tilhører Fjordkraft Nett AS.", True),
+    # near misses: a refund to the customer, a customer's account beside the company's name
+    ("Tilgodehavende betales til konto 1234.56.78903.", False),
+    ("Kunden har konto 1234.56.78903 i Sparebanken Vest ASA.", False),
+    ("Refusjon til 1234.56.78903 fra Nordlys Energi AS", False),
+    ("Kontonummer: 12345678903", False),
+]
+
+
+@pytest.mark.parametrize("text,organisation", ORG_ACCOUNTS)
+def test_an_organisations_account_is_told_by_its_line(text, organisation):
+    number = re.search(r"\d{4}[. ]?\d\d[. ]?\d{5}", text)
+    assert organisation_account(text, number.start(), number.end()) is organisation
+
+
+@pytest.mark.parametrize("text,network", [
+    ("Trafikk fra 171.34.0.0/16 ble blokkert.", True),
+    ("ruten 10.20.0.0/16 via 10.0.0.1", True),
+    ("Klienten 171.34.2.9/24 logget inn.", False),  # a host's address written with its prefix
+    ("Klienten 171.34.2.9 logget inn.", False),
+    ("enkeltvert 10.0.0.7/32", False),
+])
+def test_a_network_prefix_is_no_ones_address(text, network):
+    m = re.search(r"\d+\.\d+\.\d+\.\d+(?:/\d+)?", text)
+    assert network_prefix(text, m.start(), m.end()) is network
 
 
 def _versions(r: random.Random, n: int) -> list[str]:

@@ -103,7 +103,14 @@ def test_image_is_slim_python_of_this_minor_run_as_non_root_with_kartlegg_as_ent
     labels = final.pairs("LABEL")
     assert labels["org.opencontainers.image.version"] == PYPROJECT["project"]["version"]
     assert labels["org.opencontainers.image.licenses"] == PYPROJECT["project"]["license"]["text"]
-    assert not any("apt-get" in run.args for s in stages for run in s.all("RUN"))
+    # Debian packages in one step only: Tesseract for OCR, in the final stage, optional (OCR=0
+    # leaves it out), its package lists removed in the same layer.
+    apt = [run for s in stages for run in s.all("RUN") if "apt-get" in run.args]
+    assert len(apt) == 1 and apt[0] in final.all("RUN"), [r.args for r in apt]
+    assert final.pairs("ARG") == {"OCR": "1"}
+    assert '[ "$OCR" = "1" ]' in apt[0].args and "--no-install-recommends" in apt[0].args
+    assert {"tesseract-ocr", "tesseract-ocr-nor", "tesseract-ocr-eng"} <= set(apt[0].words())
+    assert "rm -rf /var/lib/apt/lists/*" in apt[0].args
 
     # Both optional: a plain `docker build` (and the replay below) installs no extras and no model.
     assert build.pairs("ARG") == {"EXTRAS": "", "SPACY_MODEL": ""}

@@ -60,14 +60,23 @@ FILES = {
     "overforing/kryptert_kundeuttrekk.zip": "-",  # unsupported: encrypted zip
     "overforing/kundepakke_mai.zip": "zip members: fnr, names, phone, e-mail",
     "rapporter/Kundeoversikt Q1.xlsx": "two sheets: names, fnr, phone, e-mail, address, account",
-    "vedlegg/faktura_2024-10023.pdf": "-",  # unsupported: pdf
-    "vedlegg/maalerbilde_7070575.png": "-",  # unsupported: png
+    "vedlegg/faktura_2024-10023.pdf": "a hand-written PDF's text layer: name, address",
+    "vedlegg/maalerbilde_7070575.png": "-",  # an image too small to hold text: read, nothing in it
+    # documents (demo.estate_documents), each labelled as a whole
+    "dokumenter/brev/svar_paa_klage.docx": "a letter: address block, fnr, account, e-mail, phone",
+    "dokumenter/kontrakter/avtale_nettilknytning.odt": "a contract with its customers in a table",
+    "dokumenter/faktura/faktura_nettleie_mai.pdf": "an invoice: name, address, meter ID (the payee's account is the company's)",
+    "dokumenter/referat_driftsmoete.rtf": "minutes naming a customer and their mobile number",
+    "dokumenter/brukerhaandbok_maaler.pdf": "-",  # a manual: versions, part numbers, the company's switchboard
+    "epost/kundeservice/beboerliste.eml": "an e-mail with a list of residents attached (beboere.csv)",
+    "epost/kundeservice/klage_paa_faktura.msg": "an Outlook message: sender, account, address",
+    "skannet/fullmakt_signert.pdf": "a scanned form (OCR): name, fnr, address",
+    "intranett/min_side_lagret.html": "a saved customer page: name, address, meter ID, e-mail",
+    "eksport/kunderegister.xml": "an XML register: names, fnr, addresses, e-mail",
     "vedlegg/sikkerhetskopi.bin": "-",  # unsupported: binary
 }
 
 SPECIAL = {
-    "vedlegg/faktura_2024-10023.pdf": "unsupported:pdf",
-    "vedlegg/maalerbilde_7070575.png": "unsupported:png",
     "vedlegg/sikkerhetskopi.bin": "unsupported:binary",
     "overforing/kryptert_kundeuttrekk.zip": "unsupported:encrypted zip",
     "arkiv/kunderegister_2009.xls": "unsupported:ole",

@@ -321,12 +321,14 @@ def test_zip_lists_members_it_cannot_read(tmp_path):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         zf.writestr("kunder.csv", csv_bytes(","))
-        zf.writestr("bilde.png", b"\x89PNG\r\n\x1a\n" + bytes(100))
+        zf.writestr("bilde.png", b"\x89PNG\r\n\x1a\n" + bytes(100))  # a broken image
+        zf.writestr("program", b"\x7fELF\x02\x01\x01" + bytes(100))
     path = tmp_path / "blandet.zip"
     path.write_bytes(buf.getvalue())
     sample = read_file(path)
     assert by_name(sample)["kunder.csv:navn"] == NAMES
-    assert sample.skipped == [("bilde.png", "unsupported: png")]
+    assert sample.skipped == [("bilde.png", "corrupt: png: not a readable image (UnidentifiedImageError)"),
+                              ("program", "unsupported: elf")]
 
 
 # --- Malformed and hostile input ------------------------------------------------------------------------
@@ -516,13 +518,9 @@ def test_encrypted_zip_is_unsupported(tmp_path):
 @pytest.mark.parametrize(
     "filename, content, detected",
     [
-        ("bilde.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "png"),
-        ("rapport.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "pdf"),
-        ("kunder.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "png"),  # claims CSV, holds an image
-        ("foto.jpg", b"\xff\xd8\xff\xe0" + bytes(64), "jpeg"),
         ("program", b"\x7fELF\x02\x01\x01" + bytes(64), "elf"),
         ("data.bin", bytes(range(256)) * 4, "binary"),
-        ("arkiv.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "ole"),  # password-protected Office
+        ("kunder.csv", b"\x7fELF\x02\x01\x01" + bytes(64), "elf"),  # claims CSV, holds a program
     ],
 )
 def test_unsupported_content_names_its_type(tmp_path, filename, content, detected):
@@ -531,6 +529,24 @@ def test_unsupported_content_names_its_type(tmp_path, filename, content, detecte
     with pytest.raises(Unsupported) as err:
         read_file(path)
     assert err.value.detected_type == detected
+
+
+@pytest.mark.parametrize(
+    "filename, content, reason",
+    [  # documents that claim a format by their first bytes and hold nothing after them
+        ("bilde.png", b"\x89PNG\r\n\x1a\n" + bytes(64), "corrupt: png: not a readable image"),
+        ("kunder.csv", b"\x89PNG\r\n\x1a\n" + bytes(64), "corrupt: png: not a readable image"),
+        ("foto.jpg", b"\xff\xd8\xff\xe0" + bytes(64), "corrupt: jpeg: not a readable image"),
+        ("rapport.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "corrupt: pdf: "),
+        ("arkiv.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "corrupt: ole: not a readable OLE file"),
+    ],
+)
+def test_a_broken_document_is_corrupt_with_its_format_named(tmp_path, filename, content, reason):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    with pytest.raises(Corrupt) as err:
+        read_file(path)
+    assert str(err.value).startswith(reason)
 
 
 # --- Detection ------------------------------------------------------------------------------------------

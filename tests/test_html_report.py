@@ -462,7 +462,7 @@ def build_estate(root: Path) -> dict:
     (files / HOSTILE.rsplit("/", 1)[0]).mkdir()  # a file named <script>alert(1)</script>.csv, relatively
     (files / f"{HOSTILE}.csv").write_text("navn,epost\n" + "".join(
         f"Kari Nordmann,kari{i}@example.no\n" for i in range(40)))
-    (files / "faktura.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
+    (files / "oppdatering.bin").write_bytes(b"\x7fELF\x02\x01\x01" + bytes(range(256)) * 4)  # a program
     return {"db": db, "files": files}
 
 
@@ -523,7 +523,7 @@ def test_the_scan_is_what_the_report_needs(scanned):
     states = {f["location"]["field"]: (f.get("review") or {}).get("state") for f in of(lines, "finding")}
     assert states["notat"] == "suppressed"
     assert {(c["change"], c["location"]["dataset"]) for c in of(lines, "change")} >= {("new", "ny"), ("gone", "gammel")}
-    assert {r["location"]["dataset"] for r in of(lines, "skipped") if r["location"]} >= {"faktura.pdf"}
+    assert {r["location"]["dataset"] for r in of(lines, "skipped") if r["location"]} >= {"oppdatering.bin"}
     assert {r["location"]["dataset"] for r in of(lines, "error")} == {"kunder.csv.gz"}
     assert any(f["location"]["dataset"] == "logg/app.log" and f["entity_type"] == "NO_FODSELSNUMMER"
                for f in of(lines, "finding"))

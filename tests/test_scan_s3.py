@@ -66,7 +66,7 @@ def bucket(aws_env):
     s3.put_object(Bucket=name, Key="lake/konto.parquet", Body=parquet_bytes(2000, 500))
     s3.put_object(Bucket=name, Key="notater/sak.txt",
                   Body="Kari Nordmann ringte fra 912 34 567 og ba om kopi til kari@example.no.\n".encode())
-    s3.put_object(Bucket=name, Key="bilder/logo.png", Body=b"\x89PNG\r\n\x1a\n" + bytes(200))
+    s3.put_object(Bucket=name, Key="verktoy/oppdater", Body=b"\x7fELF\x02\x01\x01" + bytes(200))  # a program
     s3.put_object(Bucket=name, Key="mapper/", Body=b"")  # a console folder marker
     return name
 
@@ -98,7 +98,7 @@ def test_a_bucket_is_scanned_per_dataset_and_field(aws_env, bucket):
                                    "field": None, "uri": f"s3://{bucket}/exports/malerdata/*/*/kunder_*.csv"}
     assert datasets["logs/events-*.jsonl.gz"]["format"] == "gzip>jsonl"
     assert datasets["lake/konto.parquet"]["format"] == "parquet"
-    assert reasons(lines)["bilder/logo.png"] == "unsupported: png"
+    assert reasons(lines)["verktoy/oppdater"] == "unsupported: elf"
     assert "mapper/" not in datasets
 
 
@@ -201,8 +201,8 @@ def test_units_travel_as_json_and_are_sampled_by_a_fresh_crawler(aws_env, bucket
         assert json.loads(json.dumps(asdict(unit)))["meta"] == unit.meta
         again = pickle.loads(pickle.dumps(unit))
         with S3Crawler(source, settings) as fresh:
-            if unit.location.dataset == "bilder/logo.png":
-                with pytest.raises(Skipped, match="unsupported: png"):
+            if unit.location.dataset == "verktoy/oppdater":
+                with pytest.raises(Skipped, match="unsupported: elf"):
                     fresh.sample(again)
             else:
                 assert fresh.sample(again).fields

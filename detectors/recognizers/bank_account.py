@@ -25,7 +25,7 @@ class BankAccountRecognizer(KartleggPatternRecognizer):
             r"(?<![\w.,+-]|\d[ -])\d{4}([ -])\d{2}\1\d{5}(?![\w]|[ .,-]\d)",
             0.6,
         ),
-        Pattern("kontonummer (11 digits)", r"(?<![\w.,+-])\d{11}(?![\w]|[.,-]\d)", 0.2),
+        Pattern("kontonummer (11 digits)", r"(?<![\w.,+-])\d{11}(?![\w]|[.,-]\d)", 0.3),
     ]
     # "konto" is also inside "kontor"; rare next to an 11-digit number.
     CONTEXT = ["kontonummer", "kontonr", "konto", "kto", "betal", "bank", "account", "giro"]

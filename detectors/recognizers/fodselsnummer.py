@@ -31,6 +31,9 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
     COUNTER_CONTEXT = [
         "faktura", "invoice", "ordre", "order", "kid", "referanse", "reference", "saksnr", "sak",
         "transaksjon", "transaction", "batch", "ticket", "bilag", "voucher",
+        # a product's numbers: an 11-digit article number passes the check about as often as chance
+        "artikkel", "article", "varenummer", "varenr", "delenummer", "delenr", "produktnummer", "produktnr",
+        "serienummer", "serienr", "lagernummer",
     ]
     EVIDENCE = "checksum-validated (K1, K2, date)"
     SCREEN = B + r"\d{6}[ -]?\d{5}" + A

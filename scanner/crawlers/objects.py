@@ -21,6 +21,7 @@ from scanner.crawlers.datasets import Dataset, Member
 from scanner.crawlers.known_words import HEADER_WORDS
 from scanner.formats import FormatError, Limits, Sample, TooLarge, Unsupported, read
 from scanner.formats.batches import read_batches
+from scanner.formats.documents import DOCUMENTS, DocStats
 from scanner.formats.limits import human_size
 from scanner.formats.log_names import is_log
 from scanner.formats.streams import wide_encoding
@@ -139,6 +140,7 @@ class DatasetReader:
         self.blocks = 0
         self.skipped_fields: dict[str, str] = {}  # field -> why it was not read
         self.unreadable = Unreadable()  # values, lines and cells left out of what was read, by reason
+        self.document = DocStats()  # pages, OCR, characters and time of the documents read
 
     def tally(self, n: int) -> None:
         self.fetched += n
@@ -194,6 +196,7 @@ class DatasetReader:
                     self.formats.append(">".join(k for i, k in enumerate(kinds) if i == 0 or k != kinds[i - 1]))
                 self.notes += sample.mismatches
                 self.unreadable.update(sample.unreadable)
+                self.document.add(sample.document)
                 for f in sample.fields:  # whatever the reader: a name goes into every record of its field
                     f.name = cap_name(f.name)
                 read = [f for f in sample.fields if f.skipped_reason is None]
@@ -235,6 +238,8 @@ class DatasetReader:
         if self.notes:
             details["notes"] = list(dict.fromkeys(self.notes))
         details.update(self.unreadable.details())
+        if self.document:
+            details["document"] = self.document.to_dict()
         if self.unit.meta.get("oldest"):  # its last write: every line or row in it is at least as old
             details["oldest"] = {"at": self.unit.meta["oldest"],
                                  "by": "the oldest file's or object's modification time"}
@@ -300,6 +305,8 @@ def _how(fmt: str, object_bytes: int, several: bool) -> str:
         return "first row group"
     if fmt == "xlsx":
         return "first rows of every sheet"
+    if fmt in DOCUMENTS:
+        return "whole document"
     each = " of each" if several else ""
     return f"first {human_size(object_bytes)}{each}"
 

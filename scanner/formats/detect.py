@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import zipfile
 from dataclasses import dataclass
 
 from scanner.formats import logs
@@ -16,6 +18,7 @@ from scanner.formats.delimited import (
     sniff,
     table_start,
 )
+from scanner.formats.errors import Corrupt
 from scanner.formats.header_words import NO_WORDS, HeaderWords
 from scanner.formats.log_names import log_base
 from scanner.formats.text import choose_encoding
@@ -35,19 +38,29 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "gif"),
     (b"GIF89a", "gif"),
     (b"\x7fELF", "elf"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # legacy Office, and password-protected xlsx
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"),  # legacy Office, Outlook .msg, password-protected OOXML
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"{\\rtf", "rtf"),
 )
 
 EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
     ".parquet": "parquet", ".xlsx": "xlsx", ".txt": "text", ".log": "text", ".gz": "gzip", ".gzip": "gzip",
     ".bz2": "bzip2", ".zip": "zip", ".zst": "zstd", ".xz": "xz", ".pdf": "pdf", ".png": "png", ".jpg": "jpeg",
-    ".jpeg": "jpeg", ".gif": "gif", ".tar": "tar", ".xls": "ole",
+    ".jpeg": "jpeg", ".gif": "gif", ".tar": "tar", ".xls": "xls", ".doc": "doc", ".ppt": "ppt", ".msg": "msg",
+    ".tif": "tiff", ".tiff": "tiff", ".bmp": "bmp", ".webp": "webp", ".docx": "docx", ".pptx": "pptx",
+    ".odt": "odt", ".ods": "ods", ".odp": "odp", ".rtf": "rtf", ".eml": "eml", ".mbox": "mbox",
+    ".html": "html", ".htm": "html", ".xhtml": "html", ".xml": "xml",
 }
 
 COMPRESSED = ("gzip", "bzip2", "zstd", "xz")
-TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "log", "empty")
-_FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"})
+TEXTUAL = ("csv", "tsv", "json", "jsonl", "text", "log", "empty", "eml", "mbox", "html", "xml")
+# Read from a seekable copy of the whole file or object (up to max_object_bytes): a footer or
+# directory at the end (Parquet, zip, PDF, OLE), or a picture or message that is nothing cut short.
+WHOLE = ("parquet", "zip", "xlsx", "pdf", "ole", "png", "jpeg", "tiff", "gif", "bmp", "webp", "eml", "rtf")
+_FAMILIES = ({"csv", "tsv"}, {"json", "jsonl"}, {"ole", "doc", "xls", "ppt", "msg", "encrypted office"},
+             {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp"}, {"html", "xml"}, {"eml", "mbox"})
 # Bytes text does not hold: C0 controls but tab, newlines, form feed and ESC (colour codes in logs).
 _CONTROL = bytes(sorted(set(range(32)) - {9, 10, 12, 13, 27}))
 # Binary when more than this share of the head is control bytes: one NUL in a CSV export is a
@@ -84,6 +97,8 @@ def detect(head: bytes, name: str | None = None, complete: bool = False, words: 
     found = content_format(head, complete, words)
     if found == "jsonl" and (claimed == "text" or (name and log_base(os.path.basename(name)))):
         found = "log"  # JSON logging: messages are free text, and the odd line that is not JSON still counts
+    if found == "xml" and claimed == "html":
+        found = "html"  # a fragment saved as .html (`<div>…`, `<p>…`) is HTML, `<br>` and all
     if found == "text" and claimed in ("csv", "tsv"):
         found = claimed  # a single-column CSV has no delimiter to sniff
     if found == "text" and claimed in ("json", "jsonl") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
@@ -100,7 +115,65 @@ def magic(head: bytes) -> str | None:
             return fmt
     if head[257:262] == b"ustar":
         return "tar"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[:2] == b"BM" and len(head) > 18 and head[14] in (12, 40, 52, 56, 64, 108, 124) and head[15:18] == b"\0\0\0":
+        return "bmp"  # "BM" alone starts words too: the info header's size must be one of BMP's
     return None
+
+
+_OPENDOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
+                 "application/vnd.oasis.opendocument.spreadsheet": "ods",
+                 "application/vnd.oasis.opendocument.presentation": "odp"}
+
+
+def zip_kind(stream) -> str:
+    """What a zip holds: an Office Open XML or OpenDocument file, or an archive of files."""
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            names = set(zf.namelist())
+            if "xl/workbook.xml" in names:
+                kind = "xlsx"
+            elif "word/document.xml" in names:
+                kind = "docx"
+            elif "ppt/presentation.xml" in names:
+                kind = "pptx"
+            elif "mimetype" in names and zf.getinfo("mimetype").file_size < 200:
+                kind = _OPENDOCUMENT.get(zf.read("mimetype").decode("ascii", "replace").strip(), "zip")
+            else:
+                kind = "zip"
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as e:
+        raise Corrupt(f"zip: {e}") from e
+    stream.seek(0)
+    return kind
+
+
+def ole_kind(stream) -> str:
+    """What an OLE compound file holds: an Outlook message, a legacy Word, Excel or PowerPoint
+    file, or an encrypted Office Open XML file (a password-protected .docx/.xlsx)."""
+    import olefile
+
+    try:
+        ole = olefile.OleFileIO(stream)
+    except Exception:  # noqa: BLE001 - any parse failure: the reader says how it is broken
+        stream.seek(0)
+        return "ole"
+    try:
+        top = {entry[0] for entry in ole.listdir(streams=True, storages=True)}
+    finally:
+        ole.close()
+    stream.seek(0)
+    if any(name.startswith("__substg1.0_") for name in top):
+        return "msg"
+    if "EncryptedPackage" in top:
+        return "encrypted office"
+    if "WordDocument" in top:
+        return "doc"
+    if "Workbook" in top or "Book" in top:
+        return "xls"
+    if "PowerPoint Document" in top:
+        return "ppt"
+    return "ole"
 
 
 def control_share(head: bytes) -> float:
@@ -119,7 +192,52 @@ def content_format(head: bytes, complete: bool = False, words: HeaderWords = NO_
     lines = text.splitlines(keepends=True)
     if not complete:
         lines = lines[:-1]  # the last line may be cut mid-way
-    return _json_kind(text, lines, complete) or _log_or_delimited(lines, words) or "text"
+    return (_markup_kind(text) or _mail_kind(lines) or _json_kind(text, lines, complete)
+            or _log_or_delimited(lines, words) or "text")
+
+
+_TAG = re.compile(r"<(?:[A-Za-z_][\w:.-]*[\s>/]|!--|!doctype\s|\?xml[\s?])", re.IGNORECASE)
+_HTML = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+
+
+def _markup_kind(text: str) -> str | None:
+    """HTML or XML by their opening: a document type, an XML declaration or a first element."""
+    start = text.lstrip("\ufeff \t\r\n")
+    if not _TAG.match(start):
+        return None
+    if _HTML.search(start[:2048]):
+        return "html"
+    return "xml"
+
+
+# The header fields a message starts with; a header block needs one of them and a From.
+_MAIL_FIELDS = {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
+                "delivered-to", "reply-to", "content-type", "sender", "x-mailer", "user-agent", "in-reply-to",
+                "references", "dkim-signature", "authentication-results", "thread-topic", "x-originating-ip"}
+_HEADER_LINE = re.compile(r"([!-9;-~]+):")  # RFC 5322: any printable but the colon, no space after it needed
+
+
+def _mail_kind(lines: list[str]) -> str | None:
+    """An e-mail message (.eml: header fields, a blank line, the body) or a mailbox of them
+    (mbox: each message after a `From ` line)."""
+    if not lines:
+        return None
+    first = lines[0].lstrip("\ufeff")
+    mbox = first.startswith("From ")
+    names: set[str] = set()
+    # Office 365 and Gmail write a hundred header lines and more: the whole head is looked through
+    for line in lines[1 if mbox else 0:]:
+        if not line.strip():
+            break
+        if line[0] in " \t":
+            continue  # a folded header line
+        m = _HEADER_LINE.match(line.lstrip("\ufeff"))
+        if m is None:
+            return None
+        names.add(m.group(1).lower())
+    if "from" in names and len(names & _MAIL_FIELDS) >= 3:
+        return "mbox" if mbox else "eml"
+    return None
 
 
 def _log_or_delimited(lines: list[str], words: HeaderWords) -> str | None:

@@ -17,6 +17,18 @@ class Unsupported(FormatError):
         super().__init__(f"unsupported: {detected_type}{named}")
 
 
+class Declined(Unsupported):
+    """Content a reader could read but does not, on purpose or for want of a tool: OCR switched off
+    or not installed, an encrypted PDF without its password, a legacy format with no reader. The
+    message is the reason as given ("ocr not available: png (tesseract is not installed)")."""
+
+    def __init__(self, reason: str, detected_type: str = "", claimed: str | None = None):
+        FormatError.__init__(self, reason)
+        self.detected_type = detected_type
+        self.claimed = claimed
+        self.reason = reason
+
+
 class Corrupt(FormatError):
     """Content that claims a format by its bytes but does not parse (truncated gzip, broken JSON)."""
 

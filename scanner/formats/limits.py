@@ -39,6 +39,16 @@ class Limits:
     # An XLSX's shared strings (every text cell's value) are held in memory while its sheets are
     # read; past this many bytes of them, the cells that need the rest are counted unreadable.
     max_shared_strings: int = 32 * MiB
+    # Documents (scanner.formats.documents): pages read of one PDF or TIFF, and OCR. `ocr` on reads
+    # images and pages without text through Tesseract where it is installed; each page gets at
+    # most `ocr_page_seconds`, and no OCR starts after `ocr_deadline` (a wall-clock time shared by
+    # every process of a scan: the scan's OCR budget). `document_seconds` caps the time one
+    # document's text extraction may take before the rest of its pages is counted as not read.
+    max_pages: int = 500
+    ocr: bool = True
+    ocr_page_seconds: float = 60.0
+    ocr_deadline: float | None = None
+    document_seconds: float = 120.0
     # The stream is only the first bytes of a larger object (an S3 range read): its sudden end
     # is the end of the sample, not a truncated file.
     partial: bool = False
@@ -51,4 +61,5 @@ class Limits:
     def from_settings(cls, settings, rows: int | None = None, header_words: HeaderWords = NO_WORDS) -> Limits:
         return cls(max_rows=rows or settings.sample_size, value_cap=settings.value_cap,
                    max_bytes=settings.object_bytes, max_decompressed=settings.max_object_bytes,
-                   header_words=header_words)
+                   max_pages=settings.max_pages, ocr=settings.ocr, ocr_page_seconds=settings.ocr_page_seconds,
+                   ocr_deadline=settings.ocr_deadline, header_words=header_words)

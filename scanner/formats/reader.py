@@ -7,7 +7,16 @@ from dataclasses import dataclass, field, replace
 
 from scanner.formats import archives, logs
 from scanner.formats.delimited import read_csv, read_tsv
-from scanner.formats.detect import COMPRESSED, Detection, detect, magic
+from scanner.formats.detect import (
+    COMPRESSED,
+    WHOLE,
+    Detection,
+    detect,
+    magic,
+    ole_kind,
+    zip_kind,
+)
+from scanner.formats.documents import DOCUMENTS, DocStats, read_document
 from scanner.formats.errors import Corrupt, FormatError, Unsupported
 from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
@@ -40,6 +49,7 @@ class Sample:
     rows: int | None = None  # records read, where fields do not say it (log entries); None: the fullest field
     # values, lines or cells left out (JSON nested too deep, a row that does not parse), by reason
     unreadable: Unreadable = field(default_factory=Unreadable)
+    document: DocStats | None = None  # a document's pages, OCR, characters and time
 
     @property
     def mismatch(self) -> bool:
@@ -65,14 +75,22 @@ def open_text(stream, limits: Limits):
     return stream, head, complete
 
 
+def read_nested(stream, name: str | None, limits: Limits, depth: int) -> Sample:
+    """`read` of a file found inside another (an attachment, an embedded file) at `depth`."""
+    return _read(stream, name, limits, depth)
+
+
 def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
     stream, head, complete = open_text(stream, limits)
     found = detect(head, name, complete, limits.header_words)
     fmt = found.format
-    if fmt in ("zip", "xlsx", "parquet"):
+    if fmt in WHOLE:
         stream = spool(stream, limits.max_decompressed, fmt)
     if fmt in ("zip", "xlsx"):
-        fmt = _zip_kind(stream)
+        fmt = zip_kind(stream)
+    elif fmt == "ole":
+        fmt = ole_kind(stream)
+    if fmt != found.format:
         found = replace(found, format=fmt)
     mismatches = [f"{name}: named {found.claimed}, holds {fmt}"] if found.mismatch else []
 
@@ -87,22 +105,17 @@ def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
     if fmt == "log":
         fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in iter_lines(stream, limits)), limits)
         return Sample(fmt, fields, found.claimed, (), mismatches, rows=rows)
+    if fmt in DOCUMENTS:
+        doc = read_document(fmt, stream, name, limits, depth, _read)
+        fields = doc.finish()
+        return Sample(fmt, fields, found.claimed, (), mismatches + doc.mismatches, doc.skipped, doc.warnings,
+                      unreadable=doc.unreadable, document=doc.stats)
     reader = STREAMED.get(fmt) or RANDOM_ACCESS.get(fmt)
     if reader is None:
         raise Unsupported(fmt, found.claimed)
     unreadable = Unreadable()
     return Sample(fmt, reader(stream, limits, unreadable=unreadable), found.claimed, (), mismatches,
                   unreadable=unreadable)
-
-
-def _zip_kind(stream) -> str:
-    try:
-        with zipfile.ZipFile(stream) as zf:
-            kind = "xlsx" if "xl/workbook.xml" in zf.namelist() else "zip"
-    except zipfile.BadZipFile as e:
-        raise Corrupt(f"zip: {e}") from e
-    stream.seek(0)
-    return kind
 
 
 def _read_compressed(found: Detection, stream, name: str | None, limits: Limits, depth: int) -> Sample:

@@ -186,6 +186,20 @@ class ScanSettings:
     max_object_bytes: int = setting(
         256 << 20, Size(), "Cap on what one Parquet/XLSX/zip object may cost, fetched or decompressed.",
         flags=("--max-object-bytes",), per_source=True)
+    max_pages: int = setting(
+        500, Integer(1), "Pages read of one PDF or multi-page image; the rest are counted as not read.",
+        flags=("--max-pages",), per_source=True)
+    ocr: bool = setting(
+        True, Switch(), "Read scanned pages and images with Tesseract (nor+eng) where it is installed.",
+        flags=("--ocr/--no-ocr",), per_source=True)
+    ocr_page_seconds: float = setting(
+        60.0, Number(1), "Seconds OCR may spend on one page or image.", flags=("--ocr-page-seconds",),
+        reads=False)
+    ocr_seconds: float = setting(
+        3600.0, Number(0), "Seconds of OCR in the whole scan; pages past it are counted as not read.",
+        flags=("--ocr-seconds",), reads=False)
+    # when the scan's OCR budget ends (a wall-clock time, shared by every process): set by the scan
+    ocr_deadline: float | None = setting(None, Number(0), "", key=None, reads=False)
     full: bool = setting(
         False, Switch(), "Read every file, object and log line instead of a sample (audits; slow on large estates).",
         flags=("--full",), per_source=True)

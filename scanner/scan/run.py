@@ -313,6 +313,8 @@ def scan(
           inventory=run.describe()["uri"] if run is not None else None)
 
     jobs = deque()
+    # one OCR budget for the whole scan, whichever process or machine reads the pages
+    settings = replace(settings, ocr_deadline=time.time() + settings.ocr_seconds)
     for source, problem in resolved:
         if problem is not None:
             out.write(records.error(scan_id, source.describe(), None, describe_error(problem, source.secrets)))

@@ -8,7 +8,7 @@ from detectors.recognizers.bank_account import BankAccountRecognizer
 from detectors.shape import Shape
 
 rec = BankAccountRecognizer()
-DOTTED, SPACED, BARE = (0.65, 0.75), (0.55, 0.65), (0.15, 0.25)
+DOTTED, SPACED, BARE = (0.65, 0.75), (0.55, 0.65), (0.25, 0.35)
 
 
 def first(pred, seed):

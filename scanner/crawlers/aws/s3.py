@@ -16,17 +16,15 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from scanner.crawlers.aws import s3_io
 from scanner.crawlers.aws import client as aws
+from scanner.crawlers.aws import s3_io
 from scanner.crawlers.aws.client import LazyClient
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, unit_for, unreadable_reason
-from scanner.formats.detect import content_format
+from scanner.formats.detect import WHOLE, content_format
 from scanner.formats.streams import Chain, read_upto
 from scanner.model.protocols import Crawler
 from scanner.model.units import Failed, Location, Skip, WorkUnit, path_selected
-
-RANDOM_ACCESS = ("parquet", "zip", "xlsx")
 
 
 def parse(url: str) -> tuple[str | None, str]:
@@ -173,7 +171,7 @@ class S3Crawler(Crawler):
         try:
             head = read_upto(body, min(want, 64 * 1024))
             tally(len(head))
-            if len(head) < member.size and content_format(head) in RANDOM_ACCESS:
+            if len(head) < member.size and content_format(head) in WHOLE:
                 body.close()  # the rest of the prefix is of no use: the footer is at the end
                 reader = s3_io.RangeReader(self.client, bucket, member.key, member.size,
                                            self.settings.max_object_bytes, tally, head, member.tag)
