@@ -125,6 +125,8 @@ _ORG_PHONE = re.compile(
 _PERSON_PHONE = re.compile(r"(?i)(?<!\w)(?:mobil|privat|hjemme|direkte|kunden|kontaktperson|pårørende|mob\b)\w*")
 _ORG_NUMBER_AFTER = re.compile(r"(?i)[\s·•|,;–-]*(?:org\.?\s?nr|organisasjonsnummer|foretaksregisteret)")
 _WINDOW = 60
+_BREAK = re.compile(r"\d|[,;]|(?<!\w)(?:eller|og|or|and)(?!\w)")
+_NAME = re.compile(r"(?<!\w)[A-ZÆØÅ][a-zæøå]+ [A-ZÆØÅ][a-zæøå]+(?!\w)")
 
 
 def organisation_phone(text: str, start: int, end: int) -> bool:
@@ -134,7 +136,12 @@ def organisation_phone(text: str, start: int, end: int) -> bool:
     kundeservice fra mobil …` is the customer's: `mobil` is nearer."""
     line = text.rfind("\n", 0, start) + 1
     before = text[max(line, start - _WINDOW):start]
+    # only the words since the last number or list break: "Ring kundesenteret på 22 …, eller Kari på 912 …"
+    cut = max((m.end() for m in _BREAK.finditer(before)), default=0)
+    before = before[cut:]
     role = [m.end() for m in _ORG_PHONE.finditer(before)]
+    if role and _NAME.search(before, role[-1]):
+        return False  # "Support: Kari Nordmann 912 34 567": a person at the support desk
     person = [m.end() for m in _PERSON_PHONE.finditer(before)]
     if role and (not person or role[-1] > person[-1]):
         return True
@@ -146,7 +153,8 @@ def organisation_phone(text: str, start: int, end: int) -> bool:
 # says whose it is; a word that makes it someone's (kunden, tilbakebetaling, refusjon) wins.
 _LEGAL_FORM = re.compile(r"(?<![\w-])[A-ZÆØÅ][\w&.-]*(?: [\w&.-]+){0,4} (?:AS|ASA|ANS|DA|SA|KF|IKS|HF|BA)(?![\w-])")
 _PERSON_ACCOUNT = re.compile(r"(?i)(?<!\w)(?:kunden|tilbakebetal|refusjon|tilgodehavende|utbetal|din konto|"
-                             r"ditt kontonummer|lønnskonto)\w*")
+                             r"ditt kontonummer|lønn|ansatt|arbeidsgiver)\w*")
+_NAMED_AFTER = re.compile(r"[ \t(·•|,;:–-]*(?:(?:tilhører|eies av|til|hos|for|i)[ \t]+)?" + _LEGAL_FORM.pattern)
 
 
 def organisation_account(text: str, start: int, end: int) -> bool:
@@ -158,7 +166,9 @@ def organisation_account(text: str, start: int, end: int) -> bool:
     line = text[line_start: line_end if line_end >= 0 else len(text)]
     if _PERSON_ACCOUNT.search(line):
         return False
-    return bool(_LEGAL_FORM.search(line)) or bool(_ORG_NUMBER_AFTER.search(line))
+    # the organisation named right after the number ("… (Nordlys Energi AS)", "… tilhører X AS",
+    # "· Org.nr. …"), not anywhere in a paragraph that happens to name one
+    return _NAMED_AFTER.match(text, end) is not None or _ORG_NUMBER_AFTER.match(text, end) is not None
 
 
 def network_prefix(text: str, start: int, end: int) -> bool:

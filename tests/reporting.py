@@ -49,5 +49,11 @@ TIMING = ("scan_id", "started_at", "finished_at", "duration_ms", "duration_s", "
 def comparable(lines: list[dict]) -> list[str]:
     """A report's records without ids, times and the executor, in a fixed order: what two scans
     of the same estate must share however their units were run."""
-    return sorted(json.dumps({k: v for k, v in r.items() if k not in TIMING}, sort_keys=True, ensure_ascii=False)
-                  for r in lines)
+    return sorted(json.dumps(_untimed(r), sort_keys=True, ensure_ascii=False) for r in lines)
+
+
+def _untimed(r: dict) -> dict:
+    out = {k: v for k, v in r.items() if k not in TIMING}
+    if isinstance(out.get("document"), dict):  # a document's reading and OCR time (issue 20)
+        out["document"] = {k: v for k, v in out["document"].items() if k not in ("seconds", "ocr_seconds")}
+    return out

@@ -230,12 +230,14 @@ ORG_PHONES = [  # (text, whether the number in it is an organisation's)
     ("Ring meg på 41 23 45 67, hilsen Kari", False),
     ("Kontaktperson: Kari Nordmann, tlf. 41 23 45 67", False),
     ("Sentralbordet satte over til Kari.\nHennes nummer er 41 23 45 67.", False),  # another line
+    ("Ring kundesenteret på 22 12 34 56, eller saksbehandler Kari på 912 34 567", False),  # the second number
+    ("Support: Kari Nordmann 41 23 45 67", False),  # a person at the desk, named between
 ]
 
 
 @pytest.mark.parametrize("text,organisation", ORG_PHONES)
 def test_an_organisations_phone_number_is_told_by_the_words_before_it(text, organisation):
-    digits = re.search(r"(?:\+47 )?\d\d(?: \d\d){3}", text)
+    digits = list(re.finditer(r"(?:\+47 )?(?:\d\d(?: \d\d){3}|\d{3} \d\d \d{3})", text))[-1]  # the last number
     assert organisation_phone(text, digits.start(), digits.end()) is organisation
 
 
@@ -257,6 +259,9 @@ ORG_ACCOUNTS = [  # (text, whether the account number in it is an organisation's
     ("Kunden har konto 1234.56.78903 i Sparebanken Vest ASA.", False),
     ("Refusjon til 1234.56.78903 fra Nordlys Energi AS", False),
     ("Kontonummer: 12345678903", False),
+    ("Kari Nordmann, kontonummer 1234.56.78903, ansatt i Nordlys Energi AS", False),
+    ("Lønn utbetales til 1234.56.78903 fra Nordlys Energi AS", False),
+    ("Konto 1234.56.78903. Kari jobber i en stor bedrift, Vestlandsnett Entreprenør og Service AS", False),
 ]
 
 

@@ -93,3 +93,64 @@ def test_a_document_record_counts_what_was_read(tmp_path):
     stats = sample.document.to_dict()
     assert stats["documents"] == 1 and stats["pages"] == 2 and stats["pages_ocr"] == 0
     assert stats["characters"] > 0 and stats["seconds"] >= 0
+
+
+@pytest.mark.parametrize("head,fmt", [
+    # mail needs an address in From or a field only mail has; a note with From/To/Date is a note
+    (b"Name: Kari Nordmann\nFrom: Oslo\nTo: Bergen\nDate: 2024-05-01\nFnr: 01017012309\n", "text"),
+    (b"From: Kari Nordmann <kari@example.no>\nTo: a@example.no\nSubject: Hei\nDate: x\n\nhei\n", "eml"),
+    (b"From: Kari\nTo: Ola\nSubject: Hei\nMessage-ID: <1@x>\n\nhei\n", "eml"),
+    # a line that starts with a bracket is no markup; XML is what parses as XML
+    (b"<INFO> started for kari@example.no from 84.210.12.7\n<WARN> slow\n", "text"),
+    (b"<ola> hei\n<kari> hallo\n", "text"),
+    (b'<p align="center"><img src="logo.png"/></p>\n# Prosjekt\nRing 41234567\n', "text"),
+    (b"<kunder><kunde><navn>Kari</navn></kunde></kunder>", "xml"),
+    (b'<?xml version="1.0"?><kunder><kunde', "xml"),  # declared, even if broken
+    (b"<!DOCTYPE html><html><body>Kari</body></html>", "html"),
+])
+def test_mail_and_markup_are_told_from_text_that_looks_like_them(head, fmt):
+    from scanner.formats.detect import detect
+
+    assert detect(head, None, True).format == fmt
+
+
+def test_a_piece_table_that_would_loop_or_overlap_is_broken_at_once():
+    import struct
+
+    from scanner.formats.documents import legacy
+
+    with pytest.raises(legacy._Broken):  # a formatting run of negative size: once a loop for ever
+        legacy._pieces(b"\x01\xfd\xff" + b"\x02" + struct.pack("<I", 16) + bytes(16))
+    with pytest.raises(legacy._Broken):  # pieces that cover the same bytes many times over
+        legacy._characters(b"abcd", [(0, 4, 0, True)] * 3)
+
+
+def test_a_workbook_whose_sheets_overlap_is_corrupt_not_copied_over_and_over():
+    import struct
+
+    from scanner.formats import Corrupt
+    from scanner.formats.documents import legacy
+
+    def record(kind: int, body: bytes) -> bytes:
+        return struct.pack("<HH", kind, len(body)) + body
+
+    globals_ = record(legacy._BOF, bytes(16)) + b"".join(
+        record(legacy._BOUNDSHEET, struct.pack("<I", 0) + b"\x00\x00\x01\x00A") for _ in range(1000))
+    data = globals_ + record(legacy._EOF, b"")
+    with pytest.raises(Corrupt, match="overlap"):
+        legacy.trim_workbook(data, 10)
+
+
+@pytest.mark.parametrize("read,meant", [
+    ("Kontakt: henrik.dahl23&example.no i dag", "Kontakt: henrik.dahl23@example.no i dag"),  # @ read as &
+    ("målepunkt 7070575O0OO4850107.", "målepunkt 707057500004850107."),  # 0 read as O inside digits
+    ("fnr 0l0l70l2309", "fnr 01017012309"),  # 1 read as l
+    # near misses: words and names keep their letters; & between words is an ampersand
+    ("R&D og AT&T", "R&D og AT&T"),
+    ("Oslo 0150, Ola Ilse", "Oslo 0150, Ola Ilse"),
+    ("kode OIl0", "kode OIl0"),  # fewer than four digits: no number to mend
+])
+def test_ocrs_usual_misreadings_of_identifiers_are_mended(read, meant):
+    from scanner.formats.documents.ocr import mended
+
+    assert mended(read) == meant

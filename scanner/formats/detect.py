@@ -97,6 +97,8 @@ def detect(head: bytes, name: str | None = None, complete: bool = False, words: 
     found = content_format(head, complete, words)
     if found == "jsonl" and (claimed == "text" or (name and log_base(os.path.basename(name)))):
         found = "log"  # JSON logging: messages are free text, and the odd line that is not JSON still counts
+    if found == "text" and claimed in ("xml", "html") and head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<":
+        found = claimed  # broken markup named as such: the reader says how it is broken
     if found == "xml" and claimed == "html":
         found = "html"  # a fragment saved as .html (`<div>…`, `<p>…`) is HTML, `<br>` and all
     if found == "text" and claimed in ("csv", "tsv"):
@@ -143,7 +145,7 @@ def zip_kind(stream) -> str:
             else:
                 kind = "zip"
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as e:
-        raise Corrupt(f"zip: {e}") from e
+        raise Corrupt(f"zip: {type(e).__name__}") from e
     stream.seek(0)
     return kind
 
@@ -192,7 +194,7 @@ def content_format(head: bytes, complete: bool = False, words: HeaderWords = NO_
     lines = text.splitlines(keepends=True)
     if not complete:
         lines = lines[:-1]  # the last line may be cut mid-way
-    return (_markup_kind(text) or _mail_kind(lines) or _json_kind(text, lines, complete)
+    return (_markup_kind(text, complete) or _mail_kind(lines) or _json_kind(text, lines, complete)
             or _log_or_delimited(lines, words) or "text")
 
 
@@ -200,20 +202,41 @@ _TAG = re.compile(r"<(?:[A-Za-z_][\w:.-]*[\s>/]|!--|!doctype\s|\?xml[\s?])", re.
 _HTML = re.compile(r"<(?:!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 
 
-def _markup_kind(text: str) -> str | None:
-    """HTML or XML by their opening: a document type, an XML declaration or a first element."""
+def _markup_kind(text: str, complete: bool) -> str | None:
+    """HTML or XML by their opening: a document type, an XML declaration or a first element. A
+    text that merely starts with `<` (a log's `<INFO>`, a chat's `<ola>`, a README's `<p>` above
+    its Markdown) is XML only when its head parses as XML."""
     start = text.lstrip("\ufeff \t\r\n")
     if not _TAG.match(start):
         return None
     if _HTML.search(start[:2048]):
         return "html"
-    return "xml"
+    if start[:5] == "<?xml" or _parses_as_xml(start, complete):
+        return "xml"
+    return None
+
+
+def _parses_as_xml(text: str, complete: bool) -> bool:
+    from xml.etree.ElementTree import ParseError, XMLPullParser
+
+    parser = XMLPullParser()
+    try:
+        parser.feed(text if complete else text[: text.rfind(">") + 1])
+        if complete:
+            parser.close()
+        ended = any(kind == "end" for kind, _ in parser.read_events())
+    except ParseError:
+        return False
+    return ended  # at least one element closed: markup, not a line that starts with a bracket
 
 
 # The header fields a message starts with; a header block needs one of them and a From.
 _MAIL_FIELDS = {"from", "to", "cc", "subject", "date", "message-id", "received", "return-path", "mime-version",
                 "delivered-to", "reply-to", "content-type", "sender", "x-mailer", "user-agent", "in-reply-to",
                 "references", "dkim-signature", "authentication-results", "thread-topic", "x-originating-ip"}
+_TRANSPORT = {"received", "message-id", "mime-version", "return-path", "delivered-to", "dkim-signature",
+              "authentication-results", "x-mailer", "user-agent", "in-reply-to", "references", "thread-topic",
+              "x-originating-ip", "content-type"}
 _HEADER_LINE = re.compile(r"([!-9;-~]+):")  # RFC 5322: any printable but the colon, no space after it needed
 
 
@@ -225,6 +248,7 @@ def _mail_kind(lines: list[str]) -> str | None:
     first = lines[0].lstrip("\ufeff")
     mbox = first.startswith("From ")
     names: set[str] = set()
+    sender = False  # an address in From
     # Office 365 and Gmail write a hundred header lines and more: the whole head is looked through
     for line in lines[1 if mbox else 0:]:
         if not line.strip():
@@ -235,7 +259,9 @@ def _mail_kind(lines: list[str]) -> str | None:
         if m is None:
             return None
         names.add(m.group(1).lower())
-    if "from" in names and len(names & _MAIL_FIELDS) >= 3:
+        sender = sender or (m.group(1).lower() == "from" and "@" in line)
+    # a note of "Name: …", "From: Oslo", "To: Bergen" is no message: an address, or a field only mail has
+    if "from" in names and len(names & _MAIL_FIELDS) >= 3 and (mbox or sender or names & _TRANSPORT):
         return "mbox" if mbox else "eml"
     return None
 

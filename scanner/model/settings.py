@@ -196,7 +196,8 @@ class ScanSettings:
         60.0, Number(1), "Seconds OCR may spend on one page or image.", flags=("--ocr-page-seconds",),
         reads=False)
     ocr_seconds: float = setting(
-        3600.0, Number(0), "Seconds of OCR in the whole scan; pages past it are counted as not read.",
+        3600.0, Number(0), "No OCR starts once the scan has run this many seconds; pages past it are counted "
+                           "as not read.",
         flags=("--ocr-seconds",), reads=False)
     # when the scan's OCR budget ends (a wall-clock time, shared by every process): set by the scan
     ocr_deadline: float | None = setting(None, Number(0), "", key=None, reads=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 
-from scanner.formats.documents.base import DocStats, Document
+from scanner.formats.documents.base import DocStats, Document, safe_reason
 from scanner.formats.errors import Corrupt, FormatError
 from scanner.formats.limits import Limits
 
@@ -63,8 +63,7 @@ def read_document(fmt: str, stream, name: str | None, limits: Limits, depth: int
 
 
 def _first_line(e: Exception) -> str:
-    text = str(e).strip().splitlines()
-    return text[0][:200] if text else "no message"
+    return safe_reason(e)
 
 
 __all__ = ["DOCUMENTS", "IMAGES", "DocStats", "Document", "read_document", "reader_for"]

@@ -26,6 +26,14 @@ from scanner.model.values import Unreadable, cap_name
 _CUT_NUMBER = re.compile(r"(?:\d+[ .-]\d+|\d[.-])$")
 
 
+def safe_reason(e: BaseException) -> str:
+    """A library's message as a reason: its first words only, up to anything quoted from the file
+    (after a colon, in quotes or brackets); long digit runs left out."""
+    text = (str(e).strip().splitlines() or [""])[0]
+    text = re.split(r"""b'|b"|['"(\[{<]|: """, text)[0]
+    return re.sub(r"\d{5,}", "…", text).strip(" :.,")[:120] or "no message"
+
+
 def rejoin_numbers(text: str) -> str:
     """Numbers cut by a line wrap (PDF text layers and OCR keep the page's lines) joined again, so
     a phone number or fødselsnummer across two lines reads as one; an address block's
@@ -114,6 +122,9 @@ class Document:
         """Running text found at `place` (`page 3`, `body`, `header`, `comments`)."""
         if not text or not text.strip():
             return
+        if self._budget <= 0:
+            self.unreadable[f"text past {self._budget_words()} of a document"] += 1
+            return
         text = rejoin_numbers(text)
         if len(text) > self._budget:
             self.unreadable[f"text past {self._budget_words()} of a document"] += 1
@@ -184,6 +195,9 @@ class Document:
         if size > self.limits.max_decompressed:
             self.skipped.append((place, str(TooLarge(self.limits.max_decompressed, place))))
             return
+        if self.full:
+            self.skipped.append((place, "not read: the document's text budget (--read-bytes) is spent"))
+            return
         if self.depth + 1 > self.limits.max_depth:
             self.skipped.append((place, f"nested more than {self.limits.max_depth} deep: not read"))
             return
@@ -198,6 +212,9 @@ class Document:
             return
         except RecursionError:
             self.skipped.append((place, "corrupt: nested too deep to parse"))
+            return
+        except Exception as e:  # noqa: BLE001 - a library's failure on one attachment fails only it
+            self.skipped.append((place, f"corrupt: {type(e).__name__}: {safe_reason(e)}"))
             return
         self.stats.attachments += 1
         for f in inner.fields:
@@ -234,11 +251,14 @@ class Document:
 
     def _add(self, f: FieldSample) -> None:
         have = self.fields.get(f.name)
+        # running text is bounded by the character budget; a column by max_rows values
+        room = len(f.values) if f.unstructured else self.limits.max_rows - (len(have.values) if have else 0)
+        if len(f.values) > max(0, room):
+            self.unreadable[f"values past the first {self.limits.max_rows} of a field"] += len(f.values) - max(0, room)
         if have is not None and _same_shape(have, f):
-            room = self.limits.max_rows - len(have.values)
             have.values.extend(f.values[: max(0, room)])
         elif have is None:
-            f.values = f.values[: self.limits.max_rows]
+            f.values = f.values[: max(0, room)]
             self.fields[f.name] = f
         else:  # the same place as text and as a column: both kept, told apart
             self._add(replace(f, name=f"{f.name} ({'text' if f.unstructured else 'values'})"))

@@ -93,7 +93,12 @@ def _pieces(clx: bytes) -> list[tuple[int, int, int, bool]]:
     """The piece table: (first CP, last CP, file offset, 8-bit) per piece, after any Prcs."""
     at = 0
     while at < len(clx) and clx[at] == 0x01:  # a Prc: formatting, skipped
-        at += 3 + struct.unpack_from("<h", clx, at + 1)[0]
+        if at + 3 > len(clx):
+            raise _Broken("a cut formatting run")
+        step = struct.unpack_from("<H", clx, at + 1)[0]  # unsigned: a negative size would loop for ever
+        if step == 0:
+            raise _Broken("an empty formatting run")
+        at += 3 + step
     if at >= len(clx) or clx[at] != 0x02:
         raise _Broken("no piece table")
     size = _u32(clx, at + 1)
@@ -113,8 +118,13 @@ def _pieces(clx: bytes) -> list[tuple[int, int, int, bool]]:
 
 
 def _characters(wd: bytes, pieces) -> str:
-    parts = []
+    """The pieces' text, at most as many characters as the stream has bytes: pieces that overlap
+    (a hostile table) cannot multiply it."""
+    parts, total = [], 0
     for first, last, offset, compressed in pieces:
+        total += last - first
+        if total > len(wd):
+            raise _Broken("pieces that overlap")
         size = (last - first) * (1 if compressed else 2)
         if offset + size > len(wd):
             raise _Broken("a piece past the end of the stream")
@@ -262,9 +272,11 @@ def trim_workbook(data: bytes, row_cap: int) -> bytes:
             end = at + 4 + size
             break
     out = bytearray(data[:end])
-    for bound in sheets:
+    starts = [struct.unpack_from("<I", data, bound + 4)[0] for bound in sheets]
+    if len(set(starts)) != len(starts) or any(start < end for start in starts):
+        raise Corrupt("xls: sheets that overlap")  # each copied once per entry: a few KiB would become GiB
+    for bound, start in zip(sheets, starts):
         struct.pack_into("<I", out, bound + 4, len(out))
-        start = struct.unpack_from("<I", data, bound + 4)[0]
         depth, dropped = 0, False
         for at, kind, size in _records(data, start):
             if kind == _BOF:
@@ -342,9 +354,13 @@ def _read_ppt(ole, doc) -> None:
     seen: set[str] = set()
     places: dict[str, list[str]] = {}
     slides = persist = 0
-    for at, kind, size, instance, version in _ppt_records(data):
+    for n, (at, kind, size, instance, version) in enumerate(_ppt_records(data)):
         while open_ and at >= open_[-1][0]:
             open_.pop()
+        if len(open_) > 64 or (n % 4096 == 0 and doc.out_of_time()):
+            doc.skip("PowerPoint Document", "containers nested past 64 levels or the document's time spent: "
+                                            "the rest not read")
+            break
         if kind == _CRYPT:
             raise Declined("encrypted PowerPoint file: no password", "ppt")
         if version == _CONTAINER:

@@ -18,6 +18,7 @@ pixel cap, and why the rest of a document's pages are not read (`stop_reason`, `
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -38,6 +39,12 @@ _MAX_UPSCALE = 4.0
 # turned only from 3.25°, 3/5 not prepared at all), nor with 6° (20/20 turned, 2/20 not).
 _DESKEW_FROM = 0.25
 _availability: dict[str | None, str | None] = {}
+try:
+    import ctypes
+
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except (OSError, AttributeError):  # not Linux: the page's timeout still ends its child
+    _PRCTL = None
 
 
 class OcrFailed(Exception):
@@ -132,8 +139,22 @@ def guard_pillow() -> None:
 
 
 def recognise(image, limits, steps: tuple[str, ...] = STEPS) -> str:
-    """The text Tesseract reads in `image` (a PIL image of a page). Raises OcrFailed."""
-    return run_tesseract(png_for_ocr(prepare(image, steps)), seconds_left(limits))
+    """The text Tesseract reads in `image` (a PIL image of a page), its usual misreadings of
+    identifiers mended (`mended`). Raises OcrFailed."""
+    return mended(run_tesseract(png_for_ocr(prepare(image, steps)), seconds_left(limits)))
+
+
+# What OCR reads for "@" between an address's local part and its domain, and for 0 and 1 inside a
+# run of digits: "kari&example.no", "7070575O0OO4..." become what the page says.
+_AT = re.compile(r"(?<=[\w.+-])[&©®](?=[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b)")
+_DIGIT_RUN = re.compile(r"(?<![\w])(?=[0-9OoIl|]*[0-9][0-9OoIl|]*[0-9])[0-9OoIl|]{6,}(?![\w])")
+_AS_DIGITS = str.maketrans("OoIl|", "00111")
+
+
+def mended(text: str) -> str:
+    text = _AT.sub("@", text)
+    return _DIGIT_RUN.sub(lambda m: m.group(0).translate(_AS_DIGITS) if sum(c.isdigit() for c in m.group(0))
+                          >= 4 else m.group(0), text)
 
 
 # -- preparing the picture ------------------------------------------------------------------------
@@ -296,8 +317,10 @@ def png_for_ocr(page) -> bytes:
 
 # -- running Tesseract ----------------------------------------------------------------------------
 
-def _child_limits() -> None:  # runs in the child between fork and exec: nothing but the cap
+def _child_limits() -> None:  # runs in the child between fork and exec: the cap, and death with the scan
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY, CHILD_MEMORY))
+    if _PRCTL is not None:  # Linux: killed when the scan's process ends, however it ends (SIGKILL too)
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def run_tesseract(png: bytes, timeout: float, psm: int = 3) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
+import threading
 import time
 
 from scanner.formats.documents import ocr
@@ -59,17 +60,31 @@ class _Repairs(logging.Handler):
         self.count += 1
 
 
+_LOG = logging.getLogger("pypdf")
+_LOG.propagate = False  # its warnings quote the file: counted, never logged (files are read in threads)
+_COUNTS = threading.local()
+
+
+class _ThreadRepairs(logging.Handler):
+    """pypdf's warnings of the thread that reads, counted in that thread's current counter."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        counter = getattr(_COUNTS, "current", None)
+        if counter is not None:
+            counter.count += 1
+
+
+_LOG.addHandler(_ThreadRepairs(logging.WARNING))
+
+
 @contextlib.contextmanager
 def _counting_repairs():
-    log = logging.getLogger("pypdf")
-    handler, propagate = _Repairs(), log.propagate
-    log.addHandler(handler)
-    log.propagate = False
+    handler, before = _Repairs(), getattr(_COUNTS, "current", None)
+    _COUNTS.current = handler
     try:
         yield handler
     finally:
-        log.removeHandler(handler)
-        log.propagate = propagate
+        _COUNTS.current = before
 
 
 def _why(e: BaseException) -> str:
