@@ -305,9 +305,9 @@ def _how(fmt: str, object_bytes: int, several: bool) -> str:
         return "first row group"
     if fmt == "xlsx":
         return "first rows of every sheet"
-    if fmt in DOCUMENTS:
-        return "whole document"
     each = " of each" if several else ""
+    if fmt in DOCUMENTS:  # fetched whole; the text taken of it is the budget (documents.base)
+        return f"whole document, up to {human_size(object_bytes)} of its text{each}"
     return f"first {human_size(object_bytes)}{each}"
 
 
