@@ -154,3 +154,15 @@ def test_ocrs_usual_misreadings_of_identifiers_are_mended(read, meant):
     from scanner.formats.documents.ocr import mended
 
     assert mended(read) == meant
+
+
+@pytest.mark.parametrize("name,data", [
+    ("side.html", b"<!DOCTYPE html><html><body>" + b"<p>Kari Nordmann bor i Storgata 1.</p>" * 2000 + b"</body></html>"),
+    ("kunder.xml", b'<?xml version="1.0"?><r>' + b"<a>Kari Nordmann bor i Storgata 1.</a>" * 2000 + b"</r>"),
+])
+def test_markup_past_the_text_budget_is_counted_not_silently_left_out(name, data):
+    small = read(io.BytesIO(data), name, Limits(max_bytes=4096))
+    whole = read(io.BytesIO(data), name, Limits())
+    assert small.fields and sum(small.unreadable.values()) == 1
+    assert "--read-bytes" in next(iter(small.unreadable))
+    assert not whole.unreadable

@@ -59,12 +59,13 @@ def _declared(found: re.Match | None) -> str | None:
     return "utf-8" if name and name[:6] in ("utf-16", "utf-32") else name
 
 
-def _chunks(stream, budget: int):
-    """The stream in chunks up to `budget` bytes, then None if there was more."""
+def _chunks(stream, budget: int, doc):
+    """The stream in chunks up to `budget` bytes, then None if there was more (counted in `doc`)."""
     while budget > 0 and (data := stream.read(min(CHUNK, budget))):
         budget -= len(data)
         yield data
     if budget <= 0 and stream.read(1):
+        doc.unreadable["markup past the document's text budget (--read-bytes): not read"] += 1
         yield None
 
 
@@ -194,10 +195,9 @@ class _Html:
 def read_html(stream, doc, fmt: str) -> None:
     from lxml import etree
 
-    target = _Html(doc.limits)
+    target, decoder = _Html(doc.limits), None
     parser = etree.HTMLParser(target=target, no_network=True, remove_comments=True, remove_pis=True)
-    decoder = None
-    for data in _chunks(stream, doc.limits.max_bytes):
+    for data in _chunks(stream, doc.limits.max_bytes, doc):
         if data is None:
             break
         if decoder is None:
@@ -420,7 +420,7 @@ def read_xml(stream, doc, fmt: str) -> None:
 
     walk, parser, cut, closing = _Xml(doc.limits), None, False, False
     try:
-        for data in _chunks(stream, doc.limits.max_bytes):
+        for data in _chunks(stream, doc.limits.max_bytes, doc):
             if cut := data is None:
                 break
             if parser is None:
