@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench quality estates throughput sql-bench parallel-bench startup-bench logs-bench documents-bench clean
+.PHONY: install demo screenshots test bench quality estates throughput sql-bench parallel-bench startup-bench logs-bench documents-bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ demo: $(STAMP)
 	@echo "== kartlegg detect on a customer e-mail (values masked) =="
 	$(PY) demo/sample.py > demo-out/sample.txt
 	$(VENV)/bin/kartlegg detect - < demo-out/sample.txt
+
+# docs/report.png (and any other screenshot listed in tools/screenshots) from a fresh demo.
+screenshots: $(STAMP)
+	tools/ensure-services
+	VENV=$(VENV) tools/screenshots
 
 test: $(STAMP)
 	tools/ensure-services

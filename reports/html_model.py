@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-from reports.html_types import Change, Finding, Model, Problem
+from reports.html_types import Change, Finding, Model, Note, Problem
 from scanner.model.places import change_detail, place
 
 # The order of categories everywhere in the report: personal data first, the catch-all and what is
@@ -28,7 +28,7 @@ class ReportError(ValueError):
 def change_of(c: dict) -> Change:
     return Change(c["change"], c["source"]["name"], place(c["location"]), c.get("entity_type"), c["category"],
                   ("confidence " if c["change"] == "confidence_changed" else "") + change_detail(c),
-                  c.get("review"), c.get("since_scan_id"))
+                  c.get("review"), c.get("since_scan_id"), c.get("before"), c.get("after"))
 
 
 def _text_or_none(value) -> str | None:
@@ -139,6 +139,7 @@ class Builder:
         for scan in self.model.scans:
             if scan["scan_id"] == r["scan_id"]:
                 scan.update(finished_at=r.get("finished_at"), exit_code=r.get("exit_code"),
+                            interrupted=r.get("interrupted"),
                             status=(f"interrupted by {r['interrupted']}: what was found until then"
                                     if r.get("interrupted") else EXIT_MEANING.get(r.get("exit_code"), "unknown")))
 
@@ -156,29 +157,23 @@ class Builder:
         m.coverage = {**{k: self._counts[k] for k in ("scanned", "skipped", "failed", "unchanged")},
                       "sources_total": len(m.sources), "sources_failed": len(self._failed_sources)}
         if self._counts["unchanged"]:
-            m.notes.append(f"{self._counts['unchanged']} dataset(s) were unchanged since their last read "
-                           "(an incremental scan) and not read again: what they hold is in the inventory "
-                           "(kartlegg report --inventory …), not in this report.")
+            m.notes.append(Note("note_unchanged", n=self._counts["unchanged"]))
         if self._summaries:
             told = Counter()
             for s in self._summaries:
                 for k in ("scanned", "skipped", "failed"):
                     told[k] += (s.get("locations") or {}).get(k, 0)
             if any(told[k] != m.coverage[k] for k in told):
-                m.notes.append("The summary record counts other numbers of locations than the records hold: "
-                               + ", ".join(f"{k} {told[k]}" for k in ("scanned", "skipped", "failed"))
-                               + " (is the file cut or edited?)")
+                m.notes.append(Note("note_counts", counts=", ".join(f"{k} {told[k]}"
+                                                                     for k in ("scanned", "skipped", "failed"))))
             m.coverage["sources_total"] = max(m.coverage["sources_total"],
                                               sum((s.get("sources") or {}).get("total", 0) for s in self._summaries))
         else:
-            m.notes.append("The report has no summary record: the scan did not finish, or the file is cut. "
-                           "What follows is what the records hold.")
+            m.notes.append(Note("note_no_summary"))
         if not m.scans:
-            m.notes.append("The report has no scan header record.")
+            m.notes.append(Note("note_no_header"))
         if self._unplaced:
-            m.notes.append(f"{self._unplaced} finding(s) come from a report older than schema 1.6, which does not "
-                           "say whether a finding is in a log or in free text: the riskiest locations weigh "
-                           "neither for them.")
+            m.notes.append(Note("note_old", n=self._unplaced))
         return m
 
 
@@ -219,7 +214,7 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
             where, kind = "(whole source)", "error"
         else:
             where, kind = p["location"], "field skipped" if p["field"] else p["outcome"]
-        m.problems.append(Problem(p["source"], where, kind, "the inventory keeps no reason: see the scan's JSONL report"))
+        m.problems.append(Problem(p["source"], where, kind, p.get("reason")))
     chosen = scans.get(scan_id, {})
     counts = views_scan.counts(store, scan_id)
     loc = counts.get("locations") or {}
@@ -235,8 +230,7 @@ def from_inventory(store, scan_id: str | None = None) -> Model:
     from scanner.inventory.retention import overdue
 
     m.retention = overdue(store)
-    m.notes.append(f"Findings: what the inventory holds now (present, from the scan that saw each last). "
-                   f"Coverage and changes: scan {scan_id}.")
+    m.notes.append(Note("note_inventory", scan=scan_id))
     return m
 
 
@@ -260,6 +254,12 @@ def by_category(m: Model) -> list[dict]:
     return rows
 
 
+def personal_locations(m: Model) -> set[tuple[str, str]]:
+    """(source, URI) of every location with personal data: the one count the summary, the foot of
+    the category table and the source table all show (data that is not personal has its own row)."""
+    return {(f.source, f.uri) for f in m.live if f.personal}
+
+
 def by_source(m: Model) -> list[dict]:
     problems = defaultdict(Counter)
     for p in m.problems:
@@ -269,7 +269,7 @@ def by_source(m: Model) -> list[dict]:
         fs = [f for f in m.findings if f.source == s["name"]]
         live = [f for f in fs if not f.suppressed]
         rows.append({**s, "findings": len(fs), "suppressed": len(fs) - len(live),
-                     "locations": len({f.uri for f in live if f.personal}),
+                     "locations": len({(f.source, f.uri) for f in live if f.personal}),
                      "categories": ordered_categories({f.category for f in live}),
                      "errors": problems[s["name"]]["error"], "skipped": problems[s["name"]]["skipped"]})
     return rows

@@ -33,6 +33,11 @@ class Risk:
     reasons: list[str]
     entity_types: list[str]
     review: dict | None
+    # what the reasons say, for the page to put in plain words
+    top: str = ""  # the most sensitive entity type there
+    ratio: float = 0.0  # its hit ratio
+    in_log: str | None = None
+    free_hits: int = 0  # hits in free text, when they made it "many"
 
 
 def _weight(f: Finding) -> tuple[int, str]:
@@ -78,6 +83,7 @@ def risk(m: Model, limit: int | None = 20) -> list[Risk]:
             reasons.append(f"×{FREE_TEXT_FACTOR:g}: free text with {hits} hits")
         reviewed = next((f.review for f in fs if f.state == "reopened"), None) or \
             next((f.review for f in fs if f.review), None)
-        out.append(Risk(source, top.location, round(score, 1), reasons, sorted({f.entity_type for f in fs}), reviewed))
+        out.append(Risk(source, top.location, round(score, 1), reasons, sorted({f.entity_type for f in fs}), reviewed,
+                        top.entity_type, top.ratio, log, hits if hits >= FREE_TEXT_MANY else 0))
     out.sort(key=lambda r: (-r.score, r.source, r.location))
     return out if limit is None else out[:limit]

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reports import texts_en
+
+
+class Note(str):
+    """A note on the model: its English text (what logs and tests read), with the key and values
+    the page says it by in its own language."""
+
+    def __new__(cls, key: str, **args):
+        note = super().__new__(cls, texts_en.TEXT[key].format(**args))
+        note.key, note.args = key, args
+        return note
+
 
 @dataclass
 class Finding:
@@ -44,7 +56,7 @@ class Problem:
     source: str
     location: str
     kind: str  # error | skipped | field skipped
-    reason: str
+    reason: str | None  # None: an inventory written before it kept reasons
 
 
 @dataclass
@@ -57,6 +69,8 @@ class Change:
     detail: str
     review: dict | None
     since: str | None  # the scan compared with; None: the dataset was never read before
+    before: dict | None = None  # as the change record has them, for the page to say in its language
+    after: dict | None = None
 
     @property
     def first(self) -> bool:
@@ -73,7 +87,7 @@ class Model:
     findings: list[Finding] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] | None = None  # None: no inventory, so not known
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
     links: list[dict] | None = None  # scanner.inventory.links.by_dataset rows; None: no sketches to compare
     retention: list[dict] | None = None  # `retention` records (or inventory rows); None: not checked (no inventory)
 
@@ -83,4 +97,4 @@ class Model:
         return [f for f in self.findings if not f.suppressed]
 
 
-__all__ = ["Change", "Finding", "Model", "Problem"]
+__all__ = ["Change", "Finding", "Model", "Note", "Problem"]

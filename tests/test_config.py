@@ -270,7 +270,7 @@ def test_validate_shows_the_plan_with_passwords_masked(tmp_path, monkeypatch):
     (["--config", "{cfg}", "--no-inventory", "--incremental"], "--incremental compares with the inventory"),
     (["--config", "{cfg}", "--sample-size", "nope=5"], "no source named nope"),
     (["--config", "{cfg}", "-d", "no_such_detector"], "unknown detector no_such_detector"),
-    (["--config", "{cfg}", "share=file:///srv/other"], "two sources named 'share'"),
+    (["--config", "{cfg}", "share=file:///"], "two sources named 'share'"),
     ([], "nothing to scan"),
 ])
 def test_command_line_mistakes(tmp_path, args, message):

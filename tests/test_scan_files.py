@@ -112,8 +112,12 @@ def test_objects_per_dataset_zero_reads_every_file(tree):
 
 
 def test_a_missing_root_fails_the_source(tmp_path):
-    code, lines = run(str(tmp_path / "finnes-ikke"))
-    assert code == 3
+    # on the command line a missing path is a usage error (tests/test_cli_usage.py); a
+    # configuration's source that is not there (a share not mounted) fails as a source
+    config = tmp_path / "k.yaml"
+    config.write_text(f"sources:\n  - path: {tmp_path / 'finnes-ikke'}\ninventory:\n  enabled: false\n")
+    code, lines = run("--config", str(config))
+    assert code == 6  # nothing could be read
     (err,) = of(lines, "error")
     assert err["location"] is None and err["error"]["type"] == "FileNotFoundError"
 

@@ -210,7 +210,7 @@ def test_units_travel_as_json_and_are_sampled_by_a_fresh_crawler(aws_env, bucket
 
 def test_an_empty_prefix_is_said_to_be_empty(aws_env, bucket):
     code, lines, _ = run(f"s3://{bucket}/finnes-ikke/", "--endpoint-url", aws_env.endpoint)
-    assert code == 0 and reasons(lines) == {"finnes-ikke/": "no objects under this prefix"}
+    assert code == 0 and reasons(lines) == {"finnes-ikke/": "empty: no objects under this prefix"}
 
 
 def test_listing_follows_every_page(aws_env):

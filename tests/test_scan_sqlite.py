@@ -143,7 +143,7 @@ def test_unreachable_source_masks_the_password(tmp_path):
     out = tmp_path / "r.jsonl"
     result = run("postgresql://scanner:Hemmelig-passord-42@127.0.0.1:9/kunder", "-o", str(out),
                  "--statement-timeout", "2")
-    assert result.exit_code == 3
+    assert result.exit_code == 6  # nothing could be read
     text = out.read_text()
     assert "Hemmelig-passord-42" not in text and "Hemmelig-passord-42" not in result.output
     lines = report(out)
@@ -429,7 +429,7 @@ def test_a_hot_journal_fails_the_scan_and_is_left_for_the_next_writer(tmp_path):
     before = _contents(directory)
     out = tmp_path / "r.jsonl"
     result = run(f"sqlite:///{directory / 'kunder.db'}", "-o", str(out), "--no-inventory")
-    assert result.exit_code == 3
+    assert result.exit_code == 6  # the only source failed: nothing could be read
     assert [r["record"] for r in report(out)] == ["scan", "error", "summary"]
     assert _contents(directory) == before
 

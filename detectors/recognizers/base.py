@@ -131,7 +131,9 @@ class KartleggPatternRecognizer(Recognizer):
             self._compile()
 
     def _compile(self) -> None:
-        self._short = [(short_form(p.regex, self.FLAGS), p) for p in self.patterns]
+        # `_short` is set last: it is what says "compiled", and a thread that sees it (the scan's
+        # engine is warmed in the background while sources are listed) must see the rest too
+        short = [(short_form(p.regex, self.FLAGS), p) for p in self.patterns]
         # Most values match none of the patterns: one search over all of them says so at once.
         # (Not where a pattern refers back to its own groups: joined, the numbers would shift.)
         backrefs = any(_BACKREF.search(p.regex) for p in self.patterns)
@@ -144,8 +146,9 @@ class KartleggPatternRecognizer(Recognizer):
                                for n in names]
         self._pattern_heads = [names.index(self.PATTERN_HEADS[n]) if n in self.PATTERN_HEADS else None
                                for n in names]
-        by_name = {p.name: (c, p) for c, p in self._short}
+        by_name = {p.name: (c, p) for c, p in short}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
+        self._short = short
 
     @property
     def _long(self) -> list:

@@ -1,5 +1,6 @@
-/* Findings filter: a text filter, source and category selects, counts that follow. Without
-   this script the controls stay hidden and every row is shown. */
+/* Findings filter: a text filter, source and category selects, counts that follow. A long table shows
+   its first rows (data-limit) until a filter is set or "show all" is pressed. Without this script the
+   controls stay hidden and every row is shown; a printout shows every row too. */
 (function () {
   "use strict";
   var box = document.getElementById("filters");
@@ -10,6 +11,10 @@
   var source = document.getElementById("filter-source");
   var category = document.getElementById("filter-category");
   var count = document.getElementById("filter-count");
+  var more = document.getElementById("show-all");
+  var limit = parseInt(box.getAttribute("data-limit"), 10) || rows.length;
+  var shownText = box.getAttribute("data-shown") || "{shown} of {total} findings shown";
+  var all = rows.length <= limit;
   var labels = {};
   [source, category].forEach(function (sel) {
     Array.prototype.forEach.call(sel.options, function (o) { labels[sel.id + "\u0000" + o.value] = o.textContent; });
@@ -34,12 +39,15 @@
 
   function apply() {
     var q = text.value.trim().toLowerCase(), s = source.value, c = category.value, shown = 0;
-    rows.forEach(function (r) {
+    var open = all || q || s || c;  // a filter shows everything it matches
+    rows.forEach(function (r, i) {
       var ok = matches(r, q, s, c);
       r.classList.toggle("filtered-out", !ok);
-      if (ok) { shown++; }
+      r.classList.toggle("over-limit", ok && !open && i >= limit);
+      if (ok && (open || i < limit)) { shown++; }
     });
-    count.textContent = shown + " of " + rows.length + " findings shown";
+    count.textContent = shownText.replace("{shown}", shown).replace("{total}", rows.length);
+    more.hidden = open;
     relabel(source, q, s, c, "data-source");
     relabel(category, q, s, c, "data-category");
   }
@@ -47,6 +55,7 @@
   text.addEventListener("input", apply);
   source.addEventListener("change", apply);
   category.addEventListener("change", apply);
+  more.addEventListener("click", function () { all = true; apply(); });
   box.hidden = false;
   apply();
 })();

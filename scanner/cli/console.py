@@ -94,11 +94,21 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
     compared = [c for c in outcome.changes if c.get("since_scan_id") is not None]
     if compared:
         print_changes(console, compared, outcome.scan_id, None, limit=25)
-    elif "changes" in outcome.summary and not outcome.changes:
+    elif "changes" in outcome.summary and not outcome.changes and not first and _compared(outcome.summary):
         console.print("No changes since the previous scan.")
+    console.print(_cell(summary_line(outcome, report_target)))
+
+
+def _compared(summary: dict) -> bool:
+    """Whether anything was there to compare: some source read (not every one failed)."""
+    sources, loc = summary["sources"], summary["locations"]
+    return sources["failed"] < sources["total"] and bool(loc["scanned"] or loc.get("unchanged"))
+
+
+def summary_line(outcome, report_target: str | None) -> str:
     s = outcome.summary
     loc = s["locations"]
-    console.print(
+    return (
         f"{s['findings']} finding(s) in {loc['scanned']} location(s) scanned; "
         f"{loc['skipped']} skipped, {loc['failed']} failed; "
         f"{s['sources']['failed']}/{s['sources']['total']} source(s) could not be scanned."
@@ -107,6 +117,30 @@ def print_summary(console: Console, outcome, report_target: str | None) -> None:
         + (f" {s['suppressed']} suppressed as reviewed false positives." if s.get("suppressed") else "")
         + (f" Report: {report_target}" if report_target and report_target != "-" else "")
     )
+
+
+QUIET_LINES = 50
+
+
+def _empty(skipped: dict) -> bool:
+    """A skipped record that says a source (or a bucket, a directory) held nothing to read."""
+    return (skipped["location"] or {}).get("dataset") in (None, "", ".") or skipped["reason"].startswith("empty")
+
+
+def print_quiet(echo, outcome, report_target: str | None) -> None:
+    """-q: no progress and no tables, but never silent about what went wrong: one line per source
+    or location not scanned (errors first, then empty sources), and the last line when the exit
+    code is not 0. `echo` writes a line to stderr."""
+    problems = [r for r in outcome.not_scanned if r["record"] == "error" or _empty(r)]
+    problems.sort(key=lambda r: (r["record"] != "error", r["source"]["name"]))
+    for r in problems[:QUIET_LINES]:
+        where = place(r["location"]) if r["location"] else "(whole source)"
+        why = r["reason"] if r["record"] == "skipped" else f"{r['error']['type']}: {r['error']['message']}"
+        echo(printable(f"{'Error' if r['record'] == 'error' else 'Skipped'}: {r['source']['name']} {where}: {why}"))
+    if len(problems) > QUIET_LINES:
+        echo(f"… and {len(problems) - QUIET_LINES} more in the report.")
+    if outcome.exit_code != 0:
+        echo(printable(summary_line(outcome, report_target)) + f" Exit code {outcome.exit_code}.")
 
 
 def _review_mark(review: dict | None) -> str:
@@ -151,7 +185,7 @@ def _print_not_scanned(console: Console, problems: list[dict], limit: int = 25) 
     if not problems:
         return
     table = Table(title="Not scanned", header_style="bold")
-    for col in ("source", "location", "", "reason"):
+    for col in ("source", "location", "outcome", "reason"):
         table.add_column(col, no_wrap=col != "reason")
     ordered = sorted(problems, key=lambda r: (r["record"] != "error", r["source"]["name"]))
     for r in ordered[:limit]:

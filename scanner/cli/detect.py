@@ -7,10 +7,10 @@ import sys
 
 import click
 
-from scanner.cli.detection import build_engine, fingerprint_key
+from scanner.cli.detection import build_engine, fingerprint_key, print_table
 
 
-@click.command()
+@click.command(short_help="Find personal data in one text (values masked).")
 @click.argument("text", required=False)
 @click.option("--show-values", is_flag=True, help="Print the values found unmasked.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON array).")
@@ -25,7 +25,6 @@ def detect(text, show_values, as_json, threshold, detector, model):
     from detectors.engine import DEFAULT_THRESHOLD
     from detectors.evidence import Fingerprinter
     from scanner.model.masks import mask
-    from scanner.model.redact import printable
 
     if text is None or text == "-":
         if sys.stdin.isatty() and text is None:
@@ -57,12 +56,17 @@ def detect(text, show_values, as_json, threshold, detector, model):
     if not rows:
         click.echo("No personal data found.")
         return
-    width = max(len(r["entity_type"]) for r in rows)
-    for r in rows:
-        extra = f"  synthetic ({r['synthetic']})" if r.get("synthetic") else ""
-        context = f"  context: {printable(r['context_word'])}" if r["context_word"] else ""
-        click.echo(
-            f"{r['entity_type']:<{width}}  {r['category']:<17}  {r['score']:.2f}  "
-            f"{r['start']:>5}-{r['end']:<5}  {printable(r['value'])}{context}{extra}"
-        )
+    print_table(["entity type", "category", "score", "span", "value" if show_values else "value (masked)",
+                 "context / notes"],
+                [[r["entity_type"], r["category"], f"{r['score']:.2f}", f"{r['start']}-{r['end']}", r["value"],
+                  _notes(r)] for r in rows],
+                right=("score", "span"), wrap=("context / notes",))
     click.echo(f"{len(rows)} finding(s); values {'shown' if show_values else 'masked'}.", err=True)
+
+
+def _notes(row: dict) -> str:
+    """What else a finding says: the context word that raised it, a synthetic (test) series."""
+    notes = [f"context: {row['context_word']}"] if row["context_word"] else []
+    if row.get("synthetic"):
+        notes.append(f"synthetic ({row['synthetic']})")
+    return "; ".join(notes)

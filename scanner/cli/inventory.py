@@ -95,12 +95,12 @@ class InventoryGroup(click.Group):
             raise click.ClickException(f"the inventory failed: {err['type']}: {err['message']}") from None
 
 
-@click.group(cls=InventoryGroup)
+@click.group(cls=InventoryGroup, short_help="Show and keep the inventory: what is where, since when.")
 def inventory() -> None:
     """The data inventory: what personal data is where, since when, what changed."""
 
 
-@inventory.command("list")
+@inventory.command("list", short_help="List the personal data in the inventory, with review state.")
 @inventory_option
 @click.option("--all", "include_gone", is_flag=True, help="Also findings that are gone.")
 @click.option("--source", default=None, help="Only this source (by name).")
@@ -139,7 +139,7 @@ def list_findings(inventory_url, include_gone, source, suppressed, as_json):
     _console().print(table)
 
 
-@inventory.command()
+@inventory.command(short_help="Show what a scan changed since the one before.")
 @inventory_option
 @click.option("--scan", "scan_ref", default=None, metavar="SCAN", help="The scan to look at (default: the latest).")
 @click.option("--since", "since_ref", default=None, metavar="SCAN",
@@ -167,7 +167,7 @@ def diff(inventory_url, scan_ref, since_ref, as_json):
     print_changes(_console(), found, scan_id, since, limit=None)
 
 
-@inventory.command()
+@inventory.command(short_help="Confirm a finding or mark it a false positive.")
 @inventory_option
 @click.argument("location")
 @click.option("--false-positive", "decision", flag_value="false_positive", help="Not personal data: suppress it.")
@@ -208,7 +208,7 @@ def review(inventory_url, location, decision, entity_type, note, source, who):
                      + f" recorded as {what} by {escape(who)}.")
 
 
-@inventory.command()
+@inventory.command(short_help="Show one location: findings, history, real names.")
 @inventory_option
 @click.argument("location")
 @click.option("--source", default=None, help="The source, when the location is in more than one.")
@@ -274,7 +274,7 @@ def _login() -> str:
         return "unknown"
 
 
-@inventory.command()
+@inventory.command(short_help="Declare what a source is: owner, role, purpose, retention.")
 @inventory_option
 @click.argument("source", required=False)
 @click.option("--file", "path", type=click.Path(dir_okay=False), default=None,
@@ -311,7 +311,7 @@ def declare(inventory_url, source, path, **metadata):
     click.echo(f"Declared {len(declared)} source(s): {', '.join(sorted(declared))}.")
 
 
-@inventory.command()
+@inventory.command(short_help="Export the inventory: XLSX, CSV views or JSON Lines.")
 @inventory_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "xlsx"]), required=True)
 @click.option("-o", "--output", default=None,
@@ -352,7 +352,7 @@ def export(inventory_url, fmt, output, view, include_gone, delimiter):
         click.echo(f"Wrote {output}: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".", err=True)
 
 
-@inventory.command()
+@inventory.command(short_help="List the scans recorded, newest first.")
 @inventory_option
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -388,7 +388,7 @@ def scans(inventory_url, limit, as_json):
     _console().print(table)
 
 
-@inventory.command()
+@inventory.command(short_help="Create the inventory or upgrade its schema.")
 @inventory_option
 def upgrade(inventory_url):
     """Create the inventory, or upgrade its schema to this version of kartlegg."""

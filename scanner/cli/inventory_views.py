@@ -11,7 +11,7 @@ import click
 from scanner.cli.inventory import _console, inventory_option, open_store
 
 
-@click.command()
+@click.command(short_help="List datasets that share identifiers: copies, exports, logs.")
 @inventory_option
 @click.option("--fields", "by_field", is_flag=True, help="One row per pair of fields, not per pair of datasets.")
 @click.option("--min-shared", type=click.IntRange(1), default=1, show_default=True,
@@ -58,7 +58,7 @@ def links(inventory_url, by_field, min_shared, source, limit, as_json):
                    "identifiers from kartlegg 0.1 schema 1.7 on: scan again to fill it).")
 
 
-@click.command()
+@click.command(short_help="List the data subjects' requests answered, newest first.")
 @inventory_option
 @click.option("--limit", type=click.IntRange(1), default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -85,7 +85,7 @@ def requests(inventory_url, limit, as_json):
     _console().print(table)
 
 
-@click.command()
+@click.command(short_help="List personal data older than its declared retention.")
 @inventory_option
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON array).")
 def retention(inventory_url, as_json):

@@ -60,9 +60,12 @@ def setting_options(fn):
     return fn
 
 
-def log_options(fn):
+def log_options(fn=None, *, quiet: str = "Less: only errors in the log, no progress or summary."):
+    """-v, -q and --log-format; `quiet` is -q's help, for a command whose -q says more."""
+    if fn is None:
+        return lambda f: log_options(f, quiet=quiet)
     fn = click.option("--log-format", type=click.Choice(LOG_FORMATS), default=None,
                       help="Log lines on stderr as text (key=value) or JSON [default: text, or the config's].")(fn)
-    fn = click.option("-q", "--quiet", count=True, help="Less: only errors in the log, no progress or summary.")(fn)
+    fn = click.option("-q", "--quiet", count=True, help=quiet)(fn)
     fn = click.option("-v", "--verbose", count=True, help="More log lines: -v each source, -vv each dataset.")(fn)
     return fn

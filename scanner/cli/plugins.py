@@ -7,9 +7,11 @@ import json
 
 import click
 
+from scanner.cli.detection import print_table
 
-@click.command("plugins")
-@click.option("--json", "as_json", is_flag=True)
+
+@click.command("plugins", short_help="List the installed crawlers, detectors, writers, executors.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON array).")
 def list_plugins(as_json):
     """Crawlers, detectors, report writers and executors that are installed."""
     from scanner.model.plugins import KINDS, available
@@ -19,12 +21,12 @@ def list_plugins(as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
-    for r in rows:
-        click.echo(f"{r['kind']:<9} {r['name']:<24} {r['target']:<60} {r['distribution']}")
+    print_table(["kind", "name", "object", "distribution"],
+                [[r["kind"], r["name"], r["target"], r["distribution"]] for r in rows])
 
 
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.command(short_help="List entity types, their categories and detectors.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (a JSON array).")
 def detectors(as_json):
     """Entity types, their categories and the detectors that find them."""
     from scanner.model import categories
@@ -53,12 +55,8 @@ def detectors(as_json):
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    click.echo(f"{'DETECTOR':<24} {'ENTITY TYPE':<24} {'CATEGORY':<18} {'PERSONAL':<8} DESCRIPTION")
-    for r in rows:
-        if "error" in r:
-            click.echo(f"{r['detector']:<24} failed to load: {r['error']}")
-            continue
-        click.echo(
-            f"{r['detector']:<24} {r['entity_type']:<24} {r['category']:<18} "
-            f"{'yes' if r['personal'] else 'no':<8} {r['description']}"
-        )
+    print_table(["detector", "entity type", "category", "personal", "description"],
+                [[r["detector"], "", "", "", f"failed to load: {r['error']}"] if "error" in r else
+                 [r["detector"], r["entity_type"], r["category"], "yes" if r["personal"] else "no", r["description"]]
+                 for r in rows],
+                wrap=("description",))

@@ -2,13 +2,20 @@
 
     kartlegg report report.jsonl -o report.html
     kartlegg report --inventory kartlegg-inventory.sqlite [--scan PREFIX] -o report.html
+    kartlegg report report.jsonl --lang nb --pdf report.pdf
 """
 
 from __future__ import annotations
 
 import json
+import tempfile
+from pathlib import Path
 
 import click
+
+
+class PdfFailed(click.ClickException):
+    exit_code = 5  # as for a report that cannot be written
 
 
 def _from_jsonl(path: str):
@@ -61,15 +68,24 @@ def _from_inventory(url: str, scan_ref: str | None):
         store.dispose()
 
 
-@click.command("report")
+@click.command("report", short_help="Write an HTML or PDF report of a scan or the inventory.")
 @click.argument("report_file", required=False, metavar="[REPORT.jsonl]",
                 type=click.Path(exists=True, dir_okay=False, readable=True))
 @click.option("--inventory", "inventory_url", default=None, metavar="PATH|URL",
               help="Make the report from this inventory (an SQLite file or postgresql://…) instead of a JSONL report.")
 @click.option("--scan", "scan_ref", default=None, metavar="SCAN_ID_PREFIX",
               help="With --inventory: the scan whose coverage and changes to show [default: the latest].")
-@click.option("-o", "--output", default="report.html", show_default=True, help="HTML file; - for stdout.")
-def report(report_file, inventory_url, scan_ref, output):
+@click.option("-o", "--output", default="report.html", show_default=True,
+              help="HTML file; - for stdout; a name ending in .pdf writes a PDF.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default=None,
+              help="Language of the report [default: the configuration's output.lang, else KARTLEGG_LANG, else "
+                   "the locale: nb, nn or no → nb, else en].")
+@click.option("-c", "--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              metavar="FILE", envvar="KARTLEGG_CONFIG",
+              help="A scan configuration whose output.lang is the default language [env KARTLEGG_CONFIG].")
+@click.option("--pdf", "pdf_path", default=None, metavar="PATH",
+              help="Also print the report to this PDF (headless Chromium, Debian package chromium).")
+def report(report_file, inventory_url, scan_ref, output, lang, config_path, pdf_path):
     """A self-contained HTML report: coverage, summary, heat map, riskiest locations, changes and a
     filterable findings table; no network requests, printable to PDF.
 
@@ -84,18 +100,62 @@ def report(report_file, inventory_url, scan_ref, output):
         raise click.UsageError("give a JSONL report or --inventory PATH|URL (exactly one of them)")
     if scan_ref is not None and inventory_url is None:
         raise click.UsageError("--scan needs --inventory (a JSONL report holds its own scan)")
+    lang = lang or (_configured_lang(config_path) if config_path else None)
     model = _from_jsonl(report_file) if report_file else _from_inventory(inventory_url, scan_ref)
-    page = render(model)
+    page = render(model, lang)
+    if output.lower().endswith(".pdf") and pdf_path is None:
+        output, pdf_path = None, output
     if output == "-":
         click.echo(page, nl=False)
-        return
+    elif output:
+        _write(output, page)
+    if pdf_path:
+        _pdf(page, output if output and output != "-" else None, pdf_path)
+    written = ", ".join(x for x in (output if output != "-" else None, pdf_path) if x)
+    if written:
+        # counted as the report counts them: locations; a skipped column is a field of a location read
+        fields = sum(p.kind == "field skipped" for p in model.problems)
+        click.echo(f"{len(model.findings)} finding(s), {len(model.problems) - fields} location(s) not scanned "
+                   f"(skipped or failed)" + (f", {fields} field(s) skipped" if fields else "")
+                   + f". Report: {written}", err=True)
+
+
+def _configured_lang(path: str) -> str | None:
+    """output.lang of a scan configuration, read on its own: the report needs no credentials, so the
+    rest of the file (environment variables, secret files) is not resolved here."""
+    import yaml
+
     try:
-        with open(output, "w", encoding="utf-8", errors="backslashreplace") as fh:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="--config") from None
+    output = data.get("output") if isinstance(data, dict) else None
+    lang = output.get("lang") if isinstance(output, dict) else None
+    if lang is not None and lang not in ("nb", "en"):
+        raise click.BadParameter(f"{path}: output.lang: expected one of: nb, en, got {lang!r}", param_hint="--config")
+    return lang
+
+
+def _write(path: str, page: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", errors="backslashreplace") as fh:
             fh.write(page)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
-    click.echo(f"{len(model.findings)} finding(s), {len(model.problems)} not scanned (skipped or failed). "
-               f"Report: {output}", err=True)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def _pdf(page: str, html_path: str | None, pdf_path: str) -> None:
+    from reports.pdf import PdfError, print_pdf
+
+    with tempfile.TemporaryDirectory(prefix="kartlegg-report-") as tmp:
+        if html_path is None:
+            html_path = str(Path(tmp) / "report.html")
+            _write(html_path, page)
+        try:
+            print_pdf(Path(html_path), Path(pdf_path))
+        except (PdfError, OSError) as exc:
+            raise PdfFailed(f"cannot write {pdf_path}: {exc}") from None
 
 
 __all__ = ["report"]

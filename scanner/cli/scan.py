@@ -26,7 +26,7 @@ STANDALONE = False
 log = logging.getLogger("scanner.cli.main")  # the name the log lines have always had
 
 
-@click.command()
+@click.command(short_help="Scan databases, object stores, files and logs.")
 @click.argument("urls", nargs=-1, metavar="[URL...]")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               envvar="KARTLEGG_CONFIG",
@@ -37,6 +37,9 @@ log = logging.getLogger("scanner.cli.main")  # the name the log lines have alway
               help="Report file; - for stdout; {date}, {datetime} and {config} are filled in.")
 @click.option("--format", "report_format", default="jsonl", show_default=True, help="Report writer plugin.")
 @click.option("--html", default=None, metavar="PATH", help="Also write the report as one self-contained HTML file.")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default=None,
+              help="Language of the --html report: nb (bokmål) or en [default: the configuration's output.lang, "
+                   "else KARTLEGG_LANG, else the locale].")
 @setting_options
 @click.option("--profile", "aws_profile", default=None,
               help="AWS profile for s3:// and cloudwatch:// sources (default: the standard chain).")
@@ -49,7 +52,8 @@ log = logging.getLogger("scanner.cli.main")  # the name the log lines have alway
                    "[env KARTLEGG_INVENTORY].")
 @click.option("--no-inventory", is_flag=True, help="Write the report only; keep no inventory.")
 @click.option("--fail-on-findings", "fail_on", default=None, is_flag=False, flag_value="any", metavar="[CATEGORIES]",
-              help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated).")
+              help="Exit 1 when personal data is found (or only for these categories/entity types, comma-separated, "
+                   "either case: --fail-on-findings=identity,EMAIL_ADDRESS; `kartlegg detectors` lists them).")
 @click.option("--workers", type=click.IntRange(1, 256), default=None, envvar="KARTLEGG_WORKERS",
               help="Detection processes [default: every core; 1 examines in a thread beside the scan].")
 @click.option("--executor", default=None, metavar="NAME", envvar="KARTLEGG_EXECUTOR",
@@ -60,7 +64,8 @@ log = logging.getLogger("scanner.cli.main")  # the name the log lines have alway
               help="How long to wait for a lock before giving up (exit 4): another run of this configuration "
                    "(the run lock, and with a PostgreSQL inventory its advisory lock), and an SQLite inventory "
                    "another process is writing. The configuration's lock.wait, if given, is the default.")
-@log_options
+@log_options(quiet="Less: only errors in the log, no progress or tables; what could not be scanned, and the "
+                   "last line when the exit code is not 0, are still said on stderr.")
 @click.pass_context
 def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params):
     """Scan databases, object stores and files for personal data.
@@ -87,23 +92,31 @@ def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params)
     here win over the file. Two runs of one configuration never overlap.
     \b
     Exit codes: 0 completed; 1 completed and --fail-on-findings matched;
-    2 bad usage or configuration (a malformed URL too); 3 some sources or locations
-    could not be scanned; 4 a lock was not free within --lock-wait (another run of the
-    same configuration, an inventory another process is writing); 5 the report or the
-    inventory could not be written (a full disk, a read-only directory);
+    2 bad usage or configuration (an unknown --fail-on-findings category, a malformed
+    URL, a path that does not exist), found before anything is read or written;
+    3 some sources or locations could not be scanned; 4 a lock was not free within
+    --lock-wait (another run of the same configuration, an inventory another process is
+    writing); 5 the report or the inventory could not be written (a full disk, a
+    read-only directory); 6 nothing could be read: every source failed as a whole
+    (connection refused, unknown host, authentication, access denied), the report
+    holds the errors and the inventory records no scan;
     130, 143, 129 stopped by SIGINT, SIGTERM, SIGHUP: the findings so far are written
     and the report ends with a summary marked interrupted (a second signal stops at once).
+    -q still prints every failure, and the last line when the exit code is not 0.
     """
     from scanner.scan import config as configuration
     from scanner.scan.plan import SetupError, plan
     from scanner.system import log_events as logs
 
+    if params["fail_on"] is not None:
+        params["fail_on"] = _fail_on(params["fail_on"])
     config = None
     if config_path:
         try:
             config = configuration.load(config_path)
         except configuration.ConfigError as exc:
             raise ConfigProblem(exc.problems) from None
+    _check_paths(urls, params, config)
     level = logs.level_for(verbose, quiet, (config.logging.get("level") if config else None))
     logs.setup(level, log_format or (config.logging.get("format") if config else None) or "text")
     given = {name for name in params
@@ -156,6 +169,37 @@ class ConfigProblem(click.UsageError):
         click.echo(f"Error: {self.format_message()}", err=True, file=file)
 
 
+def _fail_on(value: str) -> str:
+    """--fail-on-findings, checked before anything else (a typo would make a gate that never
+    fails), spelt as records spell the categories and entity types."""
+    from scanner.scan.config_check import NotCategories, fail_on_values
+
+    try:
+        return ",".join(fail_on_values(value))
+    except NotCategories as exc:
+        raise click.UsageError(f"--fail-on-findings: {exc}. Write --fail-on-findings=CATEGORIES (with =), "
+                               "or put --fail-on-findings after the sources.") from None
+    except ValueError as exc:
+        raise click.UsageError(f"--fail-on-findings: {exc}") from None
+
+
+def _check_paths(urls, params: dict, config) -> None:
+    """A path on the command line that does not exist is a usage error, before anything is
+    opened or written (not a scan of nothing, recorded in the inventory). A Dask cluster's
+    workers read paths on their own machines: those are not checked here."""
+    from scanner.model.sources import missing_path
+    from scanner.scan.plan import named
+
+    scan_cfg = config.scan if config is not None else {}
+    if params.get("scheduler") or params.get("executor") == "dask" or scan_cfg.get("scheduler") \
+            or scan_cfg.get("executor") == "dask":
+        return
+    for spec in urls:
+        missing = missing_path(named(spec)[1])
+        if missing is not None:
+            raise click.UsageError(f"no such file or directory: {missing}")
+
+
 def _check_detectors(names) -> None:
     from scanner.model.plugins import DETECTORS, available
 
@@ -168,12 +212,11 @@ def _print_plan(run, config) -> None:
     """--validate: what would be scanned, where it would be written, and how."""
     from scanner.model.protocols import cores
     from scanner.model.urls import mask_url
-    from scanner.scan.run import described_source
     from scanner.system.lock import lock_path
 
     click.echo(f"Configuration {config.path if config else '(command line)'} is valid.")
     for s in run.sources:
-        d = described_source(s)
+        d = s.described()
         own = ", ".join(f"{k}={','.join(v) if isinstance(v, list) else v}"
                         for k, v in (d.get("settings") or {}).items())
         click.echo(f"  source {s.name:<24} {s.crawler:<10} {s.masked_url}" + (f"  [{own}]" if own else "")
@@ -188,7 +231,7 @@ def _print_plan(run, config) -> None:
     click.echo(f"  executor  {where}")
 
 
-@click.command()
+@click.command(short_help="Write an example scan configuration to edit.")
 @click.argument("path", default="kartlegg.yaml", metavar="[PATH]")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 def init(path, force):

@@ -29,7 +29,7 @@ def run_scan(run, quiet: bool, interrupt) -> int:
     answered by the scan (`interrupt`), which ends with a summary marked interrupted."""
     from rich.console import Console
 
-    from scanner.cli.console import print_summary, progress_for
+    from scanner.cli.console import print_quiet, print_summary, progress_for
     from scanner.model import plugins
     from scanner.model.progress import Progress as NoProgress
     from scanner.model.protocols import ExecutorError
@@ -73,7 +73,9 @@ def run_scan(run, quiet: bool, interrupt) -> int:
             try:
                 for cls, what, target in zip(writer_classes, ("report", "HTML report"), (run.output, run.html)):
                     try:
-                        writers.append(Output(cls(output_path(target)), what, target))
+                        # only the HTML writer has a language; a third-party writer keeps its signature
+                        extra = {"lang": run.lang} if what == "HTML report" and run.lang else {}
+                        writers.append(Output(cls(output_path(target), **extra), what, target))
                     except OSError as exc:
                         raise cannot_write(what, target, exc) from None
                 console = Console(stderr=True)
@@ -89,7 +91,9 @@ def run_scan(run, quiet: bool, interrupt) -> int:
         executor.abort()  # nothing when the scan closed it; else its detection processes end now
         if store is not None:
             store.dispose()
-    if not quiet:
+    if quiet:  # quiet is not silent: what was not scanned, and how the run ended when not 0
+        print_quiet(partial(click.echo, err=True), outcome, run.output)
+    else:
         print_summary(console if run.output == "-" else Console(), outcome, run.output)
     if outcome.interrupted:
         click.echo(f"Stopped by {outcome.interrupted}: the report holds what was found until then, and ends "

@@ -23,7 +23,7 @@ def _since(value: str | None) -> float | None:
     return (t if t.tzinfo else t.replace(tzinfo=UTC)).timestamp()
 
 
-@click.command()
+@click.command(short_help="Find one person's data in every source the inventory knows.")
 @click.argument("urls", nargs=-1, metavar="[URL...]")
 @click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), default=None, metavar="FILE",
               envvar="KARTLEGG_CONFIG", help="The scan configuration whose sources (and credentials) to search.")

@@ -17,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import quote, unquote, urlsplit
 
+from scanner.crawlers import database_files
 from scanner.crawlers.datasets import Grouper, Member
 from scanner.crawlers.objects import DatasetReader, Denied, unit_for, unreadable_reason
+from scanner.crawlers.own_files import OwnFiles, lock_directory, subject_export
 from scanner.model.protocols import Crawler
 from scanner.model.sources import printable
 from scanner.model.units import Failed, Location, Skip, WorkUnit, path_selected
@@ -145,6 +147,8 @@ class FileCrawler(Crawler):
     SCHEMES = ("file",)
     FILES = True
     CONNECTIONS = 4  # files are read concurrently; the disk, not a server, is the limit
+    OPTIONS = frozenset({"outputs"})  # this scan's own report, HTML and inventory: never read (own_files)
+    display = staticmethod(display)
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
@@ -152,6 +156,9 @@ class FileCrawler(Crawler):
         self.glob = glob_regex(glob) if glob else None
         # Without `**` a glob reaches a fixed depth: nothing below it needs walking.
         self.max_depth = glob.count("/") if glob and "**" not in glob else None
+        self.own = OwnFiles(source.options.get("outputs"))
+        self.asked = os.path.isfile(self.path)  # the source names one file: read it, whatever it is
+        self._special_found = 0  # files read or passed over as other than files (databases, own outputs)
 
     @property
     def root(self) -> str:
@@ -180,10 +187,14 @@ class FileCrawler(Crawler):
         if os.path.isfile(self.path):
             st = os.stat(self.path)
             name = os.path.basename(self.path)
-            grouper.add(Member(name, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"), stamp=_stamp(name, st))
+            special = self._special(name, self.path, st)
+            if special is not None:
+                yield from special
+            else:
+                grouper.add(Member(name, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"), stamp=_stamp(name, st))
         else:
             yield from self._walk(grouper)
-        if not grouper.datasets:
+        if not grouper.datasets and not self._special_found:
             what = "no files match the pattern" if self.glob is not None else "no files"
             yield Skip(self._location(""), f"{what}: nothing to scan")
         for ds in grouper:
@@ -215,6 +226,10 @@ class FileCrawler(Crawler):
                 yield Failed(self._location(rel), e)
                 continue
             subdirs = []
+            own = subject_export(path, {e.name for e in entries}) if rel else None
+            if own is not None:
+                yield Skip(self._location(rel), own)
+                continue
             for entry in entries:
                 child = f"{rel}/{entry.name}" if rel else entry.name
                 try:
@@ -234,6 +249,10 @@ class FileCrawler(Crawler):
                             yield Skip(self._location(child), "symlink to a directory already scanned")
                         continue
                     seen_dirs.add(key)
+                    own = self.own.running(entry.path) or lock_directory(entry.path, database_files.is_sqlite)
+                    if own is not None:
+                        yield Skip(self._location(child), own)
+                        continue
                     if self.max_depth is None or child.count("/") < self.max_depth:
                         subdirs.append(child)
                 elif key not in seen_files and self.wanted(child):
@@ -246,6 +265,10 @@ class FileCrawler(Crawler):
                     # targets): memory stays per dataset, not per file.
                     if st.st_nlink > 1 or entry.is_symlink():
                         seen_files.add(key)
+                    special = self._special(child, entry.path, st)
+                    if special is not None:
+                        yield from special
+                        continue
                     grouper.add(Member(child, st.st_size, st.st_mtime, f"{st.st_dev}:{st.st_ino}"),
                                 stamp=_stamp(child, st))
             stack.extend(reversed(subdirs))
@@ -268,18 +291,55 @@ class FileCrawler(Crawler):
         kind = _KINDS.get(stat.S_IFMT(st.st_mode), "special file")
         return Skip(self._location(child), f"not a regular file ({kind})")
 
+    def _special(self, rel: str, path: str, st: os.stat_result) -> list | None:
+        """What stands for a file that is not read as one (skips, a database's tables), or None.
+
+        This scan's outputs and the fingerprint key by their paths; a database file (and its
+        companions) by its first bytes, read only from files that can be one."""
+        reason = self.own.running(path) or self.own.fingerprint_key(st)
+        if reason == "":
+            self._special_found += 1
+            return []  # part of one of this scan's outputs, which is listed
+        if reason is None and not database_files.may_be(st.st_size) and not database_files.named_companion(path):
+            return None
+        if reason is None and database_files.companion(path):
+            self._special_found += 1
+            return []  # read with its database
+        found: list = [Skip(self._location(rel), reason)] if reason else None
+        if found is None:
+            try:
+                fd = self._open_inside(path)
+            except (Denied, OSError):
+                return None  # read as a file: its reading says why not
+            try:
+                kind = database_files.kind_of(fd)
+                if kind is not None:
+                    found = list(database_files.discover(self, rel, st, kind, fd, self.asked))
+            finally:
+                os.close(fd)
+        if found is not None:
+            self._special_found += 1
+        return found
+
     # -- sampling -------------------------------------------------------------------------------
     def _reader(self, unit: WorkUnit) -> DatasetReader:
         return DatasetReader(unit, self._open, self.settings, self.sample_size, display, self._read_range)
 
     def sample(self, unit: WorkUnit):
+        if database_files.is_table(unit):
+            return database_files.sample(self, unit)
         return self._reader(unit).sample()
 
     def sample_batches(self, unit: WorkUnit):
+        if database_files.is_table(unit):
+            return iter([database_files.sample(self, unit)])
         return self._reader(unit).batches()
 
     def subject_search(self, unit: WorkUnit, matcher, options):
         from scanner.crawlers import object_subject
+
+        if database_files.is_table(unit):
+            return database_files.subject_search(self, unit, matcher, options)
 
         return object_subject.search(self._reader(unit), matcher, options)
 
@@ -353,6 +413,9 @@ class FileCrawler(Crawler):
     @contextmanager
     def _open(self, member: Member, limits, tally):
         with self._fd(member) as fd:
+            own = None if self.asked else self.own.content(fd)
+            if own is not None:
+                raise Denied(own)
             # A log written to while it is read: what was there at discovery is the file; later
             # lines belong to the next scan, so nothing is read twice or half.
             size = member.size if not self.settings.full else os.fstat(fd).st_size

@@ -47,7 +47,9 @@ def journal_args(url: str) -> list[str]:
         return []
     if os.path.isdir(path):
         return [f"--directory={path}"]
-    files = sorted(glob.glob(path)) or [path]
+    files = sorted(glob.glob(path))
+    if not files:  # journalctl would only say "Failed to open files"
+        raise ValueError(f"no journal at {path}: no such file or directory")
     return [f"--file={f}" for f in files]
 
 

@@ -42,7 +42,17 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "tiff"),
     (b"MM\x00*", "tiff"),
     (b"{\\rtf", "rtf"),
+    (b"SQLite format 3\x00", "sqlite"),
+    (b"\x37\x7f\x06\x82", "sqlite wal"),  # a -wal: pages of an SQLite database, read with it
+    (b"\x37\x7f\x06\x83", "sqlite wal"),
+    (b"\x00\x01\x00\x00Standard Jet DB\x00", "access"),  # Microsoft Access .mdb
+    (b"\x00\x01\x00\x00Standard ACE DB\x00", "access"),  # Microsoft Access .accdb
 )
+# Database files: the file crawler reads SQLite and DuckDB files as databases (crawlers.database_files);
+# anywhere else (a zip member, an object) they are named and passed over, never read as bytes.
+DATABASES = ("sqlite", "duckdb", "access", "berkeleydb", "sqlite wal")
+# BerkeleyDB's metadata page: its magic number at offset 12, in the byte order of the machine that wrote it
+_BERKELEY = {m.to_bytes(4, order) for m in (0x053162, 0x061561, 0x042253, 0x074582) for order in ("big", "little")}
 
 EXTENSIONS = {
     ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
@@ -117,6 +127,10 @@ def magic(head: bytes) -> str | None:
             return fmt
     if head[257:262] == b"ustar":
         return "tar"
+    if head[8:12] == b"DUCK" and head[14:20] == b"\0" * 6:  # DuckDB: a checksum, its magic, a small version
+        return "duckdb"
+    if len(head) >= 512 and head[12:16] in _BERKELEY and head[16:20] != b"\0\0\0\0":
+        return "berkeleydb"  # magic, then a version that is never 0
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
     if head[:2] == b"BM" and len(head) > 18 and head[14] in (12, 40, 52, 56, 64, 108, 124) and head[15:18] == b"\0\0\0":
@@ -127,6 +141,17 @@ def magic(head: bytes) -> str | None:
 _OPENDOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
                  "application/vnd.oasis.opendocument.spreadsheet": "ods",
                  "application/vnd.oasis.opendocument.presentation": "odp"}
+
+
+def database_reason(fmt: str) -> str:
+    """Why a database file is not read as a file's bytes, and how to read it."""
+    if fmt == "sqlite wal":
+        return "sqlite write-ahead log: read with its database, not on its own"
+    if fmt in ("sqlite", "duckdb"):
+        return (f"{fmt} database that cannot be opened as one here (inside another file, or not a whole number "
+                "of pages: cut short?): scan the database file itself")
+    name = {"access": "Microsoft Access", "berkeleydb": "Berkeley DB"}.get(fmt, fmt)
+    return f"{name} database: no reader for it (export its tables, to CSV for one, and scan those)"
 
 
 def zip_kind(stream) -> str:

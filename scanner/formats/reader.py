@@ -9,15 +9,17 @@ from scanner.formats import archives, logs
 from scanner.formats.delimited import read_csv, read_tsv
 from scanner.formats.detect import (
     COMPRESSED,
+    DATABASES,
     WHOLE,
     Detection,
+    database_reason,
     detect,
     magic,
     ole_kind,
     zip_kind,
 )
 from scanner.formats.documents import DOCUMENTS, DocStats, read_document
-from scanner.formats.errors import Corrupt, FormatError, Unsupported
+from scanner.formats.errors import Corrupt, Declined, FormatError, Unsupported
 from scanner.formats.json_records import read_json, read_jsonl
 from scanner.formats.limits import Limits
 from scanner.formats.parquet import read_parquet
@@ -102,6 +104,8 @@ def _read(stream, name: str | None, limits: Limits, depth: int) -> Sample:
         return inner
     if fmt == "empty":
         return Sample(fmt, [], found.claimed, (), mismatches)
+    if fmt in DATABASES:
+        raise Declined(database_reason(fmt), fmt, found.claimed)
     if fmt == "log":
         fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in iter_lines(stream, limits)), limits)
         return Sample(fmt, fields, found.claimed, (), mismatches, rows=rows)

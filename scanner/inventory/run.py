@@ -5,7 +5,9 @@ A failing inventory (a shared PostgreSQL going away mid-scan, a full disk) does 
 scan: writing stops, the report goes on, and the scan ends with an error record and exit code 5
 (4 when another process kept the inventory locked for longer than --lock-wait). An interrupted
 scan (its summary says `interrupted`) keeps what it wrote and is marked interrupted; what it did
-not reach is not taken for gone, and it yields no changes.
+not reach is not taken for gone, and it yields no changes. A scan that read nothing — every
+source failed as a whole (refused, unknown host, authentication) — is not recorded at all: its
+header and errors are held back until a source is reached, and dropped at the end.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class InventoryRun(Writer):
         self.writer = store.writer()
         self.error: Exception | None = None
         self._ended = False  # finished or aborted
+        self._held: list[dict] | None = []  # the header and whole-source errors, until a source is reached
         self.revision: str | None = None
         try:
             self.book = ReviewBook.for_sources(store, source_names)
@@ -50,7 +53,24 @@ class InventoryRun(Writer):
     def annotate(self, records: list[dict]) -> None:
         self.book.annotate(records)
 
+    @property
+    def recorded(self) -> bool:
+        """Whether the scan is in the inventory: something of a source was reached."""
+        return self._held is None
+
     def write(self, record: dict) -> None:
+        if self.error is not None:
+            return
+        if self._held is not None:
+            if record.get("record") == "scan" or (record.get("record") == "error" and record.get("location") is None):
+                self._held.append(record)
+                return
+            held, self._held = self._held, None
+            for r in held:
+                self._write(r)
+        self._write(record)
+
+    def _write(self, record: dict) -> None:
         if self.error is not None:
             return
         try:
@@ -64,6 +84,8 @@ class InventoryRun(Writer):
         self._ended = True
         if self.error is not None:
             self._abandon()
+            return []
+        if not self.recorded:  # nothing was read: there is no scan to record
             return []
         try:
             self.writer.write(summary)

@@ -30,7 +30,7 @@ def canonical_uri(uri: str | None, kind: str | None) -> str | None:
     return uri
 
 
-_FAMILY = {"mariadb": "mysql"}  # one server protocol under two names
+_FAMILY = {"mariadb": "mysql", "postgres": "postgresql"}  # one server protocol under two names
 
 
 def same_place(uri: str) -> str:

@@ -24,13 +24,17 @@ def chosen(store, ref: str | None = None) -> str:
 def not_read(store, scan_id: str) -> list[dict]:
     """What the scan could not read (error) or passed over (skipped), by source and URI: source,
     container, dataset (None: the whole source failed), field (a skipped field), uri, outcome and
-    location as the console shows it. The inventory keeps no reason; the scan's report does."""
+    location as the console shows it, and the reason the scan gave (None: a scan written before the
+    inventory kept reasons, or past the writer's REASONS_KEPT)."""
     with store.session() as s:
+        scan = s.get(Scan, scan_id)
+        why = {(name, uri): reason for name, uri, reason in ((scan.counts or {}).get("not_read") or [])} \
+            if scan is not None else {}
         q = (sa.select(Coverage, Source.name).join(Source, Coverage.source_id == Source.id)
              .where(Coverage.scan_id == scan_id, Coverage.outcome.in_((ERROR, SKIPPED))))
         rows = s.execute(q.order_by(Source.name, Coverage.uri)).all()
         return [{"source": name, "container": c.container, "dataset": c.dataset, "field": c.field, "uri": c.uri,
-                 "outcome": c.outcome,
+                 "outcome": c.outcome, "reason": why.get((name, c.uri)),
                  "location": shown(c.container, c.dataset, c.field, c.uri) if c.dataset is not None else None}
                 for c, name in rows]
 

@@ -63,6 +63,21 @@ def dataset_uri(location: dict) -> str:
     return uri.rsplit("#", 1)[0] if location.get("field") is not None and "#" in uri else uri
 
 
+# Why locations were not read (skipped and error records), kept in the scan's counts (a JSON column,
+# so no migration) for a report made from the inventory; a scan that misses more keeps the first ones.
+REASONS_KEPT = 2000
+
+
+def not_read_reason(record: dict) -> list[str]:
+    """[source, coverage URI, reason] of a skipped or error record, the URI as its coverage row has it."""
+    loc = record.get("location")
+    uri = "" if loc is None else loc["uri"] if record["record"] == "skipped" and loc.get("field") is not None \
+        else dataset_uri(loc)
+    why = record.get("reason") if record["record"] == "skipped" else \
+        f"{record['error'].get('type')}: {record['error'].get('message')}"
+    return [record["source"]["name"], uri, str(why)]
+
+
 def status_of(exit_code: int) -> str:
     return {0: COMPLETED, 1: COMPLETED, 3: INCOMPLETE}.get(exit_code, FAILED)
 
@@ -80,6 +95,7 @@ class InventoryWriter:
         self.sources: dict[str, int] = {}  # name → id
         self.finished = False
         self._release = None  # lets go of the scan's liveness lock (Store.hold_scan)
+        self.reasons: list[list[str]] = []
 
     def write(self, record: dict) -> None:
         kind = record.get("record")
@@ -89,6 +105,8 @@ class InventoryWriter:
             self.flush()
             self._finish(record)
         elif kind in ("finding", "dataset", "error", "skipped", "unchanged"):
+            if kind in ("error", "skipped") and len(self.reasons) < REASONS_KEPT:
+                self.reasons.append(not_read_reason(record))
             self.pending.append(record)
             if len(self.pending) >= self.store.batch_size:
                 self.flush()
@@ -258,6 +276,8 @@ class InventoryWriter:
 
     def _finish(self, record: dict) -> None:
         counts = {k: record.get(k) for k in ("findings", "by_category", "locations", "sources")}
+        if self.reasons:
+            counts["not_read"] = self.reasons
         # stopped by a signal: what it did not reach is not gone, only not looked at
         interrupted = bool(record.get("interrupted"))
 
@@ -282,8 +302,8 @@ class InventoryWriter:
         cov = conn.execute(sa.select(Coverage.container, Coverage.dataset, Coverage.field, Coverage.uri,
                                      Coverage.outcome)
                            .where(Coverage.scan_id == self.scan_id, Coverage.source_id == sid)).all()
-        if any(c.dataset is None for c in cov if c.outcome == ERROR):
-            return  # the source failed
+        if any(c.dataset is None for c in cov if c.outcome in (ERROR, SKIPPED)):
+            return  # the source failed, or was empty (a journal gone, a share not mounted): nothing turns gone
         scanned = {(c.container, c.dataset) for c in cov if c.field is None and c.outcome == SCANNED}
         met = {(c.container, c.dataset) for c in cov if c.field is None}
         skipped_fields = {c.uri for c in cov if c.field is not None}

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-SCHEMA_VERSION = "1.8"  # 1.1: dataset records may carry format and objects; 1.2: change records,
+SCHEMA_VERSION = "1.9"  # 1.1: dataset records may carry format and objects; 1.2: change records,
 # findings may carry review, the header inventory, the summary suppressed and changes; 1.3: unchanged
 # records (--incremental), dataset version, summary locations.unchanged, header sources' settings;
 # 1.4: the header's executor; 1.5: location.sealed (names that held personal data, masked and tagged),
 # the summary's interrupted (the signal that stopped the scan) and exit codes 4, 5, 129, 130, 143;
 # 1.6: findings' free_text and in_log (what the scan knows of where they sit, for the HTML risk ranking);
 # 1.7: findings' sketch (detectors.sketch: which identifier values two locations share);
-# 1.8: dataset records' document (pages, OCR, characters and time of the documents read)
+# 1.8: dataset records' document (pages, OCR, characters and time of the documents read);
+# 1.9: the summary's exit code 6 (nothing could be read: every source failed as a whole)
 
 
 def now() -> str:

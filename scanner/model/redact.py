@@ -124,7 +124,7 @@ class Redactor:
         self.engine = engine
         self.key = key
         self.enabled = enabled
-        self.secrets = sorted({s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)
         self.hosts = {h.lower() for h in hosts if h}
         self._sealer = Sealer(key) if key else None
         self._names: dict[str, str] = {}
@@ -135,7 +135,7 @@ class Redactor:
                                  and hasattr(r, "may_contain")), None)
 
     def add_secrets(self, *secrets: str) -> None:
-        self.secrets = sorted(set(self.secrets) | {s for s in secrets if s and len(s) >= 3}, key=len, reverse=True)
+        self.secrets = sorted(set(self.secrets) | {s for s in secrets if s}, key=len, reverse=True)
         self._texts.clear()
 
     # -- names ---------------------------------------------------------------------------------
@@ -189,8 +189,7 @@ class Redactor:
     def _text(self, text: str) -> str:
         if len(text) > 4 * MAX_MESSAGE:  # what is shown is cut at MAX_MESSAGE: the detectors need not read more
             text = text[: 4 * MAX_MESSAGE]
-        for secret in self.secrets:
-            text = text.replace(secret, MASKED)
+        text = mask_secrets(text, self.secrets)
         text = mask_urls_in(text)
         if self.enabled:
             text = _KEY_VALUE.sub(lambda m: m.group("lead") + "<value>" + m.group("end"), text)
@@ -397,10 +396,24 @@ def describe_error(exc: BaseException, secrets: list[str] = ()) -> dict:
     return {"type": type(orig if orig is not None else exc).__name__, "message": scrub(text, secrets)}
 
 
+SHORT_SECRET = 6  # a secret shorter than this is masked where it stands alone, not inside words
+
+
+def mask_secrets(text: str, secrets) -> str:
+    """`text` with every secret masked: a long one wherever it occurs, a short one (a password
+    "p", "1234") where it stands as a token, between characters that are not letters or digits:
+    masked inside words it would turn "port" into "***ort" and show which letter it is."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        if len(secret) >= SHORT_SECRET:
+            text = text.replace(secret, MASKED)
+        elif secret in text:
+            text = re.sub(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])", MASKED, text)
+    return text
+
+
 def scrub(message: str, secrets=()) -> str:
     """Where a message is made, before any detector sees it: secrets and credentials out, one
     line, bounded. Values are masked later, by `Redactor.text`, which keeps server addresses."""
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        message = message.replace(secret, MASKED)
+    message = mask_secrets(str(message), secrets)
     message = mask_urls_in(" ".join(str(message).split()))
     return message if len(message) <= 4 * MAX_MESSAGE else message[: 4 * MAX_MESSAGE - 1] + "…"

@@ -167,12 +167,14 @@ class ScanSettings:
                               "4 for files and CloudWatch, 8 for S3].",
         flags=("--max-connections",), per_source=True, reads=False)
     statement_timeout: float = setting(
-        30.0, Number(0.1), "Seconds.", flags=("--statement-timeout",), per_source=True, reads=False)
+        30.0, Number(0.1), "Seconds one database statement may run before it is cancelled.",
+        flags=("--statement-timeout",), per_source=True, reads=False)
     lock_timeout: float = setting(5.0, Number(0), "Seconds a database read waits for a lock.", key=None, reads=False)
     connect_timeout: float = setting(10.0, Number(0), "Seconds to connect to a database or an object store.",
                                      key=None, reads=False)
     value_cap: int = setting(4096, Integer(16), "Characters kept of one value.", flags=("--value-cap",))
-    min_confidence: float = setting(0.5, Number(0, 1), flags=("--min-confidence",))
+    min_confidence: float = setting(0.5, Number(0, 1), "Report a finding only at this confidence (0 to 1) or above.",
+                                   flags=("--min-confidence",))
     seed: int = setting(  # sampling is repeatable, so two scans compare like with like
         20261124, Integer(), "The seed of every random sample.", key=None)
     detectors: tuple[str, ...] = setting(

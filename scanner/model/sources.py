@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from scanner.model.redact import printable
 from scanner.model.settings import PER_SOURCE
-from scanner.model.urls import mask_url, url_secrets
+from scanner.model.urls import canonical_scheme, mask_url, url_secrets
 
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
 
@@ -47,6 +47,40 @@ def default_name(url: str) -> str:
     return f"{parts.scheme}:{path}" if path else parts.scheme or url  # cloudwatch:aws/lambda, journald
 
 
+GLOB = re.compile(r"[*?[]")
+
+
+def local_path(url: str) -> str | None:
+    """The file, directory or glob on this machine a URL names (a path, file://, sqlite:///,
+    journald:///path), as written; None for anything else (a server, a bucket, this machine's
+    journal, an in-memory database)."""
+    from urllib.parse import unquote
+
+    scheme = scheme_of(url)
+    if scheme == "file" and "://" not in url:
+        return os.path.expanduser(url)
+    if scheme == "file":
+        return unquote(urlsplit(url).path) or None
+    if scheme == "sqlite" and url.lower().startswith("sqlite:///"):
+        path = url[len("sqlite:///"):].split("?", 1)[0]
+        return None if not path or path.startswith((":memory:", "file:")) else path
+    if scheme == "journald" and url.lower().startswith("journald:///"):
+        path = unquote(urlsplit(url).path)
+        return None if path in ("", "/") else path
+    return None
+
+
+def missing_path(url: str) -> str | None:
+    """The local path a URL names when nothing is there (for a glob, when its directory is not):
+    a mistyped path, said before anything is scanned."""
+    path = local_path(url)
+    if path is None:
+        return None
+    found = GLOB.search(path)
+    probe = os.path.dirname(path[: found.start()] + "x") if found else path
+    return None if os.path.exists(probe or ".") else path
+
+
 @dataclass(frozen=True)
 class Source:
     url: str  # may carry a password: never print it, use `masked_url`
@@ -61,6 +95,9 @@ class Source:
         return f"Source(url={self.masked_url!r}, name={self.name!r}, crawler={self.crawler!r})"
 
     def __post_init__(self):
+        # one spelling per system (postgres:// is postgresql://): the same source, its locations
+        # the same URIs, whichever name the URL was written with
+        object.__setattr__(self, "url", canonical_scheme(self.url))
         if self.url.startswith("sqlite:///") and not self.url.startswith("sqlite:////"):
             # a relative SQLite path made absolute: the same file is the same source (and its
             # locations the same URIs) from whatever directory it is scanned
@@ -100,3 +137,9 @@ class Source:
 
     def describe(self) -> dict:
         return {"name": self.name, "type": self.crawler, "uri": self.masked_url}
+
+    def described(self) -> dict:
+        """The source in the report header (and `--validate`'s listing): with its own settings,
+        where it has some (a configuration file's per-source keys, --sample-size SOURCE=N)."""
+        own = {k: list(v) if isinstance(v, tuple) else v for k, v in self.settings.items()}
+        return {**self.describe(), **({"settings": own} if own else {})}

@@ -78,10 +78,76 @@ def _fail_on(value):
     if value is False or value is None:
         return None
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return ",".join(value) or None
+        value = ",".join(value)
     if isinstance(value, str) and value.strip():
-        return value.strip()
+        return ",".join(fail_on_values(value))
     raise ValueError("expected true, false or a list of categories / entity types")
+
+
+# -- --fail-on-findings / fail_on_findings ------------------------------------------------------------
+class NotCategories(ValueError):
+    """A --fail-on-findings value that is a path or a URL: the option took the next argument."""
+
+
+def _third_party_entities() -> set[str]:
+    """Entity types the installed third-party detectors declare (built-ins' are in
+    scanner.model.categories); their classes are imported only when a value is not known."""
+    from scanner.model.plugins import DETECTORS, PluginError, available
+
+    found: set[str] = set()
+    for plugin in available(DETECTORS).values():
+        if plugin.entry_point.value.startswith("detectors."):
+            continue
+        try:
+            cls = plugin.load()
+        except PluginError:
+            continue
+        for attr in ("ENTITY", "ENTITIES", "supported_entities"):
+            declared = getattr(cls, attr, None)
+            if isinstance(declared, str):
+                found.add(declared)
+            elif isinstance(declared, (list, tuple, set, frozenset)):
+                found |= {e for e in declared if isinstance(e, str)}
+    return found
+
+
+def fail_on_vocabulary(entities=()) -> tuple[list[str], list[str]]:
+    """What --fail-on-findings takes: `any`, the categories and the entity types."""
+    from scanner.model.categories import ENTITIES, UNKNOWN
+
+    categories = sorted({i.category for i in ENTITIES.values()} | {UNKNOWN.category})
+    return ["any", *categories], sorted(set(ENTITIES) | set(entities))
+
+
+def _looks_like_a_path(value: str) -> bool:
+    import os
+
+    return any(c in value for c in "/\\.:~") or os.path.exists(value)
+
+
+def fail_on_values(value: str) -> list[str]:
+    """--fail-on-findings' comma-separated categories and entity types, checked and spelt as
+    records spell them (categories lower case, entity types upper case), whatever case they
+    were given in. A value that is not one of them is an error naming it and what is known;
+    NotCategories when it is a path or URL (the option took a source for its value)."""
+    names, entities = fail_on_vocabulary()
+    parts = [p.strip() for p in value.split(",")]
+    known = {n: n for n in names} | {e.lower(): e for e in entities}
+    if any(p.lower() not in known for p in parts if p):
+        entities = fail_on_vocabulary(_third_party_entities())[1]
+        known |= {e.lower(): e for e in entities}
+    out = []
+    for part in parts:
+        if not part:
+            raise ValueError(f"an empty category in {value!r}: give categories or entity types, comma-separated")
+        if part.lower() in known:
+            out.append(known[part.lower()])
+        elif _looks_like_a_path(part) or _looks_like_a_path(value):
+            raise NotCategories(f"{value!r} is a path or URL, not categories or entity types")
+        else:
+            raise ValueError(f"unknown category or entity type {part!r}; categories: {', '.join(names)}; "
+                             f"entity types: {', '.join(entities)} (either case)")
+    return list(dict.fromkeys(out))
 
 
 # the scan settings a source may have its own of: file key → setting
@@ -96,7 +162,7 @@ SCAN = {
 }
 CONNECTION = ("driver", "host", "port", "database", "user", "password", "password_file", "query")
 SOURCE_KEYS = ("name", "url", "path", "type", *CONNECTION, *PER_SOURCE, *AWS, "declare")
-OUTPUT = {"report": _text, "format": _text, "html": _text}
+OUTPUT = {"report": _text, "format": _text, "html": _text, "lang": _choice("nb", "en")}
 INVENTORY = {"url": _text, "path": _text, "password_file": _text, "enabled": Switch().check}
 LOCK = {"directory": _text, "wait": Number(0).check}
 LOGGING = {"level": _choice(*LEVELS), "format": _choice(*LOG_FORMATS)}

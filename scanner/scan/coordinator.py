@@ -67,6 +67,19 @@ class SourceFinished:
 Event = Records | SourceStarted | SourceFinished
 
 
+# what an empty source is, by crawler: a skipped record for the whole source says so
+EMPTY = {"journald": "empty: no journal files found", "s3": "empty: no objects (an empty bucket or prefix)",
+         "files": "empty directory: no files", "sql": "empty database: no tables or views",
+         "cloudwatch": "empty: no log groups or streams"}
+
+
+def empty_reason(job: Job) -> str:
+    reason = EMPTY.get(job.source.crawler, "empty: nothing to read")
+    if job.settings.include or job.settings.exclude:
+        return reason.split(":", 1)[0] + ": nothing matched --include/--exclude"
+    return reason
+
+
 class Passover:
     """--incremental: whether a unit may be passed over, as an `unchanged` record (None: read it)."""
 
@@ -164,6 +177,10 @@ class Coordinator:
         except Exception as exc:
             run.failed = True
             yield Records(source, [records.error(self.scan_id, src, None, described(exc, source.secrets))])
+            return
+        if not found:  # reached, and nothing in it: said, not a silent scan of nothing
+            yield SourceStarted(source, 0)
+            yield Records(source, [records.skipped(self.scan_id, src, None, empty_reason(job))])
             return
         units = [u for u in found if isinstance(u, WorkUnit)]
         key = read_key(job.settings, source, self.detectors)

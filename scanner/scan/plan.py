@@ -53,6 +53,7 @@ class Plan:
     executor: str = "local"
     workers: int | None = None  # local: detection processes (None: every core)
     scheduler: str | None = None  # dask: the scheduler's address
+    lang: str | None = None  # the HTML report's language; None: KARTLEGG_LANG or the locale
 
 
 _NAMED = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.@-]*)=([A-Za-z][A-Za-z0-9+.-]*://.*)$", re.S)
@@ -187,6 +188,7 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
     output = fill(params["output"] if "output" in given else out_cfg.get("report", DEFAULT_OUTPUT), config)
     html = params.get("html") if "html" in given else out_cfg.get("html")
     html = fill(html, config) if html else None
+    lang = params.get("lang") if "lang" in given else out_cfg.get("lang")
     report_format = params["report_format"] if "report_format" in given else out_cfg.get("format", "jsonl")
     if "no_inventory" in given and params["no_inventory"]:
         inventory = None
@@ -198,6 +200,9 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         inventory = inv_cfg.get("url") or DEFAULT_INVENTORY
     if settings.incremental and inventory is None:
         raise SetupError("--incremental compares with the inventory: drop --no-inventory (or inventory.enabled: false)")
+    outputs = own_outputs(output, html, inventory)
+    built = [replace(s, options={**s.options, "outputs": outputs})
+             if "outputs" in plugins.load(s.crawler, plugins.CRAWLERS).OPTIONS else s for s in built]
     fail_on = pick("fail_on")
 
     executor, workers, scheduler = pick("executor"), pick("workers"), pick("scheduler")
@@ -226,8 +231,17 @@ def plan(params: dict, given: set[str], config: Config | None) -> Plan:
         lock_key=key, lock_what=what, lock_directory=lock_cfg.get("directory"),
         lock_wait=params["lock_wait"] if "lock_wait" in given else lock_cfg.get("wait", DEFAULT_LOCK_WAIT),
         declared=declared, secrets=list(dict.fromkeys(s for s in secrets if s)),
-        executor=executor, workers=workers, scheduler=scheduler,
+        executor=executor, workers=workers, scheduler=scheduler, lang=lang,
     )
+
+
+def own_outputs(output: str, html: str | None, inventory: str | None) -> dict[str, str]:
+    """This scan's own files, absolute, by what they are: a files source passes them over."""
+    if inventory and "://" in inventory:
+        inventory = inventory[len("sqlite:///"):].split("?", 1)[0] if inventory.startswith("sqlite:///") else None
+    found = {"report": output if output != "-" else None, "HTML report": html if html != "-" else None,
+             "inventory": inventory if inventory and not inventory.startswith((":memory:", "file:")) else None}
+    return {what: str(Path(p).expanduser().absolute()) for what, p in found.items() if p}
 
 
 def check_url(url: str) -> None:
@@ -247,12 +261,10 @@ def check_url(url: str) -> None:
     except ValueError:
         raise SetupError(f"malformed URL {mask_url(url)}: the port is not a number from 0 to 65535") from None
     if parts.scheme.split("+", 1)[0].lower() in SQL_SCHEMES:
-        from sqlalchemy.engine import make_url
+        from scanner.model.urls import database_url_readable
 
-        try:
-            make_url(url)
-        except Exception:  # noqa: BLE001 - ArgumentError, ValueError: whatever SQLAlchemy cannot read
-            raise SetupError(f"malformed URL {mask_url(url)}: it cannot be read as a database URL") from None
+        if not database_url_readable(url):
+            raise SetupError(f"malformed URL {mask_url(url)}: it cannot be read as a database URL")
 
 
 def output_path(target: str) -> str:

@@ -49,6 +49,7 @@ EXIT_USAGE = 2
 EXIT_INCOMPLETE = 3
 EXIT_BUSY = 4  # a lock (another run of the configuration, the inventory) was not free within --lock-wait
 EXIT_OUTPUT = 5  # the report or the inventory could not be written (scanner.system.outputs)
+EXIT_UNREAD = 6  # nothing could be read: every source failed as a whole (refused, unknown host, auth, access)
 # a stop signal: 128 + its number (SIGHUP 129, SIGINT 130, SIGTERM 143; scanner.system.interrupt)
 
 log = logging.getLogger(__name__)
@@ -103,18 +104,12 @@ def fails_on(record: dict, fail_on: set[str]) -> bool:
     return record["category"] in fail_on or record["entity_type"] in fail_on
 
 
-def described_source(source: Source) -> dict:
-    """A source in the report header: with its own settings, where it has some (a configuration
-    file's per-source keys, --sample-size SOURCE=N)."""
-    own = {k: list(v) if isinstance(v, tuple) else v for k, v in source.settings.items()}
-    return {**source.describe(), **({"settings": own} if own else {})}
-
-
 class Tally:
     """What the written records add up to: the summary's counts, the console's lists, the exit code."""
 
-    def __init__(self, fail_on: set[str] = frozenset()):
+    def __init__(self, fail_on: set[str] = frozenset(), sources: int = 0):
         self.fail_on = fail_on
+        self.sources = sources
         self.counts = Counter()
         self.by_category = Counter()
         self.per_source = Counter()  # (source name, record kind)
@@ -136,7 +131,7 @@ class Tally:
                 self.matched_fail = self.matched_fail or fails_on(record, self.fail_on)
         elif kind == "dataset":
             self.counts["scanned"] += 1
-        elif kind == "skipped" and record["location"] and record["location"].get("field") is None:
+        elif kind == "skipped" and (record["location"] or {}).get("field") is None:  # a dataset, an empty source
             self.counts["skipped"] += 1
             self.not_scanned.append(record)
         elif kind == "error":
@@ -149,6 +144,11 @@ class Tally:
     def source_failed(self, name: str) -> None:
         self.failed_sources.append(name)
 
+    @property
+    def nothing_read(self) -> bool:
+        """Every source failed as a whole: no source was reached at all."""
+        return len(set(self.failed_sources)) >= self.sources > 0
+
     def of_source(self, name: str) -> dict[str, int]:
         return {kind: self.per_source[(name, kind)] for kind in ("dataset", "unchanged", "skipped", "error", "finding")}
 
@@ -157,6 +157,8 @@ class Tally:
             return interrupt.exit_code
         if inventory is not None and inventory.error is not None:  # the report is whole; the inventory is not
             return EXIT_BUSY if isinstance(inventory.error, Busy) else EXIT_OUTPUT
+        if self.failed_sources and self.nothing_read:
+            return EXIT_UNREAD
         if self.failed_sources or self.counts["failed"]:
             return EXIT_INCOMPLETE
         return EXIT_FINDINGS if self.matched_fail else EXIT_OK
@@ -295,13 +297,13 @@ def scan(
         from scanner.inventory.run import InventoryRun
 
         run = InventoryRun(inventory, [s.name for s in sources])
-    tally = Tally(fail_on)
+    tally = Tally(fail_on, len(sources))
     out = _Output(writers, redactor, tally, run)
     resolved = _resolved(sources)
     detectors = engine.describe()
     try:
         out.write(records.header(scan_id, started, {"name": "kartlegg", "version": __version__},
-                                 [described_source(s) for s, _ in resolved], settings.to_dict(), detectors,
+                                 [s.described() for s, _ in resolved], settings.to_dict(), detectors,
                                  inventory=run.describe() if run is not None else None,
                                  executor=executor.describe()))
     except BaseException:  # a report that cannot be written: the inventory's scan is marked failed
@@ -376,7 +378,7 @@ def scan(
         changed = [redactor.record(c) for c in changed]
         for record in changed:
             out.to_writers(record)
-        if run.error is None and not interrupted:
+        if run.error is None and run.recorded and not interrupted:
             overdue = [redactor.record(r) for r in run.retention(scan_id)]
             for record in overdue:
                 out.to_writers(record)
@@ -384,7 +386,8 @@ def scan(
                 event(log, logging.WARNING, "scan.retention", datasets=len(overdue),
                       over=sum(r["status"] == "over" for r in overdue))
     final = summary()
-    if run is not None and run.error is None and not interrupted:  # a part-scan is compared with nothing
+    # a part-scan is compared with nothing; a scan that read nothing is not in the inventory
+    if run is not None and run.error is None and run.recorded and not interrupted:
         final["changes"] = dict(sorted(Counter(c["change"] for c in changed).items()))
     code = tally.exit_code(stop, run)
     out.to_writers(records.summary(scan_id, records.now(), time.monotonic() - t0, final, code))

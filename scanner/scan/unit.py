@@ -40,6 +40,28 @@ def engine_for(spec: tuple, engine=None):
         return _engines[spec]
 
 
+def warm_in_background(spec: tuple) -> threading.Thread:
+    """The coordinator's engine warmed (patterns compiled, tokenizer built, an NER model loaded) in
+    a thread while the scan lists its sources and samples its first units. The thread holds
+    `_detecting` from before this returns until it is done, so the first detection waits for it
+    rather than compiling the same patterns beside it."""
+    engine = engine_for(spec)
+    holding = threading.Event()
+
+    def warm() -> None:
+        with _detecting:
+            holding.set()
+            try:
+                engine.warm()
+            except Exception:  # noqa: BLE001 - the first detection meets it again, and records it
+                pass
+
+    thread = threading.Thread(target=warm, name="kartlegg-warm", daemon=True)
+    thread.start()
+    holding.wait()
+    return thread
+
+
 def fingerprinter(job: Job) -> Callable[[str, str], str]:
     from detectors.evidence import Fingerprinter
 

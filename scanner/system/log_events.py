@@ -15,7 +15,7 @@ import sys
 import time
 from urllib.parse import quote
 
-from scanner.model.redact import printable
+from scanner.model.redact import mask_secrets, printable
 from scanner.model.urls import mask_urls_in
 
 OURS = ("scanner", "detectors", "reports")
@@ -37,13 +37,12 @@ class SecretFilter(logging.Filter):
 
     def add(self, *secrets: str) -> None:
         for s in secrets:
-            if s and len(s) >= 3:  # a one- or two-character "password" would mask half of every line
+            if s:
                 self.secrets.update({s, quote(s, safe="")})
 
     def scrub(self, text: str) -> str:
-        for s in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(s, "***")
-        return text
+        # as in error messages: a short secret only where it stands alone, so "p" leaves "port" be
+        return mask_secrets(text, self.secrets)
 
 
 class _Formatter(logging.Formatter):

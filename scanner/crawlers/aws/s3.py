@@ -103,7 +103,7 @@ class S3Crawler(Crawler):
                 yield Failed(Location(bucket, self.prefix or "*", None, base), exc)
                 failed = True
             if not failed and listed == 0:
-                yield Skip(Location(bucket, self.prefix or "*", None, base), "no objects under this prefix")
+                yield Skip(Location(bucket, self.prefix or "*", None, base), "empty: no objects under this prefix")
             for ds in grouper:
                 if ds.readable == 0:
                     yield Skip(Location(bucket, ds.name, None, base), unreadable_reason(ds))

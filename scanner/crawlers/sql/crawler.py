@@ -9,11 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
-
 from scanner.crawlers import change_tokens as versions
-from scanner.crawlers.sql import ages, dialects, values
 from scanner.crawlers.sql import sqlite as sql_sqlite
 from scanner.model import values as model_values
 from scanner.model.protocols import Crawler
@@ -28,9 +24,25 @@ from scanner.model.units import (
 )
 from scanner.system.log_events import event
 
-INTEGER_TYPES = (sa.types.Integer,)
-TEMPORAL_TYPES = (sa.types.Date, sa.types.DateTime)
 log = logging.getLogger(__name__)
+
+# SQLAlchemy and the modules built on it are imported by _load(), when a database is first read:
+# choosing this crawler for a URL (`--validate`, the files crawler's import of it) must not cost
+# the ~0.2 s of importing SQLAlchemy.
+sa = ages = dialects = values = None
+
+
+def _load() -> None:
+    global sa, ages, dialects, values
+    if values is None:
+        import sqlalchemy
+
+        from scanner.crawlers.sql import ages as _ages
+        from scanner.crawlers.sql import dialects as _dialects
+        from scanner.crawlers.sql import values as _values
+
+        sa, ages, dialects = sqlalchemy, _ages, _dialects
+        values = _values  # last: the others are set once this one is
 
 
 def _ordered(index: dict) -> bool:
@@ -48,7 +60,8 @@ def read_only_url(url: str) -> sa.URL:
     `sqlite_connector`, which also keeps files from being made beside it."""
     from scanner.model.sources import with_driver
 
-    parsed = with_driver(make_url(url))
+    _load()
+    parsed = with_driver(sa.make_url(url))
     found = sql_sqlite.target(parsed) if parsed.get_backend_name() == "sqlite" else None
     if found is None:
         return parsed
@@ -74,6 +87,7 @@ def sqlite_connector(found: sql_sqlite.Target, source_name: str):
 
 
 def connect_args(url: sa.URL, settings) -> dict:
+    _load()
     backend = url.get_backend_name()
     timeout = int(settings.connect_timeout)
     if backend == "postgresql":
@@ -97,6 +111,7 @@ class SqlCrawler(Crawler):
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
+        _load()
         self._engine: sa.Engine | None = None
 
     @property
@@ -167,7 +182,7 @@ class SqlCrawler(Crawler):
         """The database file's and its WAL's stat (inode, size, mtime in ns): any write changes it,
         so every table of the file is read again. In-memory databases have none. The -shm is left
         out: readers write their read marks into it."""
-        found = sql_sqlite.target(make_url(self.source.url))
+        found = sql_sqlite.target(sa.make_url(self.source.url))
         if found is None or versions.file_stamp(found.path) is None:
             return None
         return versions.file_version([found.path, f"{found.path}-wal"], "sqlite-file")
@@ -212,8 +227,8 @@ class SqlCrawler(Crawler):
                     "kind": kind_,
                     "nullable": c.get("nullable"),
                     "comment": c.get("comment"),
-                    "integer": isinstance(c["type"], INTEGER_TYPES),
-                    "temporal": isinstance(c["type"], TEMPORAL_TYPES),
+                    "integer": isinstance(c["type"], sa.types.Integer),
+                    "temporal": isinstance(c["type"], (sa.types.Date, sa.types.DateTime)),
                     "indexed": c["name"] in leading or c["name"] in pk[:1],
                 }
             )

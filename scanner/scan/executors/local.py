@@ -59,6 +59,7 @@ class LocalExecutor(Executor):
         if self._detector is not None:
             return
         work.engine_for(spec, engine)  # the coordinator's engine serves the detection thread
+        work.warm_in_background(spec)
         self._detector = Detector(self.workers, spec)
         self._detector.probe()  # a pool that could never start falls back before the header says what runs
         self.workers = self._detector.workers
