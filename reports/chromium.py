@@ -9,7 +9,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-extensions", "--disable-default-apps", "--hide-scrollbars")
+         "--disable-extensions", "--disable-default-apps", "--hide-scrollbars", "--disable-breakpad", "--no-pings",
+         "--disable-domain-reliability")
 
 
 def missing(paths=(CHROMIUM, CHROMEDRIVER)) -> list[str]:

@@ -126,7 +126,7 @@ def _risk_item(r: hr.Risk, tx: Texts) -> str:
 def _risk(m: hm.Model, tx: Texts) -> str:
     ranked = hr.risk(m, limit=None)
     items = "".join(_risk_item(r, tx) for r in ranked[:RISK_SHOWN])
-    more = f"<p>{e(tx('risk_more', n=len(ranked) - RISK_SHOWN))}</p>" if len(ranked) > RISK_SHOWN else ""
+    more = f"<p>{e(tx('risk_more', more=tx.n(len(ranked) - RISK_SHOWN, 'n_location')))}</p>" if len(ranked) > RISK_SHOWN else ""
     body = f'<ol class="risk" id="risk-list">{items}</ol>{more}' if items else f"<p>{e(tx('risk_none'))}</p>"
     w = hr.WEIGHTS
     rule = tx("rule", log=f"{hr.LOG_FACTOR:g}", free=f"{hr.FREE_TEXT_FACTOR:g}", many=hr.FREE_TEXT_MANY,

@@ -18,6 +18,7 @@ CATEGORIES = ("identity", "contact", "financial", "metering", "online_identifier
 EXIT_MEANING = {0: "completed", 1: "completed; --fail-on-findings matched", 2: "bad usage or configuration",
                 3: "incomplete: some sources or locations could not be scanned",
                 4: "a lock was not free within --lock-wait", 5: "the report or the inventory could not be written",
+                6: "nothing could be read: every source failed as a whole",
                 129: "stopped by SIGHUP", 130: "stopped by SIGINT", 143: "stopped by SIGTERM"}
 
 
@@ -117,8 +118,8 @@ class Builder:
 
     def _skipped(self, r: dict) -> None:
         self._problem(r, r["reason"])
-        if r["location"] and not r["location"].get("field"):
-            self._counts["skipped"] += 1  # as the scan's summary counts: datasets, not fields or sources
+        if not (r["location"] or {}).get("field"):
+            self._counts["skipped"] += 1  # as the scan's summary counts: datasets and empty sources, not fields
 
     def _error(self, r: dict) -> None:
         self._problem(r, f"{r['error']['type']}: {r['error']['message']}")

@@ -3,6 +3,7 @@ report file itself (its print stylesheet: A4, folds opened, no controls), offlin
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -25,18 +26,28 @@ def print_pdf(html: Path, pdf: Path, timeout: float = TIMEOUT_S, chromium: str |
                        "(apt-get install chromium)")
     out = pdf.resolve()
     out.unlink(missing_ok=True)  # a PDF left from before must not pass for this one
-    with tempfile.TemporaryDirectory(prefix="kartlegg-pdf-") as profile:
+    # a helper still writing into the profile as it is removed must not turn a good PDF into an error
+    with tempfile.TemporaryDirectory(prefix="kartlegg-pdf-", ignore_cleanup_errors=True) as profile:
         cmd = [chromium, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={out}", "--no-pdf-header-footer",
                html.resolve().as_uri()]
-        # its own process group: Chromium starts helpers that a timeout must end too
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                start_new_session=True)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            raise PdfError(f"Chromium did not print the PDF within {timeout:g} s") from None
+        # its own process group: Chromium starts helpers that a timeout must end too. Its messages go
+        # to a file, not a pipe: a helper holding the pipe open would keep a finished print waiting.
+        with open(Path(profile) / "stderr.txt", "w+b") as log:
+            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log,
+                                    start_new_session=True)
+            timed_out = False
+            try:
+                proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            finally:  # after a print too: no helper of it outlives the command
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+            log.seek(0)
+            err = log.read()[-4096:]
+        if timed_out:
+            raise PdfError(f"Chromium did not print the PDF within {timeout:g} s")
     if proc.returncode != 0 or not out.is_file() or out.read_bytes()[:5] != b"%PDF-":
         last = (err or b"").decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise PdfError(f"Chromium could not print the PDF (exit code {proc.returncode}: {last[0]})")

@@ -68,7 +68,10 @@ class Texts:
         """A reason the scanner gave, in this language where its beginning is known; what follows
         the known beginning (a format, a file's own message) is kept in brackets."""
         for key in sorted(self._m.REASONS, key=len, reverse=True):
-            if text.startswith(key):
+            # a whole beginning only: "empty" is not the start of "empty directory: …", which
+            # would read half in one language and half in the other
+            if text.startswith(key) and (len(text) == len(key) or text[len(key)] in ":(" or
+                                         text[len(key):].startswith(" (")):
                 rest = text[len(key):].lstrip(": ").strip()
                 if rest.startswith("(") and rest.endswith(")"):
                     rest = rest[1:-1]

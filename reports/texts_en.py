@@ -45,7 +45,7 @@ TEXT = {
                  "The number is in each cell; the shade repeats it.",
     "heat_caption": "Locations with findings", "shade": "shade:",
     # risk
-    "risk": "Riskiest locations", "risk_more": "… and {n} more locations in the findings below.",
+    "risk": "Riskiest locations", "risk_more": "… and {more} more in the findings below.",
     "risk_none": "No personal data outside suppressed findings.", "how_ranked": "How the ranking works",
     "score": "score",
     "rule": "Score = (weight of the most sensitive entity type × its evidence + 1 for each other entity type at "
@@ -84,7 +84,7 @@ TEXT = {
                 "in a log or in free text: the riskiest locations weigh neither for them.",
     "note_inventory": "Findings: what the inventory holds now (present, from the scan that saw each last). "
                       "Coverage and changes: scan {scan}.",
-    "the_inventory": "the inventory", "jsonl_report": "JSONL report",
+    "the_inventory": "the inventory", "jsonl_report": "the JSONL report",
     "no_reason": "not kept by this inventory (older scan): see the scan's JSONL report",
 }
 
@@ -112,6 +112,7 @@ STATUS = {"completed": "completed", "incomplete": "incomplete", "failed": "faile
 EXIT = {0: "completed", 1: "completed; --fail-on-findings matched", 2: "bad usage or configuration",
         3: "incomplete: some sources or locations could not be scanned",
         4: "a lock was not free within --lock-wait", 5: "the report or the inventory could not be written",
+        6: "nothing could be read: every source failed as a whole",
         129: "stopped by SIGHUP", 130: "stopped by SIGINT", 143: "stopped by SIGTERM"}
 
 INTERRUPTED = "interrupted by {signal}: what was found until then"

@@ -13,10 +13,10 @@ TEXT = {
     "sources": "Kilder", "source": "kilde", "type": "type", "uri": "URI (passord maskert)",
     "exec": "Sammendrag", "exec_scanned": "Hva som ble skannet",
     "exec_scanned_text": "{sources}: {read} lest, {skipped} hoppet over, {failed} feilet.",
-    "exec_where": "Hvor personopplysningene er", "exec_top": "De mest presserende stedene",
+    "exec_where": "Hvor personopplysningene er", "exec_top": "De mest presserende lokasjonene",
     "exec_not": "Hva som ikke ble skannet", "exec_not_text": "{n} ble ikke skannet. Vanligste årsaker:",
     "exec_not_none": "Alle lokasjonene skanningen møtte, ble lest.",
-    "exec_not_more": "Alle, med årsak: Dekning",
+    "exec_not_more": "Se alle, med årsak, under Dekning",
     "exec_none": "Det ble ikke funnet personopplysninger i det som ble lest.",
     "exec_cat": "{locations} ({types})",
     "loc_with_pd": ("lokasjon med personopplysninger", "lokasjoner med personopplysninger"),
@@ -33,22 +33,22 @@ TEXT = {
     "location": "lokasjon", "reason": "årsak", "outcome": "utfall", "whole_source": "(hele kilden)",
     "all_read": "Alle lokasjonene skanningen møtte, ble lest.",
     "numbers": "Tall per kilde og kategori", "findings_stat": "funn",
-    "suppressed_stat": "undertrykt (falske positive)", "category": "kategori", "findings": "funn",
-    "suppressed": "undertrykt", "locations": "lokasjoner", "personal_locations": "lokasjoner med personopplysninger",
+    "suppressed_stat": "avvist (falske positive)", "category": "kategori", "findings": "funn",
+    "suppressed": "avvist", "locations": "lokasjoner", "personal_locations": "lokasjoner med personopplysninger",
     "categories": "kategorier", "skipped": "hoppet over", "errors": "feil", "by_source": "Per kilde",
-    "by_category": "Per kategori (lokasjoner og kilder: undertrykte funn ikke medregnet)",
+    "by_category": "Per kategori (lokasjoner og kilder: avviste funn ikke medregnet)",
     "all_personal": "alle (lokasjoner og kilder: med personopplysninger)", "not_personal": "ikke personopplysning", "no_findings": "Ingen funn.",
     "heatmap": "Varmekart", "heat_none": "Ingen funn å vise.",
-    "heat_lede": "Lokasjoner med funn, per kilde og kategori (undertrykte funn ikke medregnet). Tallet står i hver "
+    "heat_lede": "Lokasjoner med funn, per kilde og kategori (avviste funn ikke medregnet). Tallet står i hver "
                  "celle; fargen gjentar det.",
     "heat_caption": "Lokasjoner med funn", "shade": "farge:",
-    "risk": "Steder med høyest risiko", "risk_more": "… og {n} lokasjoner til i funnene nedenfor.",
-    "risk_none": "Ingen personopplysninger utenom undertrykte funn.", "how_ranked": "Slik rangeres stedene",
+    "risk": "Lokasjoner med høyest risiko", "risk_more": "… og {more} til i funnene nedenfor.",
+    "risk_none": "Ingen personopplysninger utenom avviste funn.", "how_ranked": "Slik rangeres lokasjonene",
     "score": "poeng",
     "rule": "Poeng = (vekten til den mest følsomme typen × dens belegg + 1 for hver annen type på stedet) × {log} "
             "i en logg × {free} i fritekst med {many} eller flere treff. Vekter: fødselsnummer o.l. {w_id}, "
             "økonomi {w_fin}, identitet {w_ident}, kontakt og måling {w_contact}, nettidentifikatorer og annet "
-            "{w_other}. Belegg = sikkerhet × (0,5 + 0,5 × treffandel). Undertrykte falske positive og det som ikke "
+            "{w_other}. Belegg = treffsikkerhet × (0,5 + 0,5 × treffandel). Avviste falske positive og det som ikke "
             "er personopplysninger, er utelatt.",
     "changes": "Endringer siden forrige skanning",
     "changes_unknown": "Denne skanningen førte ikke register, så det er ukjent hva som er endret siden forrige "
@@ -58,11 +58,11 @@ TEXT = {
     "first_scan": "Første skanning: alt er nytt ({n} funn)",
     "first_sources": "Ingen tidligere skanning av {sources} i registeret: det som ble funnet, er ført som nytt.",
     "change": "endring", "entity_type": "type", "detail": "detalj", "compared": "sammenlignet med skanning",
-    "first_read": "første lesing", "detail_found": "{hits}, sikkerhet {confidence}",
+    "first_read": "første lesing", "detail_found": "{hits}, treffsikkerhet {confidence}",
     "findings_h": "Funn", "filter": "Filter", "filter_ph": "lokasjon, type, …",
-    "all_sources": "alle kilder", "all_categories": "alle kategorier", "confidence": "sikkerhet", "hits": "treff",
+    "all_sources": "alle kilder", "all_categories": "alle kategorier", "confidence": "treffsikkerhet", "hits": "treff",
     "examples": "eksempler (maskert)", "reasons": "begrunnelse", "name_shape": "navn og form",
-    "findings_caption": "{n} funn; undertrykte falske positive i grått, sist", "log": "logg",
+    "findings_caption": "{n} funn; avviste falske positive i grått, sist", "log": "logg",
     "shown_of": "{shown} av {total} funn vist", "show_all": "vis alle",
     "false_positive": "falsk positiv", "by": "av {who}",
     "footer": "Laget {when} av kartlegg fra {origin}. Eksemplene er maskert av skanneren; fingeravtrykk er utelatt.",
@@ -79,7 +79,7 @@ TEXT = {
                 "eller i fritekst: rangeringen tar ikke hensyn til noen av delene for dem.",
     "note_inventory": "Funn: det registeret har nå (til stede, fra skanningen som sist så hvert av dem). Dekning "
                       "og endringer: skanning {scan}.",
-    "the_inventory": "registeret", "jsonl_report": "JSONL-rapport",
+    "the_inventory": "registeret", "jsonl_report": "JSONL-rapporten",
     "no_reason": "ikke lagret i dette registeret (eldre skanning): se skanningens JSONL-rapport",
 }
 
@@ -89,24 +89,25 @@ CATEGORIES = {"identity": "identitet", "contact": "kontaktopplysninger", "financ
 
 ENTITIES = {
     "NO_FODSELSNUMMER": "fødselsnummer", "PERSON": "navn", "NO_PHONE_NUMBER": "telefonnummer",
-    "EMAIL_ADDRESS": "e-postadresse", "NO_ADDRESS": "adresse", "NO_BANK_ACCOUNT": "kontonummer", "IBAN_CODE": "IBAN",
-    "CREDIT_CARD": "betalingskort", "NO_METER_ID": "målepunkt-ID", "NO_METER_SERIAL": "målerserienummer",
+    "EMAIL_ADDRESS": "e-postadresse", "NO_ADDRESS": "postadresse", "NO_BANK_ACCOUNT": "kontonummer", "IBAN_CODE": "IBAN",
+    "CREDIT_CARD": "betalingskortnummer", "NO_METER_ID": "målepunkt-ID", "NO_METER_SERIAL": "målerserienummer",
     "METER_READING": "strømforbruk (måleravlesninger)", "IP_ADDRESS": "IP-adresse",
     "NO_ORGANIZATION_NUMBER": "organisasjonsnummer", "LOCATION": "stedsnavn", "ORGANIZATION": "virksomhetsnavn",
 }
 
 CHANGES = {"new": "ny", "gone": "borte", "category_added": "kategori lagt til", "category_removed": "kategori fjernet",
-           "confidence_changed": "sikkerhet endret"}
+           "confidence_changed": "treffsikkerhet endret"}
 
 KINDS = {"error": "kunne ikke leses", "skipped": "hoppet over", "field skipped": "felt hoppet over"}
 
 STATUS = {"completed": "fullført", "incomplete": "ufullstendig", "failed": "feilet", "running": "pågår",
           "interrupted": "avbrutt", "abandoned": "forlatt",
-          "suppressed": "undertrykt", "reopened": "gjenåpnet", "confirmed": "bekreftet"}
+          "suppressed": "avvist", "reopened": "gjenåpnet", "confirmed": "bekreftet"}
 
 EXIT = {0: "fullført", 1: "fullført; --fail-on-findings slo til", 2: "feil bruk eller konfigurasjon",
         3: "ufullstendig: noen kilder eller lokasjoner kunne ikke skannes",
         4: "en lås ble ikke ledig innen --lock-wait", 5: "rapporten eller registeret kunne ikke skrives",
+        6: "ingenting kunne leses: ingen av kildene svarte",
         129: "stoppet av SIGHUP", 130: "stoppet av SIGINT", 143: "stoppet av SIGTERM"}
 
 INTERRUPTED = "avbrutt av {signal}: det som ble funnet til da"
@@ -122,6 +123,17 @@ REASONS = {
     "binary column": "binær kolonne",
     "binary": "binær fil",
     "empty": "tom",
+    "empty: no journal files found": "tom: ingen journalfiler funnet",
+    "empty: no objects under this prefix": "tom: ingen objekter under dette prefikset",
+    "empty: no objects (an empty bucket or prefix)": "tom: ingen objekter (en tom bøtte eller et tomt prefiks)",
+    "empty: no log groups or streams": "tom: ingen logggrupper eller -strømmer",
+    "empty: nothing to read": "tom: ingenting å lese",
+    "empty: nothing matched --include/--exclude": "tom: ingenting passet til --include/--exclude",
+    "empty directory: no files": "tom mappe: ingen filer",
+    "empty database: no tables or views": "tom database: ingen tabeller eller visninger",
+    "empty database: nothing matched --include/--exclude": "tom database: ingenting passet til --include/--exclude",
+    "no files: nothing to scan": "ingen filer: ingenting å skanne",
+    "no files match the pattern: nothing to scan": "ingen filer passer til mønsteret: ingenting å skanne",
     "encrypted": "kryptert",
     "too large": "for stor",
     "corrupt": "skadet",
@@ -133,8 +145,8 @@ REASONS = {
 
 EXTRA = {
     "links": "Felles identifikatorer",
-    "links_none": "Ingen identifikator ble sett i mer enn ett datasett (hvert funn har en nøklet skisse av "
-                  "identifikatorene; to datasett som deler en, har opplysninger om samme person).",
+    "links_none": "Ingen identifikator ble sett i mer enn ett datasett (hvert funn har en nøkkelbasert skisse av "
+                  "identifikatorene; to datasett som deler én, har opplysninger om samme person).",
     "links_lede": "{n} par av datasett har de samme identifikatorene ({across} på tvers av systemer, {logs} med en "
                   "logg). Kopier, eksporter og identifikatorer skrevet i logger er der personopplysninger forlater "
                   "formålet de ble samlet inn for. Felles: identifikatorer sett i begge (minst, siden hver skanning "

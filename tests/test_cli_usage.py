@@ -228,3 +228,16 @@ def test_a_one_letter_password_is_never_printed(tmp_path):
         assert "***ort" not in text and "acce***ting" not in text and "port" in text
         assert "u:p@" not in text
     assert "u:***@" in out.read_text()
+
+
+def test_validate_warns_of_a_configured_path_that_does_not_exist(tmp_path):
+    """In a configuration a missing path fails its source at run time (an unmounted share must not
+    stop the others); --validate says so before the night's run."""
+    (tmp_path / "finnes").mkdir()
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"version: 1\nsources:\n  - path: {tmp_path / 'borte'}\n  - path: {tmp_path / 'finnes'}\n"
+                   "inventory:\n  enabled: false\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["scan", "--config", str(cfg), "--validate"])
+    assert result.exit_code == 0, result.output
+    assert f"no such file or directory: {tmp_path / 'borte'}" in result.stderr
+    assert "finnes" not in result.stderr

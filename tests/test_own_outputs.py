@@ -162,3 +162,56 @@ def test_report_kind_reads_a_first_record_longer_than_its_head():
     assert report_kind(b'{"record":"scan","tool":{"name":"kartlegg"}') is None  # cut short, yet under the head
     assert is_subject_manifest(b'{\n "request_id": "r-1",\n "locations": [\n') is True
     assert is_subject_manifest(b'{"locations": [], "request_id": "r"}') is False
+
+
+@pytest.mark.parametrize("companion", ["-wal", "-shm", "-journal"])
+def test_this_scans_inventory_companions_pass_with_it_while_it_is_still_empty(tmp_path, companion):
+    """At the walk the inventory may still be 0 bytes with its -wal beside it: the companion goes
+    with the inventory (listed once), not as an SQLite write-ahead log of its own."""
+    from scanner.crawlers.files import FileCrawler
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source
+
+    inventory = tmp_path / "inv.sqlite"
+    inventory.write_bytes(b"")
+    side = tmp_path / f"inv.sqlite{companion}"
+    side.write_bytes(b"\x37\x7f\x06\x82" + os.urandom(4092))  # a -wal's magic, then anything
+    crawler = FileCrawler(Source(str(tmp_path), crawler="files", options={"outputs": {"inventory": str(inventory)}}),
+                          ScanSettings())
+    assert crawler._special(side.name, str(side), side.stat()) == []
+    skip = crawler._special(inventory.name, str(inventory), inventory.stat())
+    assert [s.reason for s in skip] == ["this scan's own inventory: not scanned"]
+
+
+@pytest.mark.parametrize("first, kind", [
+    ({"record": "scan", "tool": {"name": "kartlegg", "version": "0.1.0"}}, "report"),
+    ({"record": "request", "schema_version": "1.0", "request_id": "r", "tool": {"name": "kartlegg"}},
+     "subject request report"),
+    ({"record": "inventory", "export_version": "1.2", "tool": {"name": "kartlegg"}}, "inventory export"),
+    ({"record": "request", "tool": {"name": "annet"}}, None),       # someone else's request log
+    ({"record": "inventory", "tool": "kartlegg"}, None),
+    ({"record": "finding", "tool": {"name": "kartlegg"}}, None),    # a record, not the first of an output
+    ({"record": "scan"}, None),
+])
+def test_every_jsonl_kartlegg_writes_is_told_by_its_first_record(first, kind):
+    assert report_kind(jsonl(first, {"record": "summary"}).encode()) == kind
+    # longer than the head that is read: the pattern decides, and decides alike
+    long = {"record": first["record"], **({"tool": first["tool"]} if "tool" in first else {}), "pad": "x" * 70000}
+    assert report_kind(jsonl(long).encode()[: 64 * 1024]) == kind
+
+
+def test_a_subject_report_and_an_inventory_export_on_a_share_are_not_read(tmp_path):
+    share = tmp_path / "share"
+    share.mkdir()
+    (share / "innsyn.jsonl").write_text(jsonl({"record": "request", "schema_version": "1.0", "request_id": "r",
+                                              "tool": {"name": "kartlegg", "version": "0.1.0"}},
+                                             {"record": "match", "note": "Kari Nordmann, kari@example.no"}))
+    (share / "eksport.jsonl").write_text(jsonl({"record": "inventory", "export_version": "1.2",
+                                               "tool": {"name": "kartlegg", "version": "0.1.0"}},
+                                              {"record": "source", "owner": "Kari Nordmann kari@example.no"}))
+    (share / "kunder.csv").write_text(PEOPLE_CSV)
+    code, lines = scan(share, ".", "--no-inventory")
+    skipped = reasons(lines)
+    assert skipped["innsyn.jsonl"].startswith("kartlegg's own subject request report: not scanned")
+    assert skipped["eksport.jsonl"].startswith("kartlegg's own inventory export: not scanned")
+    assert {d for d, _, _ in findings(lines)} == {"kunder.csv"}

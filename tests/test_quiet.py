@@ -113,3 +113,34 @@ def test_a_source_with_nothing_in_it_is_skipped_whole(tmp_path):
         skipped = [r for r in records(out) if r["record"] == "skipped"]
         assert [(r["location"], r["reason"]) for r in skipped] == [(None, "empty database: no tables or views")]
         assert "(whole source)" in result.output
+
+
+@pytest.mark.parametrize("empty", ["directory", "bucket"])
+def test_a_source_found_empty_keeps_what_the_inventory_held(aws_env, tmp_path, empty):
+    """An empty share cannot tell "emptied" from "not mounted", nor an empty prefix "deleted" from
+    "moved": what the inventory held stays, rather than turning gone."""
+    out, inventory = tmp_path / "r.jsonl", tmp_path / "inv.sqlite"
+    rows = "navn,epost\nOla Nordmann,ola@example.no\nKari Nordmann,kari@example.no\n"
+    if empty == "directory":
+        share = tmp_path / "share"
+        share.mkdir()
+        (share / "kunder.csv").write_text(rows, encoding="utf-8")
+        source, args = str(share), []
+
+        def empty_it():
+            (share / "kunder.csv").unlink()
+    else:
+        s3 = aws_env.create_bucket("snart-tom")
+        s3.put_object(Bucket="snart-tom", Key="kunder.csv", Body=rows.encode())
+        source, args = "s3://snart-tom", ["--endpoint-url", aws_env.endpoint]
+
+        def empty_it():
+            s3.delete_object(Bucket="snart-tom", Key="kunder.csv")
+    first = invoke(source, *args, "--inventory", str(inventory), "-o", str(out))
+    assert first.exit_code == 0, first.output
+    assert any(r["record"] == "finding" for r in records(out))
+    empty_it()
+    second = invoke(source, *args, "--inventory", str(inventory), "-o", str(out))
+    assert second.exit_code == 0, second.output
+    assert [r for r in records(out) if r["record"] == "change"] == []
+    assert records(out)[-1].get("changes", {}) == {}

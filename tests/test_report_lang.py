@@ -73,3 +73,53 @@ def test_an_unknown_language_in_the_configuration_names_the_key(share, command):
         result = CliRunner().invoke(cli, ["report", str(share / "r.jsonl"), "-c", cfg])
     assert result.exit_code == 2
     assert "output.lang" in result.output and "'de'" in result.output
+
+
+def test_the_html_report_writer_as_the_report_format_has_the_language_too(share, monkeypatch):
+    monkeypatch.setenv("KARTLEGG_LANG", "en")
+    out = share / "r.html"
+    result = CliRunner().invoke(cli, ["scan", str(share / "kunder.csv"), "--no-inventory", "--format", "html",
+                                      "-o", str(out), "--lang", "nb", "-q"])
+    assert result.exit_code == 0, result.output
+    assert _lang(out) == "nb"
+
+
+def test_a_stale_configuration_in_the_environment_does_not_stop_a_report(share, monkeypatch):
+    assert CliRunner().invoke(cli, ["scan", "--config", _config(share, None), "-q"]).exit_code == 0
+    monkeypatch.setenv("KARTLEGG_CONFIG", str(share / "gone.yaml"))
+    monkeypatch.setenv("KARTLEGG_LANG", "nb")
+    out = share / "report.html"
+    result = CliRunner().invoke(cli, ["report", str(share / "r.jsonl"), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _lang(out) == "nb"
+    given = CliRunner().invoke(cli, ["report", str(share / "r.jsonl"), "-c", str(share / "gone.yaml")])
+    assert given.exit_code == 2 and "no such file" in given.output
+
+
+def test_the_pdf_is_given_once(share):
+    assert CliRunner().invoke(cli, ["scan", "--config", _config(share, None), "-q"]).exit_code == 0
+    result = CliRunner().invoke(cli, ["report", str(share / "r.jsonl"), "-o", str(share / "a.pdf"),
+                                      "--pdf", str(share / "b.pdf")])
+    assert result.exit_code == 2 and "give the PDF once" in result.output
+    assert not (share / "a.pdf").exists()
+
+
+def test_an_empty_source_counts_alike_in_the_summary_and_the_report(share, monkeypatch):
+    """The empty source's skipped record (no location: the whole source) is a location not scanned
+    in the scan's summary and in the HTML report alike, so the report finds no disagreement."""
+    import json
+
+    monkeypatch.setenv("KARTLEGG_LANG", "en")
+    empty = share / "tom"
+    empty.mkdir()
+    db = share / "tom.db"
+    __import__("sqlite3").connect(db).close()
+    out, page = share / "r.jsonl", share / "r.html"
+    result = CliRunner().invoke(cli, ["scan", str(share / "kunder.csv"), f"sqlite:///{db}", "--no-inventory",
+                                      "-o", str(out), "--html", str(page), "-q"])
+    assert result.exit_code == 0, result.output
+    summary = [json.loads(line) for line in out.read_text().splitlines()][-1]
+    assert summary["locations"]["skipped"] == 1
+    html = page.read_text(encoding="utf-8")
+    assert "counts other numbers" not in html
+    assert re.search(r'id="cov-skipped">1<', html)

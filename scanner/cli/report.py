@@ -80,12 +80,13 @@ def _from_inventory(url: str, scan_ref: str | None):
 @click.option("--lang", type=click.Choice(["nb", "en"]), default=None,
               help="Language of the report [default: the configuration's output.lang, else KARTLEGG_LANG, else "
                    "the locale: nb, nn or no → nb, else en].")
-@click.option("-c", "--config", "config_path", type=click.Path(exists=True, dir_okay=False), default=None,
+@click.option("-c", "--config", "config_path", type=click.Path(dir_okay=False), default=None,
               metavar="FILE", envvar="KARTLEGG_CONFIG",
               help="A scan configuration whose output.lang is the default language [env KARTLEGG_CONFIG].")
 @click.option("--pdf", "pdf_path", default=None, metavar="PATH",
               help="Also print the report to this PDF (headless Chromium, Debian package chromium).")
-def report(report_file, inventory_url, scan_ref, output, lang, config_path, pdf_path):
+@click.pass_context
+def report(ctx, report_file, inventory_url, scan_ref, output, lang, config_path, pdf_path):
     """A self-contained HTML report: coverage, summary, heat map, riskiest locations, changes and a
     filterable findings table; no network requests, printable to PDF.
 
@@ -100,6 +101,15 @@ def report(report_file, inventory_url, scan_ref, output, lang, config_path, pdf_
         raise click.UsageError("give a JSONL report or --inventory PATH|URL (exactly one of them)")
     if scan_ref is not None and inventory_url is None:
         raise click.UsageError("--scan needs --inventory (a JSONL report holds its own scan)")
+    if output.lower().endswith(".pdf") and pdf_path is not None:
+        raise click.UsageError(f"-o {output} and --pdf {pdf_path}: give the PDF once (-o is then the HTML file)")
+    if config_path and not Path(config_path).is_file():
+        from click.core import ParameterSource
+
+        # a KARTLEGG_CONFIG left over from scans is no reason to refuse a report that needs no file
+        if ctx.get_parameter_source("config_path") != ParameterSource.ENVIRONMENT:
+            raise click.BadParameter(f"no such file: {config_path}", param_hint="--config")
+        config_path = None
     lang = lang or (_configured_lang(config_path) if config_path else None)
     model = _from_jsonl(report_file) if report_file else _from_inventory(inventory_url, scan_ref)
     page = render(model, lang)

@@ -211,6 +211,7 @@ def _check_detectors(names) -> None:
 def _print_plan(run, config) -> None:
     """--validate: what would be scanned, where it would be written, and how."""
     from scanner.model.protocols import cores
+    from scanner.model.sources import missing_path
     from scanner.model.urls import mask_url
     from scanner.system.lock import lock_path
 
@@ -221,6 +222,12 @@ def _print_plan(run, config) -> None:
                         for k, v in (d.get("settings") or {}).items())
         click.echo(f"  source {s.name:<24} {s.crawler:<10} {s.masked_url}" + (f"  [{own}]" if own else "")
                    + ("  (declared)" if s.name in run.declared else ""))
+        # a configuration's missing path is not a usage error (a share unmounted tonight must not
+        # stop the other sources), but --validate is where to hear of it
+        missing = None if run.executor == "dask" else missing_path(s.url)
+        if missing is not None:
+            click.echo(f"  warning: source {s.name}: no such file or directory: {missing} "
+                       "(a scan reports this source as failed)", err=True)
     inventory = "none" if run.inventory is None else (
         mask_url(run.inventory) if "://" in run.inventory else run.inventory)
     click.echo(f"  report    {run.output} ({run.report_format})" + (f", HTML {run.html}" if run.html else ""))

@@ -74,7 +74,7 @@ def run_scan(run, quiet: bool, interrupt) -> int:
                 for cls, what, target in zip(writer_classes, ("report", "HTML report"), (run.output, run.html)):
                     try:
                         # only the HTML writer has a language; a third-party writer keeps its signature
-                        extra = {"lang": run.lang} if what == "HTML report" and run.lang else {}
+                        extra = {"lang": run.lang} if getattr(cls, "NAME", None) == "html" and run.lang else {}
                         writers.append(Output(cls(output_path(target), **extra), what, target))
                     except OSError as exc:
                         raise cannot_write(what, target, exc) from None

@@ -296,7 +296,9 @@ class FileCrawler(Crawler):
 
         This scan's outputs and the fingerprint key by their paths; a database file (and its
         companions) by its first bytes, read only from files that can be one."""
-        reason = self.own.running(path) or self.own.fingerprint_key(st)
+        reason = self.own.running(path)  # "" (a part of an output passed over with it) is an answer too
+        if reason is None:
+            reason = self.own.fingerprint_key(st)
         if reason == "":
             self._special_found += 1
             return []  # part of one of this scan's outputs, which is listed

@@ -9,8 +9,12 @@ import json
 import re
 
 HEAD_BYTES = 64 * 1024  # enough for a report's first record, an HTML report's <head>, a manifest's start
-# The header record as reports/jsonl.py writes it: `record` first, then `tool` among its first keys.
-_REPORT = re.compile(rb'\A\{"record":\s*"scan",.{0,400}?"tool":\s*\{"name":\s*"kartlegg"', re.S)
+# The first record of each JSONL kartlegg writes, by what it is: a scan's report, a subject
+# request's report (scanner/subject), an inventory export (scanner/inventory/export.py).
+KINDS = {"scan": "report", "request": "subject request report", "inventory": "inventory export"}
+# The header record as they write it: `record` first, then `tool` among its first keys.
+_REPORT = re.compile(rb'\A\{"record":\s*"(scan|request|inventory)",.{0,400}?"tool":\s*\{"name":\s*"kartlegg"',
+                     re.S)
 # reports/html.py's <head> names its generator
 _HTML = re.compile(rb'<meta\s+name="generator"\s+content="kartlegg[\s"]', re.I)
 _HEAD_END = re.compile(rb"</head\s*>", re.I)
@@ -28,8 +32,9 @@ def may_be_report(start: bytes) -> bool:
 
 
 def report_kind(head: bytes) -> str | None:
-    """"report" for a kartlegg JSONL report (its first record the scan's header), "HTML report"
-    for one of its HTML reports; None for anything else."""
+    """What kartlegg output this is: "report" for a scan's JSONL report (its first record the
+    scan's header), "subject request report", "inventory export", "HTML report"; None for
+    anything else."""
     if head.startswith(b"{"):
         first = head.split(b"\n", 1)[0]
         if b"\n" in head or len(head) < HEAD_BYTES:  # the whole first record: it must parse and say so
@@ -38,9 +43,10 @@ def report_kind(head: bytes) -> str | None:
             except ValueError:
                 return None
             tool = record.get("tool") if isinstance(record, dict) else None
-            ours = record.get("record") == "scan" and isinstance(tool, dict) and tool.get("name") == "kartlegg"
-            return "report" if ours else None
-        return "report" if _REPORT.match(first) else None
+            ours = isinstance(tool, dict) and tool.get("name") == "kartlegg"
+            return KINDS.get(record.get("record")) if ours else None
+        m = _REPORT.match(first)
+        return KINDS[m.group(1).decode()] if m else None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:15].lower()
     if start.startswith((b"<!doctype html", b"<html")):
         end = _HEAD_END.search(head)

@@ -304,6 +304,10 @@ class InventoryWriter:
                            .where(Coverage.scan_id == self.scan_id, Coverage.source_id == sid)).all()
         if any(c.dataset is None for c in cov if c.outcome in (ERROR, SKIPPED)):
             return  # the source failed, or was empty (a journal gone, a share not mounted): nothing turns gone
+        if not any(c.outcome in (SCANNED, UNCHANGED) for c in cov):
+            # nothing of the source was read: an empty share or bucket (the files crawler and S3 say
+            # so at "." or the prefix) cannot tell "emptied" from "not mounted"; what it held stays
+            return
         scanned = {(c.container, c.dataset) for c in cov if c.field is None and c.outcome == SCANNED}
         met = {(c.container, c.dataset) for c in cov if c.field is None}
         skipped_fields = {c.uri for c in cov if c.field is not None}
