@@ -129,7 +129,6 @@ REASONS = {
     "empty: no log groups or streams": "tom: ingen logggrupper eller -strømmer",
     "empty: nothing to read": "tom: ingenting å lese",
     "empty: nothing matched --include/--exclude": "tom: ingenting passet til --include/--exclude",
-    "empty directory: no files": "tom mappe: ingen filer",
     "empty database: no tables or views": "tom database: ingen tabeller eller visninger",
     "empty database: nothing matched --include/--exclude": "tom database: ingenting passet til --include/--exclude",
     "no files: nothing to scan": "ingen filer: ingenting å skanne",

@@ -91,6 +91,7 @@ class JournaldCrawler(Crawler):
     SCHEMES = ("journald",)
     LOGS = "the systemd journal"
     CONNECTIONS = 2  # journalctl processes at once
+    EMPTY = "empty: no journal files found"
 
     def __init__(self, source, settings):
         super().__init__(source, settings)

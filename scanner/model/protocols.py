@@ -32,6 +32,7 @@ class Crawler(ABC):
     # source options the scan's command line gives every source of this crawler (--profile, …)
     OPTIONS: ClassVar[frozenset[str]] = frozenset()
     CONNECTIONS: ClassVar[int] = 1  # concurrent reads per source unless --max-connections says otherwise
+    EMPTY: ClassVar[str] = "empty: nothing to read"  # the reason a source that holds nothing is skipped whole
 
     def __init__(self, source: Source, settings: ScanSettings):
         self.source = source

@@ -67,14 +67,11 @@ class SourceFinished:
 Event = Records | SourceStarted | SourceFinished
 
 
-# what an empty source is, by crawler: a skipped record for the whole source says so
-EMPTY = {"journald": "empty: no journal files found", "s3": "empty: no objects (an empty bucket or prefix)",
-         "files": "empty directory: no files", "sql": "empty database: no tables or views",
-         "cloudwatch": "empty: no log groups or streams"}
-
-
 def empty_reason(job: Job) -> str:
-    reason = EMPTY.get(job.source.crawler, "empty: nothing to read")
+    """Why a source whose crawler found nothing at all is skipped whole, in its crawler's words."""
+    from scanner.model import plugins
+
+    reason = plugins.load(job.source.crawler, plugins.CRAWLERS).EMPTY
     if job.settings.include or job.settings.exclude:
         return reason.split(":", 1)[0] + ": nothing matched --include/--exclude"
     return reason

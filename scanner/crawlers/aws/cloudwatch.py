@@ -154,6 +154,7 @@ class CloudWatchCrawler(Crawler):
     LOGS = "CloudWatch Logs"
     OPTIONS = aws.OPTIONS
     CONNECTIONS = 4  # streams read at once: GetLogEvents has an account-wide rate quota
+    EMPTY = "empty: no log groups or streams"
 
     @classmethod
     def for_workers(cls, source):

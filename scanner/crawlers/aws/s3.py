@@ -41,6 +41,7 @@ class S3Crawler(Crawler):
     FILES = True
     OPTIONS = aws.OPTIONS
     CONNECTIONS = 8  # objects read at once; the client retries SlowDown with backoff
+    EMPTY = "empty: no objects (an empty bucket or prefix)"
 
     @classmethod
     def for_workers(cls, source):

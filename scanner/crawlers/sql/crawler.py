@@ -108,6 +108,7 @@ class SqlCrawler(Crawler):
         "mysql", "mysql+pymysql", "mariadb", "mariadb+pymysql", "sqlite",
         "mssql", "mssql+pyodbc", "mssql+pymssql", "oracle", "oracle+oracledb",
     )
+    EMPTY = "empty database: no tables or views"
 
     def __init__(self, source, settings):
         super().__init__(source, settings)
