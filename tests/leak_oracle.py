@@ -137,8 +137,12 @@ def _names(file: str) -> list[str]:
 
 # -- artifacts as text -------------------------------------------------------------------------------
 def artifact_text(path: Path) -> str:
-    """A file as searchable text: XLSX and other zips member by member, SQLite dumped."""
+    """A file as searchable text: XLSX and other zips member by member, SQLite dumped, a PDF's text."""
     data = path.read_bytes()
+    if data.startswith(b"%PDF-"):
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
     if data.startswith(b"PK\x03\x04"):
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             return "\n".join(zf.read(n).decode("utf-8", "replace") for n in zf.namelist())

@@ -255,6 +255,15 @@ def _scans_with_every_output(sources, work: Path, env: dict, endpoint: str, pg_i
                      "--inventory", inv], work, env, f"export csv {view}", artifacts) == 0
     assert _run(["report", "--inventory", inv, "-o", "inventory.html"], work, env, "inventory html", artifacts) == 0
     assert _run(["report", "report1.jsonl", "-o", "report1-again.html"], work, env, "report html", artifacts) == 0
+    # the customer's report: in Norwegian (reasons translated, entity types in words) and as a PDF
+    assert _run(["report", "report1.jsonl", "--lang", "nb", "-o", "rapport.html", "--pdf", "rapport.pdf"], work, env,
+                "report nb + pdf", artifacts) == 0
+    assert _run(["report", "--inventory", inv, "--lang", "nb", "-o", "register.html"], work, env, "inventory html nb",
+                artifacts) == 0
+    # -q still says every failure on stderr
+    rc = _run(["scan", *sources, *common, "-o", "report-q.jsonl", "--no-inventory", "-q"], work, env, "scan -q",
+              artifacts)
+    assert rc == 3 and "Exit code 3" in artifacts["scan -q stderr"]
     for args in (["list"], ["list", "--json", "--all"], ["diff"], ["scans"], ["diff", "--json"]):
         assert _run(["inventory", *args, "--inventory", inv], work, env, f"inventory {' '.join(args)}", artifacts) == 0
 
@@ -297,6 +306,7 @@ def test_no_canary_leaves_in_any_artifact(oracle, sources, postgres_server, aws_
     errors = " ".join(r["error"]["message"] for r in report if r["record"] == "error")
     assert "invalid input syntax" in errors and "<value>" in errors and "password authentication failed" in errors
     assert len(artifacts) > 35
+    assert "Sammendrag" in artifacts["rapport.pdf"]  # the PDF is searched as its text, not its bytes
     _assert_no_leaks(oracle, artifacts)
 
 
