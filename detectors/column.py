@@ -10,9 +10,10 @@ exception: they report every entity they contain.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
+from itertools import compress
 from urllib.parse import unquote
 
 from detectors import field_shapes, vocabulary
@@ -99,7 +100,10 @@ def classify_column(
     `free_text` says the values are running text whatever they look like (the lines of a log or
     a note, where even one hit is a finding); None judges it from the values.
     """
-    texts = [t for t in (_as_text(v) for v in values) if t is not None]
+    if set(map(type, values)) == {str}:  # a log's or a text column's values: no conversion to make
+        texts = [v for v in values if v.strip()]
+    else:
+        texts = [t for t in (_as_text(v) for v in values) if t is not None]
     n = len(texts)
     numeric = bool(declared_type and _NUMERIC_TYPE.search(declared_type)) or (
         n > 0 and all(isinstance(v, (int, Decimal)) for v in values if v is not None)
@@ -108,7 +112,8 @@ def classify_column(
     context = vocabulary.context_words(name)
     url = False
     if free_text is None:
-        free_text = n > 0 and sum(map(is_free_text, texts)) * 2 > n
+        # judged once per distinct value: a log field repeats a few values over thousands of lines
+        free_text = n > 0 and sum(c for t, c in Counter(texts).items() if is_free_text(t)) * 2 > n
         # Identifiers in a URL's path or query string are judged where they sit, as in a log line.
         url = not free_text and field_shapes.url_field(texts)
         if url:
@@ -127,7 +132,8 @@ def classify_column(
             mangled[i] = list(range(len(flat), len(flat) + len(more)))
             flat.extend(more)
     analysed = engine.analyze_values(flat, context=context, resolve=free_text)
-    for i in range(n):
+    # only the values with a detection, in their order (most values of a log have none)
+    for i in sorted(set(compress(range(n), analysed)).union(mangled)):
         forms = [analysed[i], *(analysed[j] for j in mangled[i])] if i in mangled else (analysed[i],)
         if not any(forms):
             continue

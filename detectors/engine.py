@@ -87,11 +87,13 @@ class Engine:
 
     def warm(self) -> Engine:
         """Do now what the first values would otherwise pay for: every pattern compiled, the
-        public-suffix list loaded, the tokenizer's rules compiled (~0.8 s). A one-sentence
+        name gazetteer's literal database loaded, the public-suffix list loaded, the tokenizer's
+        rules compiled (~0.8 s). A one-sentence
         `detect` wants none of it; a detection process and a benchmark want all of it first."""
         for recognizer in self.recognizers:
             if isinstance(recognizer, KartleggPatternRecognizer):
                 recognizer.compile()
+        self.screen.warm()  # cached literal databases only: see detectors.literals
         self.analyze_text("Kari Nordmann, kari@example.no, tlf 41234567", threshold=0)
         self.text.tokenizer  # noqa: B018 - built on first use
         return self
@@ -181,7 +183,7 @@ class Engine:
         for text, cand in zip(distinct, candidates):
             if cand or (ner and is_free_text(text)):
                 found[text] = self._analyze_value(text, cand, context, column_words, resolve)
-        return [found.get(t, []) if t is not None else [] for t in texts]
+        return [found.get(t, []) for t in texts]  # None is never a key
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
                        resolve: bool) -> list[Detection]:

@@ -109,6 +109,9 @@ class IpRecognizer(KartleggPatternRecognizer):
     # A version number is written as a dotted quad too: "Versjon 10.2.3.4", "fw 2.1.0.3", "build=1.2.3.4".
     COUNTER_CONTEXT = ["versjon", "version", "build", "firmware", "fw", "release", "revisjon", "revision"]
     EVIDENCE = "valid IP address"
+    # Every IPv6 form holds a colon, and a dotted quad a digit before a dot: a client's IPv4
+    # address (most of an access log) skips the IPv6 patterns, the longest of them all.
+    PATTERN_NEEDS = {"IPv4_mapped": "::", "IPv4_embedded": ":", "IPv6": ":", "IPv4": r"\d\."}
     SCREEN = r"\d\.\d{1,3}\.\d{1,3}\.\d|::|[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){7}"
     PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"  # four dotted numbers, or two colons
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -117,6 +118,19 @@ def _standalone(text: str, token: _Token) -> bool:
 
 
 @functools.cache
+def odd_case_letters() -> tuple[str, ...]:
+    """Non-ASCII letters that are not the capital their lower case gives back: a word written
+    with one may lower-case to a known name though no literal form of the name holds it."""
+    out = []
+    for code in range(0x80, 0x110000):
+        c = chr(code)
+        low = c.lower()
+        if low != c and (len(low) != 1 or low.upper() != c):
+            out.append(c)
+    return tuple(out)
+
+
+@functools.cache
 def gazetteer(name: str) -> frozenset[str]:
     """One list from detectors/data, lower-cased; read once per process."""
     text = (files("detectors") / "data" / name).read_text(encoding="utf-8")
@@ -193,6 +207,28 @@ class PersonRecognizer(Recognizer):
 
 
     # -- matching ------------------------------------------------------------------------------
+    def literals_key(self) -> str:
+        """What `may_contain_literals` is made of, named without making it (detectors.literals)."""
+        digest = hashlib.sha256()
+        for names in (self.first_names, self.surnames):
+            digest.update("\n".join(sorted(names)).encode())
+            digest.update(b"\0")
+        return f"forms-1:{digest.hexdigest()}"
+
+    def may_contain_literals(self) -> list[str]:
+        """Strings one of which is in every text `may_contain` accepts, for a literal pass over a
+        whole batch (`detectors.screen`): each known name as a capitalised word writes it (title
+        case, title case in every part, capitals), and the letters whose case folds outside
+        those forms (the Kelvin sign, the ångström sign, a dotted capital I)."""
+        forms: set[str] = set()
+        for name in self.first_names | self.surnames:
+            for form in (name[:1].upper() + name[1:], name.upper(),
+                         "".join(p[:1].upper() + p[1:] for p in regex.split(r"(['’-])", name))):
+                if form.lower() == name:
+                    forms.add(form)
+        forms.update(odd_case_letters())
+        return sorted(forms)
+
     def may_contain(self, text: str) -> bool:
         """False when no word could start any rule: every rule needs a capitalised word that is
         a known first name or surname (see `_could_name`). Most log lines have none, so this

@@ -76,7 +76,7 @@ def read_batches(stream, name: str | None, limits: Limits, batch_rows: int) -> I
                        for batch in chunks(lines, batch_rows))
         elif fmt == "log":
             for batch in chunks(lines, batch_rows):
-                fields, rows = logs.parse_entries((line.rstrip("\r\n") for line in batch), batch_limits)
+                fields, rows = logs.parse_entries([line.rstrip("\r\n") for line in batch], batch_limits)
                 yield Sample(fmt, fields, found.claimed, (), mismatches, rows=rows)
                 mismatches = []
             return

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from itertools import chain, islice
 
+from scanner.formats.logs import blocks
 from scanner.formats.logs.access import parse_access
 from scanner.formats.logs.entries import entries
 from scanner.formats.logs.fields import Pairs
@@ -88,11 +89,18 @@ def detect_log(lines: list[str]) -> str | None:
 
 
 def records(lines: Iterable[str]) -> Iterator[Pairs]:
-    """One list of (field, value) pairs per log entry; a line nothing understands is its message."""
+    """One list of (field, value) pairs per log entry; a line nothing understands is its message.
+    A list of lines (a batch in memory) of timestamped lines may be parsed as a block."""
     it = iter(lines)
     head = list(islice(it, DETECT_LINES))
     if head and head[0][:1] == "\ufeff":
         head[0] = head[0][1:]
-    parsers = _order(detect_log(head))
+    dominant = detect_log(head)
+    parsers = _order(dominant)
+    if dominant == "timestamped" and isinstance(lines, list):  # a batch in memory: one pass over it
+        block = blocks.records(head + lines[len(head):], lambda line: _parse(line, parsers)[1])
+        if block is not None:
+            yield from block
+            return
     for entry in entries(chain(head, it)):
         yield _record(entry, parsers)[1]

@@ -24,6 +24,7 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
     """parse_lines, and how many log entries the fields came from (the sample's rows)."""
     out: dict[str, list] = {}
     dropped: dict[str, None] = {}  # past max_fields: listed (a few), not read
+    slots: dict[str, list | None] = {}  # a field's name as written -> its values (None: dropped)
     cap = limits.value_cap
     n = 0
     for record in records(lines):
@@ -33,14 +34,11 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
         for name, value in record:
             if value is None or value == "":
                 continue
-            name = cap_name(name)  # a key of a structured-data element can be as long as its line
-            values = out.get(name)
+            values = slots.get(name, _UNSEEN)
+            if values is _UNSEEN:
+                values = slots[name] = _slot(cap_name(name), out, dropped, limits.max_fields)
             if values is None:
-                if len(out) >= limits.max_fields:
-                    if len(dropped) < MAX_DROPPED_LISTED:
-                        dropped[name] = None
-                    continue
-                values = out[name] = []
+                continue
             if isinstance(value, str) and len(value) > cap:
                 values.extend(pieces(value, cap))
             else:
@@ -48,6 +46,22 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
     reason = f"beyond the first {limits.max_fields} fields of a log: not read"
     read = [FieldSample(name, None, values, unstructured=is_message_field(name)) for name, values in out.items()]
     return read + [FieldSample(name, None, [], skipped_reason=reason) for name in dropped], n
+
+
+_UNSEEN = object()  # a field name not met yet (None: met and dropped)
+
+
+def _slot(name: str, out: dict[str, list], dropped: dict[str, None], max_fields: int) -> list | None:
+    """The values of a field met for the first time (a key of a structured-data element can be as
+    long as its line, so names are capped), or None past max_fields: listed (a few), not read."""
+    values = out.get(name)
+    if values is None:
+        if len(out) >= max_fields:
+            if len(dropped) < MAX_DROPPED_LISTED:
+                dropped[name] = None
+            return None
+        values = out[name] = []
+    return values
 
 
 def read_log(stream, limits: Limits) -> list[FieldSample]:

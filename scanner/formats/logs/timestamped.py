@@ -7,18 +7,21 @@ import re
 
 from scanner.formats.logs.fields import LEVEL, LEVELS, Pairs, message_entry
 
-_TIMESTAMPED = re.compile(
-    r"(?:" + LEVEL + r"\s+)?\[?(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d|\d\d:\d\d:\d\d)(?:[.,]\d+)?"
-    r"(?:\s?(?:Z|UTC|[+-]\d\d:?\d\d))?\]?(?:\s+(?P<rest>.*))?\Z", re.DOTALL)
+# A line's head: an optional level, then the time with its fraction and zone (see logs.blocks).
+TIMESTAMP_HEAD = (r"(?:" + LEVEL + r"\s+)?\[?(?:\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d|\d\d:\d\d:\d\d)(?:[.,]\d+)?"
+                  r"(?:\s?(?:Z|UTC|[+-]\d\d:?\d\d))?\]?")
+_TIMESTAMPED = re.compile(TIMESTAMP_HEAD + r"(?:\s+(?P<rest>.*))?\Z", re.DOTALL)
 # "- kunde.service - INFO - message" (Python's "%(asctime)s - %(name)s - %(levelname)s - %(message)s")
 _PY_DASHES = re.compile(r"-\s+(?P<lg>\S+)\s+-\s+" + LEVEL + r"\s+-\s+(?P<msg>.*)\Z", re.DOTALL)
 _BRACKET = re.compile(r"\[([^\]]*)\]:?\s*")
 _LEVEL_WORD = re.compile(r"[\[<]?" + LEVEL + r"[\]>]?(?::|\s+|\Z)\s*")
 _SPRING_PID = re.compile(r"\d+\s+---\s+(?:\[[^\]]*\]\s*)?")
-_LEVEL_FIRST = re.compile(_LEVEL_WORD.pattern + "(?:" + _SPRING_PID.pattern + ")?"
-                          + r"(?:\[(?P<bracket>[^\]]*)\]:?\s*)?")  # _BRACKET, its group named
+LEVEL_FIRST = (_LEVEL_WORD.pattern + "(?:" + _SPRING_PID.pattern + ")?"
+               + r"(?:\[(?P<bracket>[^\]]*)\]:?\s*)?")  # _BRACKET, its group named
+_LEVEL_FIRST = re.compile(LEVEL_FIRST)
 # a logger named before the message: "c.e.Kunde - msg", "c.e.KundeService   : msg", "kunde.service: msg"
-_NAMED_LOGGER = re.compile(r"([\w$]+(?:\.[\w$]+)+)(?:\s+[-:]|:)\s+")
+NAMED_LOGGER = r"([\w$]+(?:\.[\w$]+)+)(?:\s+[-:]|:)\s+"
+_NAMED_LOGGER = re.compile(NAMED_LOGGER)
 # Python's logging.basicConfig default: "ERROR:root:message"
 _PY_DEFAULT = re.compile(r"(?:CRITICAL|ERROR|WARNING|INFO|DEBUG):(?P<lg>[^:\s]*):(?P<msg>.*)\Z", re.DOTALL)
 

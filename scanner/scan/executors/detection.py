@@ -35,7 +35,7 @@ from scanner.system.log_events import event
 ATTEMPTS = 3  # examinations of one unit in a pool that broke each time before it is an error record
 # Seconds of examination left for one thread (the scan's units not yet done x the thread's CPU time
 # per unit so far) from which, with units waiting behind the thread, the detection processes are
-# started. WHY 5 s: starting them costs a forkserver that imports the detectors (~1.3 s of a core,
+# started. WHY: starting them costs a forkserver that imports the detectors (~1.3 s of a core,
 # measured) and then an engine in each process (~0.5 s each): ~2.3 s before a process takes a
 # unit. At the default (as many workers as cores) that start-up takes cores from the thread, which
 # goes on at about 2/3 of its speed meanwhile (~1.5 s of work done), so with W seconds of work
@@ -46,9 +46,12 @@ ATTEMPTS = 3  # examinations of one unit in a pool that broke each time before i
 # estate (4.2 s estimated, 3.0 s in all): 5 s keeps a scan near the break-even in the thread. A
 # pool that starts too soon on a small or busy machine costs more than one that starts late.
 # Since then the forkserver builds the engine once for every process (executors/warm.py): the
-# start costs ~0.7 s of a core and the processes are ready ~0.45 s after it; one run of the
-# parallel benchmark at 2.5 s was no faster within this VM's noise, so 5 s stays.
-POOL_AFTER = 5.0
+# start costs ~0.7 s of a core and the processes are ready ~0.45 s after it: the pool ends at
+# ~1.15 + (W - 0.5) / 2, sooner than the thread from W ~ 1.8 s, which an estimate 1.4x too high
+# reads as 2.5 s. Measured at 5 s, 500 small tables (`bench.startup`, W estimated at ~4-5 s)
+# took 7.2 s when the estimate fell under 5 s and the pool never started, 5.5 s when it did;
+# at 2.5 s the pool starts every time (5.4-5.5 s), and the 16-table demo (1.7 s) never starts it.
+POOL_AFTER = 2.5
 # Calls the thread must have made (the one it is making included) before its time per unit is
 # trusted: units vary tenfold (an empty table, a file that is skipped, a wide JSON column), and an
 # estimate from the first one alone started the pool for the 57-unit demo estate.
