@@ -87,9 +87,9 @@ class Engine:
 
     def warm(self) -> Engine:
         """Do now what the first values would otherwise pay for: every pattern compiled, the
-        name gazetteer's literal database loaded, the public-suffix list loaded, the tokenizer's
-        rules compiled (~0.8 s). A one-sentence
-        `detect` wants none of it; a detection process and a benchmark want all of it first."""
+        name gazetteer's literal database loaded (where cached), the public-suffix list loaded,
+        the tokenizer's rules compiled (~0.8 s). A one-sentence `detect` wants none of it; a
+        detection process and a benchmark want all of it first."""
         for recognizer in self.recognizers:
             if isinstance(recognizer, KartleggPatternRecognizer):
                 recognizer.compile()

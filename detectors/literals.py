@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import threading
 import unicodedata
 
-from detectors.paths import cache_dir
+from detectors.paths import cache_dir, write_cached
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +68,10 @@ class Literals:
                     self._dbs[key] = None
                 else:
                     path = _path(made_of)
-                    if not build and (path is None or not path.exists()):
-                        return None
-                    db = _load(made_of)
+                    db = _load(path) if path is not None and path.exists() else None
                     if db is None and not build:
                         return None
-                    self._dbs[key] = db if db is not None else _build(recognizer, made_of)
+                    self._dbs[key] = db if db is not None else _build(recognizer, made_of[0], path)
         return self._dbs[key]
 
     def scratch(self, db):
@@ -105,17 +102,14 @@ def _path(made_of: tuple):
     return cache_dir() / f"literals-{key}.hsdb"
 
 
-def _load(made_of: tuple):
-    path = _path(made_of)
-    if path is None:
-        return None
+def _load(path):
     try:
         return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
     except (OSError, _HS_ERROR):
         return None
 
 
-def _build(recognizer, made_of: tuple):
+def _build(recognizer, name: str, path):
     literals = [s.encode("utf-8") for s in minimal([s for s in recognizer.may_contain_literals() if s])]
     if not literals:
         return None
@@ -125,15 +119,8 @@ def _build(recognizer, made_of: tuple):
         db.compile(expressions=literals, ids=list(range(len(literals))), elements=len(literals),
                    flags=0, literal=True)
     except (_HS_ERROR, TypeError) as exc:  # an older build without the literal compiler
-        log.warning("Hyperscan could not compile %s's literals (%s); asking it text by text", made_of[0], exc)
+        log.warning("Hyperscan could not compile %s's literals (%s); asking it text by text", name, exc)
         return None
-    path = _path(made_of)
-    if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(path.name + f".tmp{os.getpid()}-{threading.get_ident()}")
-            tmp.write_bytes(hyperscan.dumpb(db))
-            tmp.replace(path)
-        except OSError as exc:  # a read-only home: compiled again next time
-            log.debug("literal database not cached: %s", exc)
+    if path is not None and (exc := write_cached(path, hyperscan.dumpb(db))) is not None:
+        log.debug("literal database not cached: %s", exc)  # a read-only home: compiled again next time
     return db

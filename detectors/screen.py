@@ -34,7 +34,7 @@ from itertools import accumulate
 import regex
 
 from detectors.literals import Literals
-from detectors.paths import cache_dir
+from detectors.paths import cache_dir, write_cached
 
 log = logging.getLogger(__name__)
 
@@ -223,12 +223,8 @@ def _database(screens: list[str]):
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=expressions, ids=list(range(len(expressions))), elements=len(expressions),
                flags=[*flags, unicode])
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        tmp.write_bytes(",".join(map(str, ascii_only)).encode() + b"\n" + hyperscan.dumpb(db))
-        tmp.replace(path)
-    except OSError as exc:  # a read-only home: compiled again next time
+    exc = write_cached(path, ",".join(map(str, ascii_only)).encode() + b"\n" + hyperscan.dumpb(db))
+    if exc is not None:  # a read-only home: compiled again next time
         log.debug("screen database not cached: %s", exc)
     return db, ascii_only
 

@@ -12,12 +12,11 @@ Tests hold this to tldextract.
 from __future__ import annotations
 
 import json
-import os
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from detectors.paths import cache_dir
+from detectors.paths import cache_dir, write_cached
 
 SNAPSHOT = ".tld_set_snapshot"  # tldextract's bundled copy of the Public Suffix List
 CACHE_VERSION = 1  # of the cached file's layout
@@ -38,13 +37,8 @@ def rules() -> tuple[frozenset[str], frozenset[str]]:
     except (OSError, ValueError, TypeError):
         pass
     plain_set, wild_set = _read(snapshot.read_text(encoding="utf-8"))
-    try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(cached.name + f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps([sorted(plain_set), sorted(wild_set)], ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cached)
-    except OSError:  # a read-only home: read from the list again next time
-        pass
+    # a read-only home: read from the list again next time
+    write_cached(cached, json.dumps([sorted(plain_set), sorted(wild_set)], ensure_ascii=False).encode("utf-8"))
     return plain_set, wild_set
 
 

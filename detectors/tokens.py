@@ -12,7 +12,6 @@ context windows to spaCy's on the quality corpora.
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from functools import lru_cache
@@ -20,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from detectors.paths import cache_dir
+from detectors.paths import cache_dir, write_cached
 
 LANGUAGE = "nb"
 RULES_VERSION = 1  # of the file's layout
@@ -48,13 +47,7 @@ def _export(path: Path) -> dict:
         "special": {orth: [piece[65] for piece in pieces] for orth, pieces in tok.rules.items()},
         "stop_words": sorted(nlp.Defaults.stop_words),
     }
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        tmp.write_text(json.dumps(rules, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:  # a read-only home: exported again next time
-        pass
+    write_cached(path, json.dumps(rules, ensure_ascii=False).encode("utf-8"))  # read-only home: exported again
     return rules
 
 
