@@ -29,8 +29,13 @@ COPY . /src
 # Optional extras, e.g. --build-arg EXTRAS=oracle (python-oracledb, thin mode: nothing else needed).
 # EXTRAS=mssql installs pyodbc, which also needs unixODBC and Microsoft's ODBC driver (msodbcsql18,
 # from packages.microsoft.com) in the final stage: this image does not carry them.
+# Then what kartlegg builds once per installation (the screens' and the name list's Hyperscan
+# databases, spaCy's tokenizer rules and blank pipeline, the public-suffix list) is built into
+# the venv's share/kartlegg/cache, which it reads where its own cache has nothing: that one is
+# in /tmp and empty at every `docker run`, and building them cost each run ~2.5 s.
 ARG EXTRAS=""
-RUN pip install --no-cache-dir "/src${EXTRAS:+[$EXTRAS]}"
+RUN pip install --no-cache-dir "/src${EXTRAS:+[$EXTRAS]}" \
+    && python -m detectors.prepare
 
 # Declared after the install so changing the model keeps the layers above cached. A package name
 # goes through `spacy download`, which picks the release made for the installed spaCy; a wheel URL

@@ -9,6 +9,13 @@ default settings (one connection to the database, 1,000 rows a table; `--max-con
 to allow more) by a SELECT-only role. Each figure is the
 median of `--runs` scans; the first local scan with N workers includes starting the pool (each
 process builds its engine); the Dask cluster is started and warmed before timing.
+
+The ceiling: PostgreSQL runs on the same cores as the scan, so a scan's work is the machine's
+CPU time while it runs (`/proc/stat`: the scan, its detection processes and the server; anything
+else running counts too), and no executor can finish in less than that divided by the cores.
+Each row prints the machine's CPU seconds; the `--workers 1` row's, divided by the cores, bounds
+the speed-up any executor can reach on this machine (more if parallel work costs no extra CPU,
+which it does: starting processes, moving samples between them).
 """
 
 from __future__ import annotations
@@ -35,27 +42,36 @@ from scanner.model.sources import Source  # noqa: E402
 SETTINGS = ScanSettings()  # defaults: one connection per database, as a scan without options runs
 
 
-def one(url: str, engine: Engine, executor) -> tuple[float, pipeline.Outcome, int]:
+def busy_seconds() -> float:
+    """CPU seconds every core of the machine has spent on anything but waiting, so far."""
+    with open("/proc/stat") as fh:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(x) for x in fh.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def one(url: str, engine: Engine, executor) -> tuple[float, pipeline.Outcome, int, float]:
     writer = Counting()
-    t = time.perf_counter()
+    t, busy = time.perf_counter(), busy_seconds()
     executor.start(pipeline.engine_spec(SETTINGS, engine), engine)
     outcome = pipeline.scan([Source(url, crawler="sql")], SETTINGS, [writer], engine=engine, executor=executor)
-    elapsed = time.perf_counter() - t
+    elapsed, busy = time.perf_counter() - t, busy_seconds() - busy
     assert outcome.exit_code == 0, [r for r in writer.records if r["record"] == "error"][:3]
-    return elapsed, outcome, sum(r["record"] == "finding" for r in writer.records)
+    return elapsed, outcome, sum(r["record"] == "finding" for r in writer.records), busy
 
 
-def measured(label: str, url: str, engine: Engine, make, runs: int, baseline: float | None) -> float:
-    times, cpu = [], []
+def measured(label: str, url: str, engine: Engine, make, runs: int, baseline: float | None) -> tuple[float, float]:
+    """(median wall seconds, median machine CPU seconds) of `runs` scans, printed as a row."""
+    times, cpu, busy = [], [], []
     for _ in range(runs):
-        elapsed, outcome, findings = one(url, engine, make())
+        elapsed, outcome, findings, machine = one(url, engine, make())
         times.append(elapsed)
+        busy.append(machine)
         cpu.append(outcome.stats["coordinator_cpu_s"] / max(outcome.stats["units"], 1))
     wall = statistics.median(times)
     speedup = f"{baseline / wall:.2f}x" if baseline else "1.00x"
     print(f"| {label} | {outcome.stats['units']} | {wall:.2f} | {outcome.stats['units'] / wall:.1f} | {speedup} | "
-          f"{statistics.median(cpu) * 1000:.2f} | {findings} |", flush=True)
-    return wall
+          f"{statistics.median(cpu) * 1000:.2f} | {statistics.median(busy):.1f} | {findings} |", flush=True)
+    return wall, statistics.median(busy)
 
 
 def main(argv=None) -> int:
@@ -79,15 +95,20 @@ def main(argv=None) -> int:
         print(f"estate: {len(made)} tables, {sum(n for _, n in made):,} rows, built in "
               f"{time.perf_counter() - t:.1f} s\n")
         url = server.url(user="leser", password="bench-passord", database=DB)
-        print("| executor | units | wall s (median) | units/s | speed-up | coordinator CPU ms/unit | findings |")
-        print("|---|---|---|---|---|---|---|")
-        base = measured("local, --workers 1", url, engine, lambda: LocalExecutor(1), args.runs, None)
+        print("| executor | units | wall s (median) | units/s | speed-up | coordinator CPU ms/unit "
+              "| machine CPU s | findings |")
+        print("|---|---|---|---|---|---|---|---|")
+        base, work = measured("local, --workers 1", url, engine, lambda: LocalExecutor(1), args.runs, None)
         measured("local, --workers 2", url, engine, lambda: LocalExecutor(2), args.runs, base)
         with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                           dashboard_address="127.0.0.1:0") as cluster:
             one(url, engine, DaskExecutor(cluster.scheduler_address))  # workers build their engines
             measured("dask, 2 workers x 1 thread (LocalCluster)", url, engine,
                      lambda: DaskExecutor(cluster.scheduler_address), args.runs, base)
+    cores = len(os.sched_getaffinity(0))
+    print(f"\nceiling: --workers 1 made the machine work {work:.1f} CPU s (the scan and PostgreSQL) in "
+          f"{base:.2f} s; on {cores} cores no executor finishes that work in under {work / cores:.2f} s, "
+          f"a speed-up of at most {base / (work / cores):.2f}x")
     return 0
 
 

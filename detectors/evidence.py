@@ -8,7 +8,6 @@ whole space of valid fødselsnumre is hashed in minutes.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 import stat
@@ -101,6 +100,10 @@ def normalise(entity_type: str, value: str) -> str:
 class Fingerprinter:
     def __init__(self, key: bytes | None = None):
         self._key = key if key is not None else load_key()
+        self._pads = None
+
+    def __getstate__(self):  # hash states stay in their process
+        return {"_key": self._key, "_pads": None}
 
     @property
     def key(self) -> bytes:
@@ -109,7 +112,24 @@ class Fingerprinter:
 
     def __call__(self, entity_type: str, value: str) -> str:
         message = f"{entity_type}\x00{normalise(entity_type, value)}".encode()
-        return "hmac-sha256:" + hmac.new(self._key, message, hashlib.sha256).hexdigest()[:32]
+        return "hmac-sha256:" + self._hmac(message)[:32]
+
+    def _hmac(self, message: bytes) -> str:
+        """HMAC-SHA256 (RFC 2104) from the key's two padded hash states, hashed once: a sketch
+        fingerprints every distinct value, and `hmac.new` re-derives them each time (2.5x slower)."""
+        if self._pads is None:
+            key = self._key if len(self._key) <= _BLOCK else hashlib.sha256(self._key).digest()
+            key = key.ljust(_BLOCK, b"\0")
+            self._pads = (hashlib.sha256(key.translate(_IPAD)), hashlib.sha256(key.translate(_OPAD)))
+        inner, outer = self._pads[0].copy(), self._pads[1].copy()
+        inner.update(message)
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
+_BLOCK = hashlib.sha256().block_size
+_IPAD = bytes(x ^ 0x36 for x in range(256))
+_OPAD = bytes(x ^ 0x5C for x in range(256))
 
 
 

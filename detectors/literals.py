@@ -21,7 +21,7 @@ import logging
 import threading
 import unicodedata
 
-from detectors.paths import cache_dir, write_cached
+from detectors.paths import cache_dir, readable, write_cached
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,8 @@ class Literals:
                     self._dbs[key] = None
                 else:
                     path = _path(made_of)
-                    db = _load(path) if path is not None and path.exists() else None
+                    source = readable(path) if path is not None else None
+                    db = _load(source) if source is not None and source.exists() else None
                     if db is None and not build:
                         return None
                     self._dbs[key] = db if db is not None else _build(recognizer, made_of[0], path)

@@ -14,7 +14,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from detectors.paths import cache_dir
+from detectors.paths import cache_dir, readable
 from detectors.tokens import LANGUAGE, spacy_version
 
 NORWEGIAN_MODELS = ("nb_core_news_lg", "nb_core_news_md", "nb_core_news_sm")
@@ -63,8 +63,10 @@ def installed_model() -> str | None:
 def blank_pipeline_path() -> Path:
     """A saved blank `nb` pipeline with the lemma component, created on first use."""
     register_lemma_component()
-    path = cache_dir() / f"spacy-{LANGUAGE}-blank-{spacy_version()}"
+    own = cache_dir() / f"spacy-{LANGUAGE}-blank-{spacy_version()}"
+    path = readable(own)
     if not (path / "config.cfg").exists():
+        path = own
         import spacy
 
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,7 @@ from itertools import accumulate
 import regex
 
 from detectors.literals import Literals
-from detectors.paths import cache_dir, write_cached
+from detectors.paths import cache_dir, readable, write_cached
 
 log = logging.getLogger(__name__)
 
@@ -212,7 +212,7 @@ def _database(screens: list[str]):
     key = hashlib.sha256(repr((hyperscan.__version__, screens, 3)).encode()).hexdigest()[:20]
     path = cache_dir() / f"screens-{key}.hsdb"
     try:
-        blob = path.read_bytes()
+        blob = readable(path).read_bytes()
         ascii_only = [int(i) for i in blob[:blob.index(b"\n")].split(b",") if i]
         return hyperscan.loadb(blob[blob.index(b"\n") + 1 :], hyperscan.HS_MODE_BLOCK), ascii_only
     except (OSError, ValueError, _HS_ERROR):

@@ -16,7 +16,7 @@ from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
-from detectors.paths import cache_dir, write_cached
+from detectors.paths import cache_dir, readable, write_cached
 
 SNAPSHOT = ".tld_set_snapshot"  # tldextract's bundled copy of the Public Suffix List
 CACHE_VERSION = 1  # of the cached file's layout
@@ -32,7 +32,7 @@ def rules() -> tuple[frozenset[str], frozenset[str]]:
     stat = snapshot.stat()
     cached = cache_dir() / f"public-suffixes-{stat.st_size}-{int(stat.st_mtime)}-v{CACHE_VERSION}.json"
     try:
-        plain, wild = json.loads(cached.read_text(encoding="utf-8"))
+        plain, wild = json.loads(readable(cached).read_text(encoding="utf-8"))
         return frozenset(plain), frozenset(wild)
     except (OSError, ValueError, TypeError):
         pass

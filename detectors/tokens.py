@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
-from detectors.paths import cache_dir, write_cached
+from detectors.paths import cache_dir, readable, write_cached
 
 LANGUAGE = "nb"
 RULES_VERSION = 1  # of the file's layout
@@ -62,7 +62,7 @@ def spacy_version() -> str:
 def rules() -> dict:
     path = cache_dir() / f"tokenizer-{LANGUAGE}-spacy-{spacy_version()}-v{RULES_VERSION}.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(readable(path).read_text(encoding="utf-8"))
         if data.get("version") == RULES_VERSION:
             return data
     except (OSError, ValueError):

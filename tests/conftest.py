@@ -17,6 +17,8 @@ def _isolated_state(tmp_path_factory):
     key.chmod(0o600)
     mp.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(key))
     mp.setenv("KARTLEGG_CACHE_DIR", str(home / "cache"))
+    # nor an installation cache (detectors.prepare) a prepared venv would have: tests build their own
+    mp.setenv("KARTLEGG_SHIPPED_CACHE", str(home / "no-installation-cache"))
     # a module-scoped fixture's scan runs before the per-test inventory below is set: out of the checkout too
     mp.setenv("KARTLEGG_INVENTORY", str(home / "inventory.sqlite"))
     mp.delenv("KARTLEGG_SPACY_MODEL", raising=False)

@@ -408,6 +408,11 @@ def test_scan_writes_report_and_inventory_to_the_working_directory(image):
     assert scan["inventory"]["uri"] == f"sqlite:///{inventory}"
     key = Path(image.env["XDG_CONFIG_HOME"]) / "kartlegg" / "fingerprint.key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    # nothing built at run time: the caches came with the image (detectors.prepare)
+    shipped = image.venv / "share" / "kartlegg" / "cache"
+    assert {p.name.split("-")[0] for p in shipped.iterdir()} == {"literals", "public", "screens", "spacy", "tokenizer"}
+    cache = Path(image.env["XDG_CACHE_HOME"]) / "kartlegg"
+    assert not cache.exists() or list(cache.iterdir()) == []
     if os.geteuid() == 0:
         assert {p.stat().st_uid for p in (report, inventory, key)} == {image.uid}
 

@@ -129,6 +129,25 @@ def test_fingerprint_is_keyed_and_normalised():
     assert "01019012345" not in fp and hashlib.sha256(b"01019012345").hexdigest()[:32] not in fp
 
 
+@pytest.mark.parametrize("key", [b"", b"k", b"k" * 32, b"k" * 64, b"k" * 65, bytes(range(200))])
+@pytest.mark.parametrize("entity, value", [("NO_FODSELSNUMMER", "01019012345"), ("PERSON", "Åse Ødegård"),
+                                           ("EMAIL_ADDRESS", "kari@example.no"), ("NO_ADDRESS", "")])
+def test_fingerprint_is_rfc2104_hmac_sha256(key, entity, value):
+    """The precomputed pads give what hmac.new gives, for keys shorter than, as long as and
+    longer than SHA-256's block, and after the fingerprinter has crossed a process boundary."""
+    import hashlib
+    import hmac
+    import pickle
+
+    from detectors.evidence import normalise
+
+    expected = hmac.new(key, f"{entity}\x00{normalise(entity, value)}".encode(), hashlib.sha256).hexdigest()[:32]
+    fp = Fingerprinter(key)
+    assert fp(entity, value) == "hmac-sha256:" + expected
+    assert fp(entity, value) == "hmac-sha256:" + expected  # the pads are copied, not consumed
+    assert pickle.loads(pickle.dumps(fp))(entity, value) == "hmac-sha256:" + expected
+
+
 def test_default_key_file_comes_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(_write(tmp_path / "k", "cd" * 32)))
     assert Fingerprinter().key == bytes.fromhex("cd" * 32)

@@ -4,8 +4,9 @@
   long texts stay with `regex` and its timeout: the same matches, span for span.
 - A pattern skipped for lacking its literal (`PATTERN_NEEDS`) or its head (`PATTERN_HEADS`)
   would have found nothing: `find` equals running every pattern.
-- IBAN, phone and IP checks equal stdnum, phonenumbers and ipaddress on generated forms and
-  near misses.
+- IBAN, GS1, Luhn, organisation-number, phone and IP checks equal stdnum, phonenumbers and
+  ipaddress on generated forms and near misses.
+- The address patterns' word trees find what their word lists found.
 """
 
 from __future__ import annotations
@@ -15,11 +16,14 @@ import random
 
 import pytest
 import regex
+from stdnum import ean as stdnum_ean
 from stdnum import iban as stdnum_iban
+from stdnum import luhn as stdnum_luhn
+from stdnum.no import orgnr as stdnum_orgnr
 
 from bench import corpus as corpus_mod
 from bench.logs import write_log
-from detectors import synthetic
+from detectors import checksums, synthetic
 from detectors.checksums import iban_valid
 from detectors.engine import Engine
 from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer, short_form
@@ -67,6 +71,54 @@ def test_short_forms_match_as_regex_does(recognizers, texts):
     assert compared >= 15  # most patterns run in `re`
 
 
+def _address_like(rnd: random.Random) -> list[str]:
+    """Street names, qualifiers and house numbers put together right and nearly right: every
+    suffix fused and apart, in any case, hyphenated, cut short, run on, before postal lines."""
+    from detectors.recognizers import address
+
+    words = (address._STRONG_WORDS + " " + address._TOPONYM_WORDS + " " + address._QUALIFIER_WORDS).split()
+    words += ["gt.", "vn.", "Gt.", "allé", "terrasse"]
+    out = []
+    for _ in range(10_000):
+        word = rnd.choice(words)
+        word = rnd.choice([word, word[:-1], word + "e", word.upper(), word.title(), word + "t"])
+        stem = rnd.choice(["Stor", "Kari Bergs ", "Øvre ", "nedre ", "St. Olavs ", "Bjørke", "X", "", "SANDE",
+                           "Nord-", "ÅS", "øvre Bjørke", "Holmen-"])
+        name = stem + (word if stem.endswith((" ", "-")) or not stem else word.lower())
+        number = rnd.choice(["12", "3B", "4 a", "12-14", "3 H0301", "2024", "3 ganger", "12:30", "x", "7."])
+        tail = rnd.choice(["", ", 0150 OSLO", "\n0150 Oslo", " 0150 oslo", ", 9405 HARSTAD", " – Molde 1"])
+        lead = rnd.choice(["", "bor i ", "3 - ", "adresse: ", "X"])
+        out.append(f"{lead}{name} {number}{tail}")
+    return out
+
+
+def test_address_trees_match_as_word_lists_do(texts):
+    """The address patterns' prefix trees and leading letter test find what the word lists
+    they replace found, span for span, on the corpus, the log and address-like near misses."""
+    from detectors.recognizers import address
+
+    def as_lists(source: str) -> str:
+        for tree, words in ((address._STRONG_TREE, address._STRONG), (address._WEAK_TREE, address._WEAK),
+                            (address._QUALIFIER_TREE, address._QUALIFIER)):
+            source = source.replace(tree, words)
+        return source.replace(r"(?=\p{L})", "")
+
+    recognizer = address.AddressRecognizer()
+    cases = [t for t in texts if recognizer.may_contain(t)] + _address_like(random.Random(8))
+    flags = address.AddressRecognizer.FLAGS
+    compared = 0
+    for p in address.AddressRecognizer.PATTERNS:
+        old = as_lists(p.regex)
+        if old == p.regex:
+            continue
+        compared += 1
+        fast, slow = regex.compile(p.regex, flags=flags), regex.compile(old, flags=flags)
+        differ = [t for t in cases if [m.span() for m in fast.finditer(t)] != [m.span() for m in slow.finditer(t)]]
+        assert not differ, (p.name, differ[:5])
+    assert compared == 8  # all but the two of a postal line alone
+    assert sum(bool(recognizer.find(t)) for t in cases) > 5000  # addresses, not only misses
+
+
 def test_split_look_behinds_are_read_by_re():
     for source in (r"(?<![\w.,+-]|\d[ .-])\d{8}", r"(?<![\w.,+-]|\d[ ])\d{3} \d{3} \d{3}"):
         assert type(short_form(source, regex.IGNORECASE)).__module__ == "re"
@@ -91,10 +143,11 @@ class _EveryPattern:
 def test_skipped_patterns_would_have_found_nothing(recognizers, texts):
     skipping = [r for r in recognizers if r.PATTERN_NEEDS or r.PATTERN_HEADS]
     assert skipping
+    near_addresses = _address_like(random.Random(12))
     for r in skipping:
         everything = _EveryPattern(r)
         found = 0
-        for t in texts:
+        for t in texts + near_addresses:
             got = [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in r.find(t)]
             assert got == [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in everything.find(t)], t
             found += bool(got)
@@ -154,6 +207,46 @@ def test_iban_check_is_stdnums():
     cases += ["", "N", "NO", "NO93", "NO9386011117947", "NO93 8601 1117 947", "NO9300001117947"]
     assert sum(map(stdnum_iban.is_valid, cases)) > 2000  # valid ones, not only near misses
     assert [iban_valid(c) for c in cases] == [stdnum_iban.is_valid(c) for c in cases]
+
+
+def _digit_strings(rnd: random.Random, valid, lengths: tuple[int, int], first: str) -> list[str]:
+    """Random digit strings (`lengths`, starting with one of `first`), a third made valid by
+    `valid` (the last digit chosen so), one in ten with a space, dash, letter or non-ASCII digit
+    put in."""
+    cases = []
+    for _ in range(30_000):
+        n = rnd.randint(*lengths)
+        text = (rnd.choice(first) + "".join(rnd.choice("0123456789") for _ in range(n - 1)))[:n]
+        if text and rnd.random() < 0.33:
+            text = next((text[:-1] + d for d in "0123456789" if valid(text[:-1] + d)), text)
+        if text and rnd.random() < 0.1:
+            k = rnd.randrange(len(text))
+            text = text[:k] + rnd.choice(" -a٣５²") + text[k + 1:]
+        cases.append(text)
+    return cases + ["", "0", "00", "٣٣", "８８８８８８８８８", "988077917", "988 077 917", "4111111111111111",
+                    "707057500012345678"]
+
+
+@pytest.mark.parametrize("ours, theirs, lengths, first", [
+    ("gs1", lambda n: len(n) >= 2 and n.isdigit() and stdnum_ean.calc_check_digit(n[:-1]) == n[-1], (0, 20),
+     "0123456789"),
+    ("luhn", lambda n: n.isdigit() and stdnum_luhn.is_valid(n), (0, 20), "0123456789"),
+    ("orgnr", lambda n: len(n) == 9 and n[0] in "89" and stdnum_orgnr.is_valid(n), (8, 10), "01899"),
+])
+def test_digit_checks_are_stdnums(ours, theirs, lengths, first):
+    """The byte sums of gs1_valid, luhn_valid and orgnr_valid answer as python-stdnum does, on
+    valid numbers, near misses and other digits alike (an error is an answer too)."""
+    ours = getattr(checksums, f"{ours}_valid")
+
+    def answer(fn, text):
+        try:
+            return fn(text)
+        except Exception as exc:  # noqa: BLE001 - what each does with a digit int() refuses
+            return type(exc)
+
+    cases = _digit_strings(random.Random(11), lambda t: answer(theirs, t) is True, lengths, first)
+    assert sum(answer(theirs, c) is True for c in cases) > 1000  # valid ones, not only near misses
+    assert [answer(ours, c) for c in cases] == [answer(theirs, c) for c in cases]
 
 
 def test_ip_checks_are_ipaddresss():

@@ -493,6 +493,54 @@ def test_a_real_scan_feeds_the_inventory(tmp_path, engine):
         store.dispose()
 
 
+def test_an_unchanged_estate_rescanned_reports_no_change(tmp_path, engine):
+    """Meter readings come from a column rule, not a detector: every scan looks for them, so a
+    rescan of the same table does not report them new again, and they go when the column goes
+    (before, they stayed present for ever)."""
+    import random
+    import sqlite3
+
+    from detectors import synthetic
+    from scanner.inventory.changes import covers
+    from scanner.model.settings import ScanSettings
+    from scanner.model.sources import Source as ScanSource
+    from scanner.scan.run import scan
+
+    path = tmp_path / "maaling.db"
+    r = random.Random(3)
+    con = sqlite3.connect(path)
+    con.execute("create table maaleverdi (id integer primary key, malepunkt_id text, verdi real, epost text)")
+    con.executemany("insert into maaleverdi (malepunkt_id, verdi, epost) values (?,?,?)",
+                    [(synthetic.meter_id(r), round(r.uniform(0, 40), 3), f"kunde{i}@example.no") for i in range(60)])
+    con.commit()
+    con.close()
+    store = Store.open(str(tmp_path / "inv" / "inventory.db"))
+    try:
+        settings = ScanSettings(sample_size=100)
+        first = scan([ScanSource(f"sqlite:///{path}", "maaling")], settings, [store.writer()], engine=engine)
+        got = {(c["change"], c["location"]["field"], c["entity_type"]) for c in changes(store, first.scan_id)}
+        assert {("new", "verdi", "METER_READING"), ("new", "malepunkt_id", "NO_METER_ID"),
+                ("new", "epost", "EMAIL_ADDRESS")} <= got
+        second = scan([ScanSource(f"sqlite:///{path}", "maaling")], settings, [store.writer()], engine=engine)
+        assert changes(store, second.scan_id) == []
+        with store.session() as s:
+            assert "METER_READING" in s.get(Scan, second.scan_id).entities
+        with sqlite3.connect(path) as con:
+            con.execute("alter table maaleverdi drop column verdi")
+        con.close()
+        third = scan([ScanSource(f"sqlite:///{path}", "maaling")], settings, [store.writer()], engine=engine)
+        assert {(c["change"], c["location"]["field"], c["entity_type"]) for c in changes(store, third.scan_id)} == {
+            ("gone", "verdi", "METER_READING")}
+        with store.session() as s:
+            statuses = {f.entity_type: f.status for f in s.scalars(sa.select(Finding))}
+        assert statuses["METER_READING"] == "gone" and statuses["EMAIL_ADDRESS"] == "present"
+    finally:
+        store.dispose()
+    # a scan recorded before the rule's entity types were listed still covers a scan that lists them
+    assert covers(["EMAIL_ADDRESS", "NO_METER_ID"], ["EMAIL_ADDRESS", "METER_READING", "NO_METER_ID"])
+    assert not covers(["EMAIL_ADDRESS"], ["EMAIL_ADDRESS", "METER_READING", "NO_METER_ID"])
+
+
 def test_first_use_by_several_processes_at_once_migrates_once(tmp_path):
     """Scanners started together on a new SQLite inventory: one creates the schema, the others
     wait and find it at head (without the lock, SQLite's non-transactional DDL lets two create

@@ -14,6 +14,28 @@ def _words(text: str) -> str:
     return "|".join(sorted(text.split(), key=len, reverse=True))
 
 
+def _trie(text: str) -> str:
+    """The words as a prefix tree ("g(?:at(?:a|e(?:n)?)|renda)"): the same texts as `_words`,
+    but `regex` tries each letter once where it tried each word in turn, at every place a lazy
+    street name could end (2x faster on a street name). A match's span is the same: only one
+    word can end where a pattern requires a non-letter next."""
+    tree: dict = {}
+    for word in set(text.split()):
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        branches = [regex.escape(ch) + emit(node[ch]) for ch in sorted(node) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(tree)
+
+
 # Street names end in one of these, fused ("Storgata") or as a word of their own ("Kari Bergs
 # gate"). The strong ones name a street or a built place and nothing else.
 _STRONG_WORDS = """gata gaten gate veien vegen vei veg allé alléen alle alleen plassen plass stien
@@ -32,11 +54,13 @@ _TOPONYM_WORDS = """bakken bakke brekka brekke kleiva kleiven lia lien haugen ha
     tjernet tjern vannet elva bekken fossen setra seter sæter stølen faret"""
 _STRONG = _words(_STRONG_WORDS)
 _WEAK = _words(_TOPONYM_WORDS)
+_STRONG_TREE, _WEAK_TREE = _trie(_STRONG_WORDS), _trie(_TOPONYM_WORDS)
 _SEPARATE = _words(
     """gate gata gaten vei veien veg vegen allé alle plass plassen sti stien bakke bakken terrasse
     brygge brygga kai kaia torg torget"""
 )
-_QUALIFIER = _words("nedre øvre gamle nye store lille søndre nordre østre vestre ytre indre sankt")
+_QUALIFIER_WORDS = "nedre øvre gamle nye store lille søndre nordre østre vestre ytre indre sankt"
+_QUALIFIER, _QUALIFIER_TREE = _words(_QUALIFIER_WORDS), _trie(_QUALIFIER_WORDS)
 # Words ending in -plass that name a spot, not a street: "Parkeringsplass 12".
 _NOT_STREET = r"(?!(?i:parkerings|arbeids|sitte|leke|camping|lager|stå|p-)plass)"
 
@@ -47,7 +71,7 @@ _END = r"(?![\p{L}\d])"
 _WORD = r"(?:\p{Lu}\p{Ll}+(?:-\p{Lu}?\p{Ll}+)*|\p{Lu}{2,}(?:-\p{Lu}+)*)"
 _ABBREVIATION = r"\p{Lu}\p{Ll}{0,4}\."  # St. Olavs gate, Chr. Michelsens gate
 _GENITIVE = r"(?:\p{Lu}\p{Ll}+s|\p{Lu}{2,}S|[IVX]+s)"  # Kari Bergs, KARI BERGS, Haakon VIIs
-_PREFIX = rf"(?:(?i:{_QUALIFIER})[ ])?"
+_PREFIX = rf"(?:(?i:{_QUALIFIER_TREE})[ ])?"
 
 
 def _fused(suffixes: str) -> str:
@@ -61,11 +85,13 @@ _SEPARATE_STREET = (
     rf"(?<![\p{{L}}\d])(?:(?:{_WORD}|{_ABBREVIATION})[ ]){{0,2}}"
     rf"(?:{_GENITIVE}[ ](?i:{_SEPARATE}|gt\.|vn\.)|{_WORD}[ ](?i:allé|alle|terrasse)){_END}"
 )
-_STREET = rf"(?:{_fused(_STRONG)}|{_SEPARATE_STREET})"
-_WEAK_STREET = _fused(_WEAK)
+# Every street starts with a letter (a qualifier's or a capital): tested first, a place that
+# holds none is left at once, before the look-behinds and the qualifier are tried there.
+_STREET = rf"(?=\p{{L}})(?:{_fused(_STRONG_TREE)}|{_SEPARATE_STREET})"
+_WEAK_STREET = rf"(?=\p{{L}}){_fused(_WEAK_TREE)}"
 # "Øvre Bakke", "Nedre Ullevål", "Lille Grensen": a capitalised qualifier makes a place name a
 # street name.
-_QUALIFIED_STREET = rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?i:{_QUALIFIER})[ ]{_WORD}{_END}"
+_QUALIFIED_STREET = rf"(?<![\p{{L}}\d])(?=\p{{Lu}})(?i:{_QUALIFIER_TREE})[ ]{_WORD}{_END}"
 # Any capitalised name, for the full form only: "Strandskrenten 13, 9405 HARSTAD".
 _ANY_STREET = rf"(?<![\p{{L}}\d]){_PREFIX}{_WORD}"
 # House number with letter and optional bolignummer: 12, 12B, 4 a, 12-14, 3 H0301.
@@ -85,7 +111,7 @@ _NUMBER = (
 _POSTNR = r"(?<![\p{L}\d.,:/+-])(?:NO?-)?\d{4}"
 # Poststed: one word, or two joined by a hyphen, " i " (Mo i Rana) or after a qualifier.
 _POSTSTED = (
-    rf"(?:(?i:{_QUALIFIER})[ ])?\p{{Lu}}\p{{L}}+(?:(?:-|[ ](?i:i)[ ])\p{{Lu}}\p{{L}}+)?{_END}"
+    rf"(?:(?i:{_QUALIFIER_TREE})[ ])?\p{{Lu}}\p{{L}}+(?:(?:-|[ ](?i:i)[ ])\p{{Lu}}\p{{L}}+)?{_END}"
 )
 _POSTAL = rf"{_POSTNR}[ \t]+{_POSTSTED}"
 # Log levels, protocols, units and other capitalised words that follow a 4-digit number in
@@ -153,7 +179,17 @@ class AddressRecognizer(KartleggPatternRecognizer):
     EVIDENCE = "address pattern"
     # Every pattern with a postal line holds a postnummer and the blank after it; the street
     # patterns with one start with the street + number pattern of their kind.
-    PATTERN_NEEDS = {p.name: r"\d{4}[ \t]" for p in PATTERNS if "postnummer" in p.name}
+    # The street patterns without one need their kind's street word just before the house
+    # number: each is tried only where that is (a toponym's 10 us, a street's 13 us, on a value
+    # of the other kind). Their forms with a postnummer are tried after these, as their heads.
+    # Written as look-behinds from " 1": `regex` then reads the words only where a blank and a
+    # digit are, not at every letter (1.6 us a value instead of 3.6).
+    PATTERN_NEEDS = {
+        **{p.name: r"\d{4}[ \t]" for p in PATTERNS if "postnummer" in p.name},
+        "street + number": rf"(?<=(?i:{_STRONG}|{_SEPARATE}|gt\.|vn\.|allé|alle|terrasse))[ ]\d",
+        WEAK_STREET: rf"(?<=(?i:{_WEAK}|gt\.|vn\.))[ ]\d",
+        QUALIFIED_STREET: rf"(?i:{_QUALIFIER})[ ]",
+    }
     PATTERN_HEADS = {"street + number + postnummer": "street + number",
                      "toponym + number + postnummer": WEAK_STREET,
                      "qualified + number + postnummer": QUALIFIED_STREET}

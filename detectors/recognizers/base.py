@@ -142,8 +142,10 @@ class KartleggPatternRecognizer(Recognizer):
         self._any = short_form(prefilter, self.FLAGS) if prefilter else None
         self._needs = regex.compile(self.TEXT_NEEDS) if self.TEXT_NEEDS else None
         names = [p.name for p in self.patterns]
-        self._pattern_needs = [regex.compile(self.PATTERN_NEEDS[n]) if n in self.PATTERN_NEEDS else None
-                               for n in names]
+        # one compiled need per distinct expression: find() asks each once per text (the seven
+        # address patterns with a postnummer share theirs)
+        needs = {source: regex.compile(source) for source in set(self.PATTERN_NEEDS.values())}
+        self._pattern_needs = [needs[self.PATTERN_NEEDS[n]] if n in self.PATTERN_NEEDS else None for n in names]
         self._pattern_heads = [names.index(self.PATTERN_HEADS[n]) if n in self.PATTERN_HEADS else None
                                for n in names]
         by_name = {p.name: (c, p) for c, p in short}
@@ -218,14 +220,21 @@ class KartleggPatternRecognizer(Recognizer):
         matches = []
         patterns = self._short if short else self._long
         ran: dict[int, list | None] = {}  # a pattern's matches, once run (None: timed out)
+        lacks: dict[object, bool] = {}  # a need's answer, once asked
         for i, (compiled, pattern) in enumerate(patterns):
             need = self._pattern_needs[i]
-            if need is not None and need.search(text) is None:
-                continue
+            if need is not None:
+                if need not in lacks:
+                    lacks[need] = need.search(text) is None
+                if lacks[need]:
+                    continue
             head = self._pattern_heads[i]
             if head is not None:
                 if head not in ran:
-                    ran[head] = self._run(patterns[head][0], text, short)
+                    need = self._pattern_needs[head]  # a head that needs what is not here finds nothing
+                    if need is not None and need not in lacks:
+                        lacks[need] = need.search(text) is None
+                    ran[head] = [] if need is not None and lacks[need] else self._run(patterns[head][0], text, short)
                 if ran[head] == []:
                     continue
             found = ran[i] if i in ran else self._run(compiled, text, short)

@@ -19,6 +19,7 @@ from scanner.inventory.models import (
 )
 from scanner.inventory.reviews import judge
 from scanner.inventory.reviews import load as load_reviews
+from scanner.model.categories import FROM_FIELD_RULES
 from scanner.model.records import SCHEMA_VERSION
 
 CONFIDENCE_JUMP = 0.2
@@ -29,7 +30,7 @@ def covers(earlier: list | None, now: list | None) -> bool:
     `now` did (None: every entity type, as for scans recorded before this was kept)."""
     if earlier is None:
         return True
-    return now is not None and set(now) <= set(earlier)
+    return now is not None and set(now) - FROM_FIELD_RULES <= set(earlier)
 
 
 def baselines(conn, scan: Scan, source_id: int, since: Scan | None) -> dict[tuple, str]:
@@ -51,10 +52,12 @@ def baselines(conn, scan: Scan, source_id: int, since: Scan | None) -> dict[tupl
 
 
 def _observations(conn, scan_id: str, source_id: int) -> dict[int, dict[str, sa.Row]]:
+    # rows, not ORM instances: read-only here, and a scan of many tables has thousands (an
+    # instance costs ~10x a row to build)
     out: dict[int, dict[str, sa.Row]] = {}
-    rows = conn.execute(sa.select(Observation).join(Location, Observation.location_id == Location.id)
+    rows = conn.execute(sa.select(Observation.__table__).join(Location, Observation.location_id == Location.id)
                         .where(Observation.scan_id == scan_id, Location.source_id == source_id,
-                               Observation.personal.is_(True))).scalars()
+                               Observation.personal.is_(True)))
     for o in rows:
         out.setdefault(o.location_id, {})[o.entity_type] = o
     return out
@@ -64,7 +67,7 @@ def _evidence(o) -> dict:
     return {"confidence": o.confidence, "hits": o.hits, "sampled": o.sampled}
 
 
-def _ratios(obs: dict[str, Observation]) -> dict[str, float]:
+def _ratios(obs: dict[str, sa.Row]) -> dict[str, float]:
     return {et: (o.hits / o.sampled if o.sampled else 0.0) for et, o in obs.items()}
 
 
@@ -103,15 +106,17 @@ def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
             base = conn.execute(sa.select(Scan).where(Scan.id == since)).scalar_one_or_none()
             if base is None:
                 raise KeyError(f"no scan {since} in the inventory")
-        looked_for = set(scan.entities) if scan.entities is not None else None
+        # what the column rules report was looked for too, though scans recorded before they were
+        # counted in did not list it
+        looked_for = set(scan.entities) | FROM_FIELD_RULES if scan.entities is not None else None
         reviews = load_reviews(conn, [s["name"] for s in scan.sources or []])
         for s in scan.sources or []:
             source = conn.execute(sa.select(Source).where(Source.name == s["name"])).scalar_one_or_none()
             if source is None:
                 continue
             src = {"name": source.name, "type": source.type, "uri": s.get("uri", source.uri)}
-            cov = conn.execute(sa.select(Coverage).where(Coverage.scan_id == scan_id,
-                                                         Coverage.source_id == source.id)).scalars().all()
+            cov = conn.execute(sa.select(Coverage.__table__).where(Coverage.scan_id == scan_id,
+                                                                   Coverage.source_id == source.id)).all()
             if any(c.dataset is None and c.outcome == ERROR for c in cov):
                 continue  # the source failed: nothing to compare
             outcome = {(c.container, c.dataset): c.outcome for c in cov if c.field is None}
@@ -122,9 +127,9 @@ def changes(store, scan_id: str, since: str | None = None) -> list[dict]:
             by_baseline = {prev: _observations(conn, prev, source.id) for prev in sorted(set(against.values()))}
             seen_before = {lid for obs in by_baseline.values() for lid in obs}
             ids = set(now) | seen_before
-            locs = {loc.id: loc for loc in conn.execute(sa.select(Location).where(Location.id.in_(ids))).scalars()} \
+            locs = {loc.id: loc for loc in conn.execute(sa.select(Location.__table__).where(Location.id.in_(ids)))} \
                 if ids else {}
-            before: dict[int, dict[str, Observation]] = {}
+            before: dict[int, dict[str, sa.Row]] = {}
             for lid in seen_before:  # each dataset against its own baseline only
                 loc = locs[lid]
                 prev = against.get((loc.container, loc.dataset))

@@ -27,10 +27,14 @@ def overdue(store, now: datetime | None = None, scan_id: str | None = None) -> l
     with `scan_id`, only those that scan read."""
     now = now or datetime.now(UTC)
     declared = {s["source"]: s for s in sources(store)}
+    bounded = [name for name, s in declared.items() if periods.parse(s.get("retention")) is not None]
+    if not bounded:  # nothing declares a retention period: no finding needs reading (every scan asks)
+        return []
     personal: dict[tuple, set[str]] = defaultdict(set)
-    for f in findings(store, personal_only=True):
-        if not (f["review"] and f["review"]["state"] == SUPPRESSED):
-            personal[(f["source"], f["container"], f["dataset"])].add(f["entity_type"])
+    for name in bounded:
+        for f in findings(store, source=name, personal_only=True):
+            if not (f["review"] and f["review"]["state"] == SUPPRESSED):
+                personal[(f["source"], f["container"], f["dataset"])].add(f["entity_type"])
     q = (sa.select(Location, Source.name).join(Source, Location.source_id == Source.id)
          .where(Location.field.is_(None), Location.status == PRESENT, Location.oldest_at.isnot(None)))
     if scan_id is not None:

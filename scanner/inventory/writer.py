@@ -33,6 +33,7 @@ from scanner.inventory.models import (
 )
 from scanner.inventory.systems import canonical_uri
 from scanner.inventory.upserts import OUTCOME_RANK, insert_for, statements
+from scanner.model.categories import FROM_FIELD_RULES
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def entities_of(detectors: dict) -> list[str] | None:
     listed = [d.get("entities") for d in detectors.get("detectors") or []]
     if not listed or any(e is None for e in listed):
         return None
-    return sorted({e for entities in listed for e in entities})
+    return sorted({e for entities in listed for e in entities} | FROM_FIELD_RULES)
 
 
 def dataset_uri(location: dict) -> str:

@@ -38,6 +38,11 @@ ENTITIES: dict[str, EntityInfo] = {
     "ORGANIZATION": EntityInfo(ORGANISATION, False, "Organisation name (from a spaCy model)"),
 }
 
+# Reported by the column rules (a measure beside a meter's identifier: detectors.field_rules), not
+# by a detector, so every scan looks for them whichever detectors it runs: a scan's list of what
+# it looked for holds them, and an earlier scan that did not list them still covered them.
+FROM_FIELD_RULES = frozenset({"METER_READING"})
+
 UNKNOWN = EntityInfo("other", True, "Entity type from a third-party detector")
 
 

@@ -129,6 +129,7 @@ class Redactor:
         self._sealer = Sealer(key) if key else None
         self._names: dict[str, str] = {}
         self._texts: dict[str, str] = {}
+        self._urls: dict[str, str] = {}
         self._person = None
         if engine is not None:
             self._person = next((r for r in engine.recognizers if "PERSON" in r.supported_entities
@@ -342,8 +343,17 @@ class Redactor:
             return src
         out = {k: (printable(v) if isinstance(v, str) else _walk_own(v)) for k, v in src.items()}
         if src.get("uri"):
-            out["uri"] = printable(mask_url(src["uri"]))
+            out["uri"] = self._source_url(src["uri"])
         return out
+
+    def _source_url(self, uri: str) -> str:
+        """A source's URL masked, once per source: every record of a scan names its source."""
+        shown = self._urls.get(uri)
+        if shown is None:
+            if len(self._urls) >= _MAX_CACHED:
+                self._urls.clear()
+            shown = self._urls[uri] = printable(mask_url(uri))
+        return shown
 
     def column(self, column: dict) -> dict:
         out = dict(column)

@@ -37,6 +37,7 @@ from scanner.scan.coordinator import (
     SourceStarted,
 )
 from scanner.scan.executors.local import LocalExecutor
+from scanner.system import collector
 from scanner.system.lock import Busy
 from scanner.system.log_events import event
 
@@ -260,6 +261,7 @@ def _resolved(sources: list[Source]) -> list[tuple[Source, Exception | None]]:
     return out
 
 
+@collector.while_scanning
 def scan(
     sources: Iterable[Source],
     settings: ScanSettings,

@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from scanner.scan import unit as work
 from scanner.scan.executors import warm
-from scanner.system import lifeline
+from scanner.system import collector, lifeline
 from scanner.system import log_events as logs
 from scanner.system.log_events import event
 
@@ -64,6 +64,7 @@ log = logging.getLogger("scanner.scan.executors.local")  # the executor's, as it
 def _warm(spec: tuple, log_state, forkserver: int | None = None) -> None:
     lifeline.worker_started(forkserver)
     logs.adopt(log_state)
+    collector.for_this_process()
     work.engine_for(spec).warm()  # before the first unit, while the thread works
 
 
