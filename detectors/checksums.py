@@ -167,10 +167,15 @@ def iban_valid(number: str) -> bool:
     The same answers as stdnum's ``iban.is_valid`` (tests hold the two to each other), at a
     fraction of its cost: a column of IBANs checks every value.
     """
-    try:
-        number = _iban.compact(number)
-    except Exception:  # noqa: BLE001 - stdnum's own answer to what it cannot clean
-        return False
+    if number.isascii() and "`" not in number:
+        # stdnum's compact() for ASCII (its character map sends only ` elsewhere), without its
+        # walk through that map character by character: a third of the check's cost
+        number = number.translate(_IBAN_SEPARATORS).strip().upper()
+    else:
+        try:
+            number = _iban.compact(number)
+        except Exception:  # noqa: BLE001 - stdnum's own answer to what it cannot clean
+            return False
     moved = number[4:] + number[:4]
     if moved.isascii() and moved.isalnum():
         if int(moved.translate(_BASE36)) % 97 != 1:
@@ -184,8 +189,22 @@ def iban_valid(number: str) -> bool:
     if module is None:
         return True
     if module.__name__ == "stdnum.no.iban":  # its validate starts over with stdnum's slow path
-        return _kontonr.is_valid(number[4:])
+        return _no_bban_valid(number[4:])
     return module.is_valid(number)
+
+
+_IBAN_SEPARATORS = str.maketrans("", "", " -.")
+_KONTONR_W = (6, 7, 8, 9, 4, 5, 6, 7, 8, 9)  # stdnum.no.kontonr's weights (not kontonummer_valid's)
+
+
+def _no_bban_valid(bban: str) -> bool:
+    """stdnum.no.kontonr.is_valid on a Norwegian IBAN's BBAN, which the structure check has made
+    11 ASCII digits: a leading 0000 (a postgiro number) leaves 7 for the Luhn check."""
+    if not (len(bban) == 11 and bban.isascii() and bban.isdigit()):
+        return _kontonr.is_valid(bban)
+    if bban.startswith("0000"):
+        return luhn_valid(bban[4:])
+    return (sum(map(mul, _KONTONR_W, bban.encode())) - 48 * sum(_KONTONR_W)) % 11 == ord(bban[-1]) - 48
 
 
 _ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}

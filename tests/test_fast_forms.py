@@ -202,8 +202,15 @@ def test_iban_check_is_stdnums():
         elif r < 0.15:
             text = text.lower()
         elif r < 0.2:
-            text = text[:5] + rnd.choice(["-", ".", "_", "٣", "/", "Æ"]) + text[5:]
+            text = text[:5] + rnd.choice(["-", ".", "_", "٣", "/", "Æ", "`", "\t", "‐"]) + text[5:]
+        elif r < 0.25:
+            text = rnd.choice([" ", "\t", "\n"]) + text + rnd.choice([" ", "\t", ""])
         cases.append(text)
+    # Norwegian ones whose account has the postgiro prefix (0000 + 7 digits, Luhn) or not
+    for _ in range(3000):
+        bban = ("0000" if rnd.random() < 0.5 else "") + "".join(rnd.choice("0123456789") for _ in range(7))
+        bban += "".join(rnd.choice("0123456789") for _ in range(11 - len(bban)))
+        cases.append("NO" + stdnum_iban.calc_check_digits("NO00" + bban) + bban)
     cases += ["", "N", "NO", "NO93", "NO9386011117947", "NO93 8601 1117 947", "NO9300001117947"]
     assert sum(map(stdnum_iban.is_valid, cases)) > 2000  # valid ones, not only near misses
     assert [iban_valid(c) for c in cases] == [stdnum_iban.is_valid(c) for c in cases]
