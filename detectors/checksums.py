@@ -204,7 +204,7 @@ def _no_bban_valid(bban: str) -> bool:
         return _kontonr.is_valid(bban)
     if bban.startswith("0000"):
         return luhn_valid(bban[4:])
-    return (sum(map(mul, _KONTONR_W, bban.encode())) - 48 * sum(_KONTONR_W)) % 11 == ord(bban[-1]) - 48
+    return _mod11_remainder(bban[:10], _KONTONR_W) == ord(bban[-1]) - 48
 
 
 _ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}
