@@ -123,7 +123,7 @@ def classify_column(
 
     tallies: dict[str, Tally] = defaultdict(Tally)
     # Each value, then the forms numeric storage may have mangled it from (after all values, so
-    # a column of text costs no list per value): value i's forms are analysed[i] + mangled[i].
+    # a column of text costs no list per value): value i's forms are flat[i] + flat[mangled[i]].
     flat = list(texts)
     mangled: dict[int, list[int]] = {}
     for i, text in enumerate(texts):
@@ -131,41 +131,33 @@ def classify_column(
             more = _variants(text)[1:]
             mangled[i] = list(range(len(flat), len(flat) + len(more)))
             flat.extend(more)
-    analysed = engine.analyze_values(flat, context=context, resolve=free_text)
-    # only the values with a detection, in their order (most values of a log have none)
-    for i in sorted(set(compress(range(n), analysed)).union(mangled)):
-        forms = [analysed[i], *(analysed[j] for j in mangled[i])] if i in mangled else (analysed[i],)
-        if not any(forms):
-            continue
-        best: dict[str, tuple[Detection, bool]] = {}
-        personal_mail = False  # a value with a person's address beside a role mailbox is a person's
-        # in running text, a value whose phone or account numbers are all an organisation's
-        org_own = {entity for entity in _ORGANISATIONS if free_text and _organisations(entity, texts[i], forms[0])}
-        for k, found in enumerate(forms):
-            for d in found:
-                if d.entity_type == "EMAIL_ADDRESS" and not d.metadata.get("role"):
-                    personal_mail = personal_mail or not free_text or d.score >= DEFAULT_THRESHOLD
-                if d.entity_type not in best or _better(d, best[d.entity_type][0]):
-                    best[d.entity_type] = (d, k > 0)
-        for entity, (d, padded) in best.items():
-            t = tallies[entity]
-            base = d.score - CONTEXT_FACTOR if d.context_word else d.score
-            if free_text and d.score < DEFAULT_THRESHOLD:
-                continue  # in prose only what would be reported counts
+    found = engine.detections_by_text(flat, context=context, resolve=free_text)
+    # only the values with a detection, in their order (most values of a log have none); a value
+    # repeated (a log's client address, a status) adds the same each time: worked out once
+    contributions: dict[str, list[tuple]] = {}
+    for i in sorted(set(compress(range(n), map(found.__contains__, texts))).union(mangled)):
+        text = texts[i]
+        added = contributions.get(text)
+        if added is None:
+            forms = [found.get(flat[j], _NO_DETECTIONS) for j in (i, *mangled.get(i, ()))]
+            added = contributions[text] = _contribution(text, forms, free_text)
+        for entity, d, padded, strong, unmistakable, number, length, role, chance, context, synthetic, mobile in added:
+            t = tallies[entity]  # made even for a weak match in prose: the verdicts' order is the tallies'
+            if d is None:
+                continue
             t.hits += 1
             t.score_sum += d.score
-            t.strong += base >= STRONG_FORM - 1e-9
-            t.unmistakable += base >= UNMISTAKABLE - 1e-9
-            digits = only_digits(d.text)
-            if digits and len(t.numbers) < 1000:
-                t.numbers.append(int(digits))
-            if digits:
-                t.lengths.add(len(digits))
-            t.role += (bool(d.metadata.get("role")) and not personal_mail) or entity in org_own
-            t.chance_prone += d.text.isdigit() and d.context_word is None
-            t.context += d.context_word is not None
-            t.synthetic += bool(d.synthetic)
-            t.mobile += d.metadata.get("phone_type") == "mobile"
+            t.strong += strong
+            t.unmistakable += unmistakable
+            if number is not None and len(t.numbers) < 1000:
+                t.numbers.append(number)
+            if length:
+                t.lengths.add(length)
+            t.role += role
+            t.chance_prone += chance
+            t.context += context
+            t.synthetic += synthetic
+            t.mobile += mobile
             t.padded += padded
             if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
                 t.examples.append(d.text)
@@ -235,6 +227,39 @@ def _organisations(entity: str, text: str, found) -> bool:
     account an invoice is paid to, a network's prefix: detectors.roles)."""
     own = [d for d in found if d.entity_type == entity and d.score >= DEFAULT_THRESHOLD]
     return bool(own) and all(_ORGANISATIONS[entity](text, d.start, d.end) for d in own)
+
+
+_NOTHING = (False,) * 10
+_NO_DETECTIONS: list = []
+
+
+def _contribution(text: str, forms, free_text: bool) -> list[tuple]:
+    """What one value adds to its field's tallies: per entity, its best detection over the value's
+    forms and what that detection counts towards. `forms`: the detections of the value and of the
+    forms numeric storage may have mangled it from."""
+    best: dict[str, tuple[Detection, bool]] = {}
+    personal_mail = False  # a value with a person's address beside a role mailbox is a person's
+    # in running text, a value whose phone or account numbers are all an organisation's
+    org_own = {entity for entity in _ORGANISATIONS if free_text and _organisations(entity, text, forms[0])}
+    for k, found in enumerate(forms):
+        for d in found:
+            if d.entity_type == "EMAIL_ADDRESS" and not d.metadata.get("role"):
+                personal_mail = personal_mail or not free_text or d.score >= DEFAULT_THRESHOLD
+            if d.entity_type not in best or _better(d, best[d.entity_type][0]):
+                best[d.entity_type] = (d, k > 0)
+    out = []
+    for entity, (d, padded) in best.items():
+        if free_text and d.score < DEFAULT_THRESHOLD:
+            out.append((entity, None, *_NOTHING))  # in prose only what would be reported counts
+            continue
+        base = d.score - CONTEXT_FACTOR if d.context_word else d.score
+        digits = only_digits(d.text)
+        out.append((entity, d, padded, base >= STRONG_FORM - 1e-9, base >= UNMISTAKABLE - 1e-9,
+                    int(digits) if digits else None, len(digits),
+                    (bool(d.metadata.get("role")) and not personal_mail) or entity in org_own,
+                    d.text.isdigit() and d.context_word is None, d.context_word is not None,
+                    bool(d.synthetic), d.metadata.get("phone_type") == "mobile"))
+    return out
 
 
 def _better(d: Detection, than: Detection) -> bool:

@@ -172,18 +172,29 @@ class Engine:
         resolve: bool = True,
     ) -> list[list[Detection]]:
         """Detections per value (threshold 0: weak matches are evidence for the column)."""
-        context = [c.lower() for c in context]
         texts = [None if v is None else (v if isinstance(v, str) else str(v)) for v in values]
-        distinct = list(dict.fromkeys(t for t in texts if t is not None and t.strip()))
-        candidates = self.screen.candidates(distinct)
+        found = self.detections_by_text([t for t in texts if t is not None and t.strip()], context, resolve)
+        return [found.get(t, []) for t in texts]  # None is never a key
+
+    def detections_by_text(self, texts: Sequence[str], context: Sequence[str] = (),
+                           resolve: bool = True) -> dict[str, list[Detection]]:
+        """`analyze_values` of non-blank strings, for the distinct texts with a detection alone
+        (most values of a log have none: no list made for each)."""
+        context = [c.lower() for c in context]
+        distinct = list(dict.fromkeys(texts))
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
         found: dict[str, list[Detection]] = {}
-        ner = self.ner_recognizer is not None  # a model's NER finds what no screen knows of
-        for text, cand in zip(distinct, candidates):
-            if cand or (ner and is_free_text(text)):
-                found[text] = self._analyze_value(text, cand, context, column_words, resolve)
-        return [found.get(t, []) for t in texts]  # None is never a key
+        if self.ner_recognizer is not None:  # a model's NER finds what no screen knows of: every text
+            for text, cand in zip(distinct, self.screen.candidates(distinct)):
+                if cand or is_free_text(text):
+                    found[text] = self._analyze_value(text, cand, context, column_words, resolve)
+        else:
+            named = self.screen.hits(distinct)
+            for j in sorted(named):
+                text = distinct[j]
+                found[text] = self._analyze_value(text, named[j], context, column_words, resolve)
+        return {t: d for t, d in found.items() if d}
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
                        resolve: bool) -> list[Detection]:

@@ -39,7 +39,17 @@ def url_field(texts: Sequence[str]) -> bool:
         return False
     # every field of every batch is asked: a look at the first character rules most out
     maybe = [t for t in texts if t[:1] == "/" or "://" in t]
-    return len(maybe) >= URL_SHARE * len(texts) and sum(map(is_url, maybe)) >= URL_SHARE * len(texts)
+    needed = URL_SHARE * len(texts)
+    if len(maybe) < needed:
+        return False
+    urls = 0
+    for seen, value in enumerate(maybe, 1):  # stops once the share is reached or out of reach
+        urls += is_url(value)
+        if urls >= needed:
+            return True
+        if urls + len(maybe) - seen < needed:
+            return False
+    return False
 
 
 def _parts(value: str) -> list[str] | None:

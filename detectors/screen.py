@@ -111,9 +111,14 @@ class Screen:
     def candidates(self, texts: Sequence[str]) -> list[set[int]]:
         """Per text, the recognizers (indices) that may match it; texts nothing may match share
         one empty set (most lines of a log: no set made for each)."""
+        found = self.hits(texts)
+        return [found.get(j, _NONE) for j in range(len(texts))]
+
+    def hits(self, texts: Sequence[str]) -> dict[int, set[int]]:
+        """`candidates` for the texts something may match alone: text index -> recognizers."""
         found: dict[int, set[int]] = {}
         if not texts:
-            return []
+            return found
         buffer = None
         if self.screened:
             buffer = self._scan(texts, found)
@@ -131,7 +136,7 @@ class Screen:
             for j in range(len(texts)) if which is None else sorted(which):
                 if may(texts[j]):
                     found.setdefault(j, set()).add(i)
-        return [found.get(j, _NONE) for j in range(len(texts))]
+        return found
 
     def _buffer(self, texts: Sequence[str]) -> tuple[bytes, list[int]]:
         """The texts joined as Hyperscan reads them, and where each starts in it."""

@@ -67,11 +67,21 @@ class TextAnalyzer:
 
     def _enhance(self, text: str, hits: list[_Hit], context: list[str]) -> None:
         window = None
+        lowered = None
         for h in hits:
             r = h.recognizer
             counter = getattr(r, "COUNTER_CONTEXT", None)
             boost = bool(r.context) and not h.metadata.get("is_score_enhanced_by_context")
             if not (boost or counter):
+                continue
+            if lowered is None:
+                lowered = text.lower()
+            # The words around a match are pieces of the text: a text that holds none of the
+            # recognizer's words anywhere has none near the match, and needs no tokens.
+            if not (_holds(lowered, r.context) if boost else False) and not (counter and _holds(lowered, counter)):
+                if boost and context and (word := matcher_for(tuple(r.context))(context)):
+                    h.score = min(max(h.score + CONTEXT_FACTOR, CONTEXT_FLOOR), 1.0)
+                    h.context_word = word
                 continue
             if window is None:
                 window = Window(self.tokenizer, text, PREFIX_WORDS, SUFFIX_WORDS)
@@ -87,6 +97,12 @@ class TextAnalyzer:
                 if against:
                     h.score = max(0.0, h.score - COUNTER_FACTOR)
                     h.metadata["counter_context"] = against
+
+
+def _holds(lowered: str, words) -> bool:
+    """Whether a lower-cased text holds any of the words anywhere (the context matcher's words
+    match inside a token or at its start: either way, inside the text)."""
+    return any(w.lower() in lowered for w in words)
 
 
 def hits(recognizer, text: str, entities: list[str]) -> list[_Hit]:

@@ -4,10 +4,16 @@ import re
 
 import pytest
 
-from detectors import synthetic
+from detectors import field_shapes, synthetic
 from detectors.column import classify_column
 from detectors.recognizers.fodselsnummer import FodselsnummerRecognizer
-from detectors.roles import is_role_mailbox, network_prefix, organisation_account, organisation_phone
+from detectors.roles import (
+    is_role_mailbox,
+    network_prefix,
+    organisation_account,
+    organisation_phone,
+)
+from scanner.model.masks import mask
 
 N = 200
 
@@ -483,3 +489,40 @@ def test_a_long_hostile_value_is_no_url_and_costs_little(engine):
 
     assert not is_url("/" + "?" * 4094 + " x")
     assert is_url("/api/v1/kunde?fnr=1&side=2") and not is_url("/x") and not is_url("kari@example.no")
+
+
+def _url_field_as_defined(texts):
+    return bool(texts) and sum(map(field_shapes.is_url, texts)) >= field_shapes.URL_SHARE * len(texts)
+
+
+URL = "/api/kunde?id=1"
+
+
+@pytest.mark.parametrize("texts", [
+    [], [URL], ["plain"], [URL, "plain"], [URL, "plain", "plain"], [URL, URL, "plain"],
+    ["/a", URL], ["/a b", URL, URL], ["https://x.no/a", "/a", "/", "x"], [URL] * 5 + ["x"] * 5,
+    [URL] * 4 + ["x"] * 5, ["x"] * 5 + [URL] * 5, ["/a/b"] * 3 + ["/c"] * 3, ["//", "/x/", "/?"],
+])
+def test_url_field_stops_early_with_the_same_answer(texts):
+    assert field_shapes.url_field(texts) == _url_field_as_defined(texts)
+
+
+def test_repeated_values_count_each_time(engine):
+    values = ["41234567", "kari@example.no", "41234567", "ikke noe", "41234567", "kari@example.no"]
+    r = classify_column("kontakt", "text", values, engine)
+    assert (r.entities["NO_PHONE_NUMBER"].hits, r.entities["EMAIL_ADDRESS"].hits) == (3, 2)
+    assert r.entities["NO_PHONE_NUMBER"].examples == [mask("NO_PHONE_NUMBER", "41234567")]
+    once = classify_column("kontakt", "text", list(dict.fromkeys(values)), engine)
+    assert (once.entities["NO_PHONE_NUMBER"].hits, once.entities["EMAIL_ADDRESS"].hits) == (1, 1)
+
+
+def test_verdicts_keep_the_order_values_met_their_entities(engine):
+    # the first line's phone number is a weak match (no context word): not counted in prose, yet
+    # its entity is the first the values met, and the verdicts keep that order
+    lines = ["ble sendt til kunde 41234567 i går", "Kari Nordmann ringte om fakturaen i går kveld",
+             "kari@example.no bekreftet kl 12", "tlf 41234567 ble oppdatert av kundesenteret"] * 3
+    found = engine.analyze_values(lines, resolve=True)
+    assert any(d.entity_type == "NO_PHONE_NUMBER" and d.score < 0.5 for d in found[0])
+    met = list(dict.fromkeys(d.entity_type for per_line in found for d in per_line))
+    verdicts = list(classify_column("melding", "text", lines, engine, free_text=True).entities)
+    assert verdicts == [e for e in met if e in verdicts] and verdicts[0] == "NO_PHONE_NUMBER"

@@ -55,6 +55,7 @@ def presidio():
     engine = Engine(pipeline="presidio")
     everyone = set(range(len(engine.recognizers)))
     engine.screen.candidates = lambda batch: [set(everyone) for _ in batch]  # no screen either
+    engine.screen.hits = lambda batch: {j: set(everyone) for j in range(len(batch))}
     return engine
 
 
@@ -177,3 +178,26 @@ def test_email_found_in_stretches_as_in_the_whole_text(ours, corpus, log_lines):
         assert key(rec.find(text)) == key(whole), text
         found += bool(whole)
     assert found > 1000
+
+
+# A text without any of a recognizer's context words anywhere is judged without its tokens: the
+# column's words alone may still support a match, and a counter word anywhere needs the tokens.
+CONTEXT_CASES = [
+    ("tlf 41234567", ()),  # the word beside the match
+    ("41234567 er nummeret", ("telefon",)),  # the column's word alone
+    ("41234567 er nummeret", ()),  # no word at all
+    ("ring meg i morgen, eller send en melding hvis det passer bedre: 41234567", ()),  # far from it
+    ("kundetelefon: 41234567", ("kommentar",)),  # a compound that holds the word
+    ("faktura 15076500565 betalt", ("fnr",)),  # a counter word in the text, a context word in the column
+    ("fnr 15076500565", ("faktura",)),
+    ("sendt fra 10.1.2.3 til kari@example.no", ("ip",)),
+    ("Versjon 1.2.3.4 installert", ()),
+    ("TLF 41234567", ("notat",)),  # case
+]
+
+
+@pytest.mark.parametrize("text,context", CONTEXT_CASES)
+def test_context_words_in_and_beside_the_text_are_presidios(ours, presidio, text, context):
+    a = key(ours.analyze_text(text, threshold=0, context=list(context)))
+    assert a == key(presidio.analyze_text(text, threshold=0, context=list(context)))
+    assert a  # each case holds a match whose context is judged

@@ -97,10 +97,16 @@ def records(lines: Iterable[str]) -> Iterator[Pairs]:
         head[0] = head[0][1:]
     dominant = detect_log(head)
     parsers = _order(dominant)
-    if dominant == "timestamped" and isinstance(lines, list):  # a batch in memory: one pass over it
-        block = blocks.records(head + lines[len(head):], lambda line: _parse(line, parsers)[1])
-        if block is not None:
-            yield from block
+    if isinstance(lines, list):  # a batch in memory
+        batch = head + lines[len(head):]
+        if dominant == "timestamped":  # one pass over it
+            block = blocks.records(batch, lambda line: _parse(line, parsers)[1])
+            if block is not None:
+                yield from block
+                return
+        elif blocks.alone("\n".join(batch)):  # every line an entry of its own: no grouping to do
+            for line in batch:
+                yield _parse(line, parsers)[1]
             return
     for entry in entries(chain(head, it)):
         yield _record(entry, parsers)[1]
