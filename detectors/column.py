@@ -141,7 +141,7 @@ def classify_column(
         if added is None:
             forms = [found.get(flat[j], _NO_DETECTIONS) for j in (i, *mangled.get(i, ()))]
             added = contributions[text] = _contribution(text, forms, free_text)
-        for entity, d, padded, strong, unmistakable, number, length, role, chance, context, synthetic, mobile in added:
+        for entity, d, padded, strong, unmistakable, digits, length, role, chance, near, synthetic_, mobile in added:
             t = tallies[entity]  # made even for a weak match in prose: the verdicts' order is the tallies'
             if d is None:
                 continue
@@ -149,14 +149,14 @@ def classify_column(
             t.score_sum += d.score
             t.strong += strong
             t.unmistakable += unmistakable
-            if number is not None and len(t.numbers) < 1000:
-                t.numbers.append(number)
+            if digits and len(t.numbers) < 1000:
+                t.numbers.append(int(digits))
             if length:
                 t.lengths.add(length)
             t.role += role
             t.chance_prone += chance
-            t.context += context
-            t.synthetic += synthetic
+            t.context += near
+            t.synthetic += synthetic_
             t.mobile += mobile
             t.padded += padded
             if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
@@ -255,7 +255,7 @@ def _contribution(text: str, forms, free_text: bool) -> list[tuple]:
         base = d.score - CONTEXT_FACTOR if d.context_word else d.score
         digits = only_digits(d.text)
         out.append((entity, d, padded, base >= STRONG_FORM - 1e-9, base >= UNMISTAKABLE - 1e-9,
-                    int(digits) if digits else None, len(digits),
+                    digits, len(digits),
                     (bool(d.metadata.get("role")) and not personal_mail) or entity in org_own,
                     d.text.isdigit() and d.context_word is None, d.context_word is not None,
                     bool(d.synthetic), d.metadata.get("phone_type") == "mobile"))

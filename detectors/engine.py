@@ -192,8 +192,9 @@ class Engine:
         else:
             named = self.screen.hits(distinct)
             for j in sorted(named):
-                text = distinct[j]
-                found[text] = self._analyze_value(text, named[j], context, column_words, resolve)
+                if named[j]:  # a non-ASCII digit lets a value through to screens that may all be Unicode ones
+                    text = distinct[j]
+                    found[text] = self._analyze_value(text, named[j], context, column_words, resolve)
         return {t: d for t, d in found.items() if d}
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,

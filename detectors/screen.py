@@ -115,7 +115,8 @@ class Screen:
         return [found.get(j, _NONE) for j in range(len(texts))]
 
     def hits(self, texts: Sequence[str]) -> dict[int, set[int]]:
-        """`candidates` for the texts something may match alone: text index -> recognizers."""
+        """`candidates` for the texts something may match alone: text index -> recognizers (an
+        empty set for a text with a non-ASCII digit when no screen was compiled for ASCII only)."""
         found: dict[int, set[int]] = {}
         if not texts:
             return found

@@ -75,7 +75,7 @@ class TextAnalyzer:
             if not (boost or counter):
                 continue
             if lowered is None:
-                lowered = text.lower()
+                lowered = text.casefold()
             # The words around a match are pieces of the text: a text that holds none of the
             # recognizer's words anywhere has none near the match, and needs no tokens.
             if not (_holds(lowered, r.context) if boost else False) and not (counter and _holds(lowered, counter)):
@@ -99,10 +99,12 @@ class TextAnalyzer:
                     h.metadata["counter_context"] = against
 
 
-def _holds(lowered: str, words) -> bool:
-    """Whether a lower-cased text holds any of the words anywhere (the context matcher's words
-    match inside a token or at its start: either way, inside the text)."""
-    return any(w.lower() in lowered for w in words)
+def _holds(folded: str, words) -> bool:
+    """Whether a case-folded text holds any of the words anywhere (the context matcher's words
+    match inside a token or at its start: either way, inside the text). Folded, not lower-cased:
+    folding goes character by character, where lower-casing a word alone and inside a text can
+    differ (Greek final sigma)."""
+    return any(w.lower().casefold() in folded for w in words)
 
 
 def hits(recognizer, text: str, entities: list[str]) -> list[_Hit]:

@@ -222,6 +222,7 @@ def test_screening_free_text_changes_no_result(engine, monkeypatch):
     skipped = sum(1 for c in engine.screen.candidates(texts) if not c)
     everyone = set(range(len(engine.recognizers)))
     monkeypatch.setattr(engine.screen, "candidates", lambda batch: [set(everyone) for _ in batch])
+    monkeypatch.setattr(engine.screen, "hits", lambda batch: {j: set(everyone) for j in range(len(batch))})
     assert screened == engine.analyze_values(texts)
     assert skipped >= 2  # the screen does screen something
 

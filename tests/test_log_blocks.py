@@ -124,3 +124,21 @@ def test_a_pattern_that_reads_past_a_line_is_refused(pattern):
 ])
 def test_a_pattern_is_read_within_one_line(pattern, one_line):
     assert blocks._one_line(pattern) == one_line
+
+
+@pytest.mark.parametrize("batch", [
+    ["a=1 b=2", "x.y.FooException:\nbar"],  # an exception's name after a line break inside an element
+    ["user=kari id=5", "com.acme.KundeError:\ncaused here", "c=3"],
+    ["a=1 b=2", "melding\n  at x.y(Z.java:1)", "c=3 d=4"],
+])
+def test_lines_holding_line_breaks_are_grouped_as_before(batch):
+    assert list(records(batch)) == by_lines(batch)
+
+
+def test_single_line_entries_of_any_format_read_the_same():
+    rnd = random.Random(3)
+    lines = [rnd.choice(['10.0.0.1 - - [01/May/2024:00:00:00 +0200] "GET /a?fnr=1 HTTP/1.1" 200 1 "-" "curl/8"',
+                         'level=info msg="Kari ringte" tlf=41234567', '{"msg": "hei", "user": "kari"}',
+                         "<34>Oct 11 22:14:15 host su: 'su root' failed for kari", "fri tekst uten format"])
+             for _ in range(500)]
+    assert list(records(lines)) == by_lines(lines)

@@ -90,7 +90,8 @@ def detect_log(lines: list[str]) -> str | None:
 
 def records(lines: Iterable[str]) -> Iterator[Pairs]:
     """One list of (field, value) pairs per log entry; a line nothing understands is its message.
-    A list of lines (a batch in memory) of timestamped lines may be parsed as a block."""
+    A list of lines (a batch in memory) of timestamped lines may be parsed as a block, and one
+    whose lines are each an entry of their own is parsed without grouping them into entries."""
     it = iter(lines)
     head = list(islice(it, DETECT_LINES))
     if head and head[0][:1] == "\ufeff":
@@ -104,7 +105,8 @@ def records(lines: Iterable[str]) -> Iterator[Pairs]:
             if block is not None:
                 yield from block
                 return
-        elif blocks.alone("\n".join(batch)):  # every line an entry of its own: no grouping to do
+        elif (block := "\n".join(batch)).count("\n") == len(batch) - 1 and blocks.alone(block):
+            # every line an entry of its own (none holds a line break of its own): no grouping to do
             for line in batch:
                 yield _parse(line, parsers)[1]
             return
