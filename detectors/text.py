@@ -67,18 +67,18 @@ class TextAnalyzer:
 
     def _enhance(self, text: str, hits: list[_Hit], context: list[str]) -> None:
         window = None
-        lowered = None
+        folded = None
         for h in hits:
             r = h.recognizer
             counter = getattr(r, "COUNTER_CONTEXT", None)
             boost = bool(r.context) and not h.metadata.get("is_score_enhanced_by_context")
             if not (boost or counter):
                 continue
-            if lowered is None:
-                lowered = text.casefold()
+            if folded is None:
+                folded = text.casefold()
             # The words around a match are pieces of the text: a text that holds none of the
             # recognizer's words anywhere has none near the match, and needs no tokens.
-            if not (_holds(lowered, r.context) if boost else False) and not (counter and _holds(lowered, counter)):
+            if not (boost and _holds(folded, r.context)) and not (counter and _holds(folded, counter)):
                 if boost and context and (word := matcher_for(tuple(r.context))(context)):
                     h.score = min(max(h.score + CONTEXT_FACTOR, CONTEXT_FLOOR), 1.0)
                     h.context_word = word
