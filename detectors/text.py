@@ -78,14 +78,12 @@ class TextAnalyzer:
                 folded = text.casefold()
             # The words around a match are pieces of the text: a text that holds none of the
             # recognizer's words anywhere has none near the match, and needs no tokens.
-            if not (boost and _holds(folded, r.context)) and not (counter and _holds(folded, counter)):
-                if boost and context and (word := matcher_for(tuple(r.context))(context)):
-                    h.score = min(max(h.score + CONTEXT_FACTOR, CONTEXT_FLOOR), 1.0)
-                    h.context_word = word
-                continue
-            if window is None:
-                window = Window(self.tokenizer, text, PREFIX_WORDS, SUFFIX_WORDS)
-            around = window.around(h.start)
+            if (boost and _holds(folded, r.context)) or (counter and _holds(folded, counter)):
+                if window is None:
+                    window = Window(self.tokenizer, text, PREFIX_WORDS, SUFFIX_WORDS)
+                around = window.around(h.start)
+            else:
+                around = []
             if boost:
                 word = matcher_for(tuple(r.context))(around + context)
                 if word:

@@ -105,7 +105,7 @@ def records(lines: Iterable[str]) -> Iterator[Pairs]:
             if block is not None:
                 yield from block
                 return
-        elif (block := "\n".join(batch)).count("\n") == len(batch) - 1 and blocks.alone(block):
+        elif (joined := "\n".join(batch)).count("\n") == len(batch) - 1 and blocks.alone(joined):
             # every line an entry of its own (none holds a line break of its own): no grouping to do
             for line in batch:
                 yield _parse(line, parsers)[1]
