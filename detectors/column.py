@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from itertools import compress
+from itertools import compress, islice
 from urllib.parse import unquote
 
 from detectors import field_shapes, vocabulary
@@ -53,6 +53,7 @@ MIXED_MIN_RATIO = 0.05
 MIXED_MIN_HITS = 3
 UNHINTED_WEAK_MIN_RATIO = 0.9
 MAX_EXAMPLES = 3
+MAX_NUMBERS = 1000  # a tally's numbers, for the spread of weak matches: the first ones met
 # Pairs where one value legitimately passes both checks: the column gets the more specific.
 EXCLUSIVE = (("NO_FODSELSNUMMER", "NO_BANK_ACCOUNT"), ("CREDIT_CARD", "NO_METER_SERIAL"))
 
@@ -121,47 +122,11 @@ def classify_column(
             texts = [unquote(t) if "%" in t else t for t in texts]
     free_text = free_text and n > 0
 
-    tallies: dict[str, Tally] = defaultdict(Tally)
-    # Each value, then the forms numeric storage may have mangled it from (after all values, so
-    # a column of text costs no list per value): value i's forms are flat[i] + flat[mangled[i]].
-    flat = list(texts)
-    mangled: dict[int, list[int]] = {}
-    for i, text in enumerate(texts):
-        if len(text) == 10 and text.isdigit():
-            more = _variants(text)[1:]
-            mangled[i] = list(range(len(flat), len(flat) + len(more)))
-            flat.extend(more)
+    # Each distinct value, then the forms numeric storage may have mangled it from.
+    variants = {text: _variants(text)[1:] for text in dict.fromkeys(texts) if len(text) == 10 and text.isdigit()}
+    flat = texts + [form for forms in variants.values() for form in forms] if variants else texts
     found = engine.detections_by_text(flat, context=context, resolve=free_text)
-    # only the values with a detection, in their order (most values of a log have none); a value
-    # repeated (a log's client address, a status) adds the same each time: worked out once
-    contributions: dict[str, list[tuple]] = {}
-    for i in sorted(set(compress(range(n), map(found.__contains__, texts))).union(mangled)):
-        text = texts[i]
-        added = contributions.get(text)
-        if added is None:
-            forms = [found.get(flat[j], _NO_DETECTIONS) for j in (i, *mangled.get(i, ()))]
-            added = contributions[text] = _contribution(text, forms, free_text)
-        for entity, d, padded, strong, unmistakable, digits, length, role, chance, near, synthetic_, mobile in added:
-            t = tallies[entity]  # made even for a weak match in prose: the verdicts' order is the tallies'
-            if d is None:
-                continue
-            t.hits += 1
-            t.score_sum += d.score
-            t.strong += strong
-            t.unmistakable += unmistakable
-            if digits and len(t.numbers) < 1000:
-                t.numbers.append(int(digits))
-            if length:
-                t.lengths.add(length)
-            t.role += role
-            t.chance_prone += chance
-            t.context += near
-            t.synthetic += synthetic_
-            t.mobile += mobile
-            t.padded += padded
-            if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
-                t.examples.append(d.text)
-            t.values.add(d.text)  # every distinct match: the sketch keeps the smallest, unbiased
+    tallies = _tallies(texts, found, variants, free_text)
 
     verdicts: dict[str, EntityVerdict] = {}
     for entity, t in tallies.items():
@@ -216,6 +181,51 @@ def classify_column(
     if not free_text:  # in prose the two entities sit in different rows
         _settle_exclusive(verdicts, name_hint)
     return ColumnClassification(name, declared_type, n, free_text, verdicts)
+
+
+def _tallies(texts: list[str], found: dict[str, list[Detection]], variants: dict[str, list[str]],
+             free_text: bool) -> dict[str, Tally]:
+    """Per entity, what the values add up to: worked out once per distinct value with a detection
+    (most values of a log have none; a log's client address, a status, repeat) and counted as
+    often as it occurs. What depends on the values' order is taken over the occurrences in order,
+    in C: the score sum (the same float additions as one value at a time) and the first numbers."""
+    tallies: dict[str, Tally] = defaultdict(Tally)  # in the order the values meet their entities
+    counted = found.keys() | variants.keys()
+    occurrences = list(compress(texts, map(counted.__contains__, texts)))
+    scores: dict[str, dict[str, float]] = defaultdict(dict)  # entity -> value -> its detection's score
+    numbers: dict[str, dict[str, int]] = defaultdict(dict)  # entity -> value -> the digits it matched
+    for text, count in Counter(occurrences).items():  # first occurrences first
+        forms = [found.get(form, _NO_DETECTIONS) for form in (text, *variants.get(text, ()))]
+        for entity, d, padded, strong, unmistakable, digits, length, role, chance, near, synthetic_, mobile in (
+                _contribution(text, forms, free_text)):
+            t = tallies[entity]  # made even for a weak match in prose: the verdicts' order is the tallies'
+            if d is None:
+                continue
+            t.hits += count
+            scores[entity][text] = d.score
+            t.strong += strong * count
+            t.unmistakable += unmistakable * count
+            if digits:
+                numbers[entity][text] = int(digits)
+            if length:
+                t.lengths.add(length)
+            t.role += role * count
+            t.chance_prone += chance * count
+            t.context += near * count
+            t.synthetic += synthetic_ * count
+            t.mobile += mobile * count
+            t.padded += padded * count
+            if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
+                t.examples.append(d.text)
+            t.values.add(d.text)  # every distinct match: the sketch keeps the smallest, unbiased
+    for entity, score in scores.items():
+        t = tallies[entity]
+        t.score_sum = sum(map(score.__getitem__, compress(occurrences, map(score.__contains__, occurrences))), 0.0)
+        number = numbers.get(entity)
+        if number:
+            t.numbers = list(islice(map(number.__getitem__, compress(occurrences, map(number.__contains__, occurrences))),
+                                    MAX_NUMBERS))
+    return tallies
 
 
 _ORGANISATIONS = {"NO_PHONE_NUMBER": organisation_phone, "NO_BANK_ACCOUNT": organisation_account,

@@ -8,6 +8,8 @@ Two ways in:
   deduplicated, one multi-pattern pass over the whole batch (`detectors.screen`) says which
   recognizers may match which value, free text goes on to ``analyze_text`` and short values
   straight to the recognizers whose shape test they pass, with the column name as context.
+  Values analysed before with the same context words (a log's client addresses, batch after
+  batch) are answered from what the engine remembers.
 
 Presidio's own pipeline (`detectors.presidio_text`) is used where it adds something: a spaCy
 model with NER, or a detector plugin that is a plain Presidio recognizer (`pipeline`). The
@@ -39,6 +41,10 @@ from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
+# Values whose detections are kept for the next batch of the same field: a log's client addresses,
+# user agents and paths come back batch after batch. About 0.6 kB each (the detections, their
+# metadata), so ~10 MB at most; when full it is emptied and fills again.
+MAX_REMEMBERED = 16_384
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -77,6 +83,9 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
+        # (context words, resolve) -> value -> its detections: answers are a function of these alone
+        self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
+        self._remembered_count = 0
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
         self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)}
@@ -181,21 +190,48 @@ class Engine:
         """`analyze_values` of non-blank strings, for the distinct texts with a detection alone
         (most values of a log have none: no list made for each)."""
         context = [c.lower() for c in context]
-        distinct = list(dict.fromkeys(texts))
+        memo = self._memo(context, resolve)
+        found: dict[str, list[Detection]] = {}
+        distinct = []  # the values not analysed before (with this context)
+        for text in dict.fromkeys(texts):
+            known = memo.get(text)
+            if known is None:
+                distinct.append(text)
+            elif known:
+                found[text] = known
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
-        found: dict[str, list[Detection]] = {}
+        analysed: dict[str, list[Detection]] = {}
         if self.ner_recognizer is not None:  # a model's NER finds what no screen knows of: every text
             for text, cand in zip(distinct, self.screen.candidates(distinct)):
                 if cand or is_free_text(text):
-                    found[text] = self._analyze_value(text, cand, context, column_words, resolve)
+                    analysed[text] = self._analyze_value(text, cand, context, column_words, resolve)
         else:
             named = self.screen.hits(distinct)
             for j in sorted(named):
                 if named[j]:  # a non-ASCII digit lets a value through to screens that may all be Unicode ones
                     text = distinct[j]
-                    found[text] = self._analyze_value(text, named[j], context, column_words, resolve)
+                    analysed[text] = self._analyze_value(text, named[j], context, column_words, resolve)
+        self._remember(memo, analysed)
+        found.update(analysed)
         return {t: d for t, d in found.items() if d}
+
+    def _memo(self, context: list[str], resolve: bool) -> dict[str, list[Detection]]:
+        """The values analysed before with this context, and their detections (nothing found
+        too: it costs as much to find again). Callers get the lists themselves: detections are
+        immutable, and no caller changes the lists."""
+        return self._remembered.setdefault((tuple(context), resolve), {})
+
+    def _remember(self, memo: dict[str, list[Detection]], analysed: dict[str, list[Detection]]) -> None:
+        """`analysed` kept in `memo`, within MAX_REMEMBERED values in all (when full, all is let go)."""
+        if self._remembered_count + len(analysed) > MAX_REMEMBERED:
+            self._remembered = {key: kept for key, kept in self._remembered.items() if kept is memo}
+            memo.clear()
+            self._remembered_count = 0
+            if len(analysed) > MAX_REMEMBERED:
+                return
+        memo.update(analysed)
+        self._remembered_count += len(analysed)
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
                        resolve: bool) -> list[Detection]:

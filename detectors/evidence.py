@@ -97,13 +97,17 @@ def normalise(entity_type: str, value: str) -> str:
     return digits or value
 
 
+MAX_REMEMBERED = 16_384  # fingerprints kept: a log's client addresses come back batch after batch
+
+
 class Fingerprinter:
     def __init__(self, key: bytes | None = None):
         self._key = key if key is not None else load_key()
         self._pads = None
+        self._known: dict[tuple[str, str], str] = {}
 
-    def __getstate__(self):  # hash states stay in their process
-        return {"_key": self._key, "_pads": None}
+    def __getstate__(self):  # hash states and fingerprints made stay in their process
+        return {"_key": self._key, "_pads": None, "_known": {}}
 
     @property
     def key(self) -> bytes:
@@ -111,8 +115,14 @@ class Fingerprinter:
         return self._key
 
     def __call__(self, entity_type: str, value: str) -> str:
-        message = f"{entity_type}\x00{normalise(entity_type, value)}".encode()
-        return "hmac-sha256:" + self._hmac(message)[:32]
+        known = self._known.get((entity_type, value))
+        if known is None:
+            message = f"{entity_type}\x00{normalise(entity_type, value)}".encode()
+            known = "hmac-sha256:" + self._hmac(message)[:32]
+            if len(self._known) >= MAX_REMEMBERED:
+                self._known.clear()
+            self._known[(entity_type, value)] = known
+        return known
 
     def _hmac(self, message: bytes) -> str:
         """HMAC-SHA256 (RFC 2104) from the key's two padded hash states, hashed once: a sketch

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -43,11 +44,15 @@ def url_field(texts: Sequence[str]) -> bool:
     if len(maybe) < needed:
         return False
     urls = 0
-    for seen, value in enumerate(maybe, 1):  # stops once the share is reached or out of reach
-        urls += is_url(value)
-        if urls >= needed:
-            return True
-        if urls + len(maybe) - seen < needed:
+    left = len(maybe)
+    # once per distinct value (a log's referrers repeat); stops once the share is reached or out of reach
+    for value, count in Counter(maybe).items():
+        left -= count
+        if is_url(value):
+            urls += count
+            if urls >= needed:
+                return True
+        elif urls + left < needed:
             return False
     return False
 

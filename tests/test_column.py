@@ -526,3 +526,75 @@ def test_verdicts_keep_the_order_values_met_their_entities(engine):
     met = list(dict.fromkeys(d.entity_type for per_line in found for d in per_line))
     verdicts = list(classify_column("melding", "text", lines, engine, free_text=True).entities)
     assert verdicts == [e for e in met if e in verdicts] and verdicts[0] == "NO_PHONE_NUMBER"
+
+
+def _tallies_one_value_at_a_time(texts, found, variants, free_text):
+    """The tallies as defined: every occurrence in order, one at a time."""
+    from collections import defaultdict
+
+    from detectors import column
+    from detectors.field_rules import Tally
+
+    tallies = defaultdict(Tally)
+    for text in texts:
+        if text not in found and text not in variants:
+            continue
+        forms = [found.get(form, []) for form in (text, *variants.get(text, ()))]
+        for entity, d, padded, strong, unmistakable, digits, length, role, chance, near, synthetic_, mobile in (
+                column._contribution(text, forms, free_text)):
+            t = tallies[entity]
+            if d is None:
+                continue
+            t.hits += 1
+            t.score_sum += d.score
+            t.strong += strong
+            t.unmistakable += unmistakable
+            if digits and len(t.numbers) < column.MAX_NUMBERS:
+                t.numbers.append(int(digits))
+            if length:
+                t.lengths.add(length)
+            t.role += role
+            t.chance_prone += chance
+            t.context += near
+            t.synthetic += synthetic_
+            t.mobile += mobile
+            t.padded += padded
+            if len(t.examples) < column.MAX_EXAMPLES and d.text not in t.examples:
+                t.examples.append(d.text)
+            t.values.add(d.text)
+    return tallies
+
+
+def _mixed(seed, n):
+    r = random.Random(seed)
+    pool = ([synthetic.phone(r) for _ in range(40)] + [f"tlf {synthetic.phone(r)}" for _ in range(40)]
+            + fnrs(r, 60) + [f"kunde{i}@example.no" for i in range(30)] + ["post@example.no", "ikke noe", "12345"])
+    return [r.choice(pool) for _ in range(n)]
+
+
+@pytest.mark.parametrize("texts,free_text", [
+    (["41234567", "tlf 41234567", "41234567", "ingenting", "tlf 41234567"] * 7, False),
+    (_mixed(1, 400), False),
+    (_mixed(2, 3000), False),  # more than MAX_NUMBERS matches: the first ones met are kept
+    (_mixed(3, 300), True),
+    ([str(int(f)) for f in fnrs(rnd(4), 50) if f.startswith("0")] * 3 + ["1234567890"], False),  # leading zero lost
+    ([], False),
+])
+def test_tallies_per_distinct_value_are_the_tallies_one_value_at_a_time(engine, texts, free_text):
+    from detectors import column
+
+    variants = {t: column._variants(t)[1:] for t in dict.fromkeys(texts) if len(t) == 10 and t.isdigit()}
+    found = engine.detections_by_text(texts + [v for vs in variants.values() for v in vs], resolve=free_text)
+    got = column._tallies(texts, found, variants, free_text)
+    want = _tallies_one_value_at_a_time(texts, found, variants, free_text)
+    assert list(got) == list(want) and got == want  # the same floats, numbers in the same order
+    if len(texts) > 100:
+        assert any(len({d.score for ds in found.values() for d in ds if d.entity_type == e}) > 1 for e in got)
+
+
+@pytest.mark.parametrize("texts", [
+    ["x", "x", URL, URL, URL], ["x", "x", "x", URL, URL], [URL, "x", URL, "x", "x"],
+    ["/a", "/a", "/a", "x", "x", "x", "x"], ["/a b"] * 3 + [URL] * 3, [URL] * 3 + ["/a b"] * 4,
+])
+def test_url_field_counts_repeated_values_as_often_as_they_occur(texts):
+    assert field_shapes.url_field(texts) == _url_field_as_defined(texts)

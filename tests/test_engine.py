@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from detectors.engine import Detection, resolve_overlaps
+from detectors.engine import Detection, Engine, resolve_overlaps
 
 
 def kinds(found):
@@ -220,10 +220,11 @@ def test_screening_free_text_changes_no_result(engine, monkeypatch):
     texts += ["request 5d41402abc4b completed in 3120 ms (status 200)", "pool stats: active=3 idle=5 waiting=0"]
     screened = engine.analyze_values(texts)
     skipped = sum(1 for c in engine.screen.candidates(texts) if not c)
-    everyone = set(range(len(engine.recognizers)))
-    monkeypatch.setattr(engine.screen, "candidates", lambda batch: [set(everyone) for _ in batch])
-    monkeypatch.setattr(engine.screen, "hits", lambda batch: {j: set(everyone) for j in range(len(batch))})
-    assert screened == engine.analyze_values(texts)
+    unscreened = Engine()  # one that has not met these values (an engine remembers what it found)
+    everyone = set(range(len(unscreened.recognizers)))
+    monkeypatch.setattr(unscreened.screen, "candidates", lambda batch: [set(everyone) for _ in batch])
+    monkeypatch.setattr(unscreened.screen, "hits", lambda batch: {j: set(everyone) for j in range(len(batch))})
+    assert screened == unscreened.analyze_values(texts)
     assert skipped >= 2  # the screen does screen something
 
 
@@ -246,3 +247,31 @@ def test_the_nlp_vocabulary_is_bounded_over_a_long_scan(monkeypatch):
     found = engine.analyze_text("Kari Nordmann har fnr 15076500565")
     assert {d.entity_type for d in found} >= {"PERSON", "NO_FODSELSNUMMER"}
 
+
+
+def test_values_met_before_are_not_analysed_again_and_answer_the_same(monkeypatch):
+    from detectors import engine as engine_module
+
+    e = Engine()
+    analysed = []
+    real = e._analyze_value
+    monkeypatch.setattr(e, "_analyze_value", lambda text, *a: analysed.append(text) or real(text, *a))
+    batch = ["41234567", "kari@example.no", "ikke noe", "tlf 41234567", "41234567"]
+    first = e.analyze_values(batch, context=["kunde"])
+    assert sorted(analysed) == ["41234567", "kari@example.no", "tlf 41234567"]  # each once; "ikke noe" screened out
+    analysed.clear()
+    assert e.analyze_values(batch, context=["kunde"]) == first and analysed == []
+    # another field's context words, or overlaps left unresolved, are other questions: asked anew
+    by_name = e.analyze_values(batch, context=["telefon"])
+    assert sorted(analysed) == ["41234567", "kari@example.no", "tlf 41234567"]
+    assert by_name[0][0].score > first[0][0].score  # the column's name supports the bare number
+    analysed.clear()
+    e.analyze_values(batch, context=["kunde"], resolve=False)
+    assert len(analysed) == 3
+    # bounded: when full, what was kept goes, and answers stay the same
+    monkeypatch.setattr(engine_module, "MAX_REMEMBERED", 4)
+    many = [f"kunde{i}@example.no" for i in range(10)]
+    assert e.analyze_values(many) == Engine().analyze_values(many)
+    assert e._remembered_count <= 4 and sum(map(len, e._remembered.values())) <= 4
+    analysed.clear()
+    assert e.analyze_values(batch, context=["kunde"]) == first and len(analysed) == 3

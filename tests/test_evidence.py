@@ -151,3 +151,20 @@ def test_fingerprint_is_rfc2104_hmac_sha256(key, entity, value):
 def test_default_key_file_comes_from_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("KARTLEGG_FINGERPRINT_KEY_FILE", str(_write(tmp_path / "k", "cd" * 32)))
     assert Fingerprinter().key == bytes.fromhex("cd" * 32)
+
+
+def test_fingerprints_made_before_are_the_same_and_stay_in_their_process(monkeypatch):
+    import pickle
+
+    from detectors import evidence
+
+    monkeypatch.setattr(evidence, "MAX_REMEMBERED", 3)
+    key = b"k" * 32
+    fp = Fingerprinter(key)
+    values = [("IP_ADDRESS", f"203.0.113.{i}") for i in range(5)] + [("EMAIL_ADDRESS", "Kari@Example.no")]
+    first = [fp(e, v) for e, v in values]
+    assert [fp(e, v) for e, v in values] == first == [Fingerprinter(key)(e, v) for e, v in values]
+    assert len(set(first)) == len(values) and len(fp._known) <= 3
+    assert fp("EMAIL_ADDRESS", "kari@example.no") == first[-1]  # one address in two spellings
+    copy = pickle.loads(pickle.dumps(fp))
+    assert copy._known == {} and [copy(e, v) for e, v in values] == first
