@@ -4,9 +4,9 @@
     python -m bench.parallel [--tables 120] [--rows 1200000] [--runs 3] [--max-connections N]
 
 Starts its own throw-away PostgreSQL on 127.0.0.1 (tests/servers.py) and builds the estate as
-bench.sql_scan does (the demo estate's table kinds, replicated server-side), scanned at the
-default settings (one connection to the database, 1,000 rows a table; `--max-connections N`
-to allow more) by a SELECT-only role. Each figure is the
+bench.sql_scan does (the demo estate's table kinds, each table with rows of its own, replicated
+server-side), scanned at the default settings (one connection to the database, 1,000 rows a
+table; `--max-connections N` to allow more) by a SELECT-only role. Each figure is the
 median of `--runs` scans; the first local scan with N workers includes starting the pool (each
 process builds its engine); the Dask cluster is started and warmed before timing.
 

@@ -4,8 +4,8 @@ time grows with the number of tables and with the size of one table.
     python -m bench.sql_scan [--tables 50] [--rows 2000000] [--sizes 10000,100000,1000000,3000000]
 
 Starts its own throw-away PostgreSQL on 127.0.0.1 (tests/servers.py), builds the estate from
-the generated demo estate's tables (each table a copy of one estate table, replicated
-server-side to its size), ANALYZEs it, and scans it at the default sample size with a
+the generated demo estate's tables (each table a slice of one estate table's rows, a sample's
+worth of its own, replicated server-side to its size), ANALYZEs it, and scans it at the default sample size with a
 SELECT-only role. The engine is built once before timing, as a long scan would.
 """
 
@@ -44,11 +44,17 @@ class Counting:
         pass
 
 
-def build(server: PostgresServer, tables: int, total_rows: int) -> list[tuple[str, int]]:
+def build(server: PostgresServer, tables: int, total_rows: int, own_rows: bool = True) -> list[tuple[str, int]]:
+    """The estate: `tables` tables of the demo estate's kinds, `total_rows` rows in all. With
+    `own_rows`, each table of a kind holds a slice of the generated rows of its own (a sample's
+    worth, replicated to its size): a scan meets values it has met before only as often as a real
+    estate repeats them, not in every table of the kind (the engine remembers what it analysed)."""
     server.create_database(DB)
     engine = sa.create_engine(server.url(database=DB))
-    populate(engine, rows=SEED_ROWS, schema=None)
     kinds = [t.name for t in build_metadata().sorted_tables if t.name != EMPTY_TABLE]
+    per_kind = -(-tables // len(kinds))
+    piece = ScanSettings().sample_size if own_rows else SEED_ROWS
+    populate(engine, rows=max(SEED_ROWS, per_kind * piece) if own_rows else SEED_ROWS, schema=None)
     scale = total_rows / (sum(SIZES) * tables / len(SIZES))
     made = []
     with engine.begin() as conn:
@@ -56,10 +62,11 @@ def build(server: PostgresServer, tables: int, total_rows: int) -> list[tuple[st
         for i in range(tables):
             kind, size = kinds[i % len(kinds)], max(100, int(SIZES[i % len(SIZES)] * scale))
             name = f"t{i:02d}_{kind.lower().replace(' ', '_')}"
-            copies = -(-size // SEED_ROWS)
+            offset = (i // len(kinds)) * piece if own_rows else 0
+            copies = -(-size // piece)
             conn.exec_driver_sql(
-                f'CREATE TABLE estate."{name}" AS SELECT m.* FROM public."{kind}" m, generate_series(1, {copies}) g '
-                f"LIMIT {size}"
+                f'CREATE TABLE estate."{name}" AS SELECT m.* FROM (SELECT * FROM public."{kind}" '
+                f"LIMIT {piece} OFFSET {offset}) m, generate_series(1, {copies}) g LIMIT {size}"
             )
             made.append((name, size))
         conn.exec_driver_sql("ANALYZE")

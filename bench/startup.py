@@ -70,9 +70,11 @@ def small_tables(target: Path, tables: int, rows: int) -> None:
     with sqlite3.connect(target) as db:
         for i in range(tables - len(names)):
             name, copy = names[i % len(names)], 1 + i // len(names)
-            db.execute(f'CREATE TABLE "{name}_{i:04d}" AS SELECT * FROM "{name}" LIMIT {rows} OFFSET {copy * rows}')
+            db.execute(f'CREATE TABLE "{name}_{i:04d}" AS SELECT * FROM "{name}" ORDER BY rowid '
+                       f'LIMIT {rows} OFFSET {copy * rows}')
         for name in names:  # the originals keep the first slice
-            db.execute(f'DELETE FROM "{name}" WHERE rowid NOT IN (SELECT rowid FROM "{name}" LIMIT {rows})')
+            db.execute(f'DELETE FROM "{name}" WHERE rowid NOT IN '
+                       f'(SELECT rowid FROM "{name}" ORDER BY rowid LIMIT {rows})')
     source.unlink()
 
 

@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     try:
         with PostgresServer() as server:
             t = time.perf_counter()
-            build(server, args.tables, args.rows)
+            build(server, args.tables, args.rows, own_rows=False)  # the person in every table of a kind
             (fnr, navn, epost, tlf), = server.execute(
                 "SELECT fnr, navn, epost, tlf FROM public.kunde ORDER BY kunde_id LIMIT 1", database=DB)
             person = {"fnr": fnr, "navn": navn, "epost": epost, "tlf": tlf}

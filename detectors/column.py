@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
+from functools import reduce
 from itertools import compress, islice
+from operator import add
 from urllib.parse import unquote
 
 from detectors import field_shapes, vocabulary
@@ -188,7 +190,7 @@ def _tallies(texts: list[str], found: dict[str, list[Detection]], variants: dict
     """Per entity, what the values add up to: worked out once per distinct value with a detection
     (most values of a log have none; a log's client address, a status, repeat) and counted as
     often as it occurs. What depends on the values' order is taken over the occurrences in order,
-    in C: the score sum (the same float additions as one value at a time) and the first numbers."""
+    in C: the score sum and the first numbers."""
     tallies: dict[str, Tally] = defaultdict(Tally)  # in the order the values meet their entities
     counted = found.keys() | variants.keys()
     occurrences = list(compress(texts, map(counted.__contains__, texts)))
@@ -218,13 +220,17 @@ def _tallies(texts: list[str], found: dict[str, list[Detection]], variants: dict
             if len(t.examples) < MAX_EXAMPLES and d.text not in t.examples:
                 t.examples.append(d.text)
             t.values.add(d.text)  # every distinct match: the sketch keeps the smallest, unbiased
+
+    def met(kept: dict) -> Iterator[str]:  # the occurrences of the values `kept` has, in order
+        return compress(occurrences, map(kept.__contains__, occurrences))
+
     for entity, score in scores.items():
         t = tallies[entity]
-        t.score_sum = sum(map(score.__getitem__, compress(occurrences, map(score.__contains__, occurrences))), 0.0)
+        # one addition after another, as one value at a time (sum() compensates from Python 3.12 on)
+        t.score_sum = reduce(add, map(score.__getitem__, met(score)), 0.0)
         number = numbers.get(entity)
         if number:
-            t.numbers = list(islice(map(number.__getitem__, compress(occurrences, map(number.__contains__, occurrences))),
-                                    MAX_NUMBERS))
+            t.numbers = list(islice(map(number.__getitem__, met(number)), MAX_NUMBERS))
     return tallies
 
 

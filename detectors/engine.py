@@ -42,11 +42,14 @@ from scanner.model import plugins
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
 # Values whose detections are kept for the next batch of the same field: a log's client addresses,
-# user agents and paths come back batch after batch. About 0.6 kB each (the detections, their
-# metadata), so ~10 MB at most; when full it is emptied and fills again.
+# user agents and paths come back batch after batch. Bounded in values and in their characters
+# (a value may be a 4,096-character piece of a log line): about 0.6 kB a value besides its text,
+# so ~10 MB and 4 MB of text at most. When full, everything kept is let go and it fills again.
 MAX_REMEMBERED = 16_384
+MAX_REMEMBERED_CHARS = 4_000_000
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
+_NOTHING_KEPT: dict = {}  # never written to
 
 
 def _is_presidio_class(recognizer) -> bool:
@@ -55,7 +58,8 @@ def _is_presidio_class(recognizer) -> bool:
 
 
 class Engine:
-    """Build once, reuse. `pipeline`: "kartlegg" (default without an NER model) or "presidio"."""
+    """Build once, reuse; one thread at a time (a scan's detection holds `scanner.scan.unit._detecting`).
+    `pipeline`: "kartlegg" (default without an NER model) or "presidio"."""
 
     def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None,
                  pipeline: str | None = None):
@@ -83,9 +87,12 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
-        # (context words, resolve) -> value -> its detections: answers are a function of these alone
+        # (context words, resolve) -> value -> its detections (nothing found too: as costly to
+        # find again). Only for kartlegg's own recognizers, whose answers are a function of the
+        # value and the context alone: a third-party one may keep state or ask something that changes.
         self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
-        self._remembered_count = 0
+        self._remembered_values = self._remembered_chars = 0
+        self._remembers = all(type(r).__module__.partition(".")[0] == "detectors" for r in self.recognizers)
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
         self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)}
@@ -188,9 +195,12 @@ class Engine:
     def detections_by_text(self, texts: Sequence[str], context: Sequence[str] = (),
                            resolve: bool = True) -> dict[str, list[Detection]]:
         """`analyze_values` of non-blank strings, for the distinct texts with a detection alone
-        (most values of a log have none: no list made for each)."""
+        (most values of a log have none: no list made for each), in no particular order. A value
+        analysed before with the same context is answered with the detections found then: the
+        same lists, so callers treat them as immutable, as they treat detections."""
         context = [c.lower() for c in context]
-        memo = self._memo(context, resolve)
+        key = (tuple(context), resolve)
+        memo = self._remembered.get(key, _NOTHING_KEPT)
         found: dict[str, list[Detection]] = {}
         distinct = []  # the values not analysed before (with this context)
         for text in dict.fromkeys(texts):
@@ -212,26 +222,32 @@ class Engine:
                 if named[j]:  # a non-ASCII digit lets a value through to screens that may all be Unicode ones
                     text = distinct[j]
                     analysed[text] = self._analyze_value(text, named[j], context, column_words, resolve)
-        self._remember(memo, analysed)
+        if self._remembers and analysed:
+            self._remember(key, analysed)
         found.update(analysed)
         return {t: d for t, d in found.items() if d}
 
-    def _memo(self, context: list[str], resolve: bool) -> dict[str, list[Detection]]:
-        """The values analysed before with this context, and their detections (nothing found
-        too: it costs as much to find again). Callers get the lists themselves: detections are
-        immutable, and no caller changes the lists."""
-        return self._remembered.setdefault((tuple(context), resolve), {})
-
-    def _remember(self, memo: dict[str, list[Detection]], analysed: dict[str, list[Detection]]) -> None:
-        """`analysed` kept in `memo`, within MAX_REMEMBERED values in all (when full, all is let go)."""
-        if self._remembered_count + len(analysed) > MAX_REMEMBERED:
-            self._remembered = {key: kept for key, kept in self._remembered.items() if kept is memo}
-            memo.clear()
-            self._remembered_count = 0
-            if len(analysed) > MAX_REMEMBERED:
+    def _remember(self, key: tuple, analysed: dict[str, list[Detection]]) -> None:
+        """`analysed` kept for the next batch with this context, within the bounds (when full,
+        everything kept is let go first: a whole new dict, so a reader elsewhere never sees one
+        change under it)."""
+        chars = sum(map(len, analysed))
+        if (self._remembered_values + len(analysed) > MAX_REMEMBERED
+                or self._remembered_chars + chars > MAX_REMEMBERED_CHARS):
+            self.forget()
+            if len(analysed) > MAX_REMEMBERED or chars > MAX_REMEMBERED_CHARS:
                 return
+        memo = self._remembered.get(key)
+        if memo is None:
+            memo = self._remembered[key] = {}
         memo.update(analysed)
-        self._remembered_count += len(analysed)
+        self._remembered_values += len(analysed)
+        self._remembered_chars += chars
+
+    def forget(self) -> None:
+        """Let go of the values remembered (at the end of a scan: they are what it found)."""
+        self._remembered = {}
+        self._remembered_values = self._remembered_chars = 0
 
     def _analyze_value(self, text: str, cand: set[int], context: list[str], column_words: dict,
                        resolve: bool) -> list[Detection]:

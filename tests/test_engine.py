@@ -249,29 +249,67 @@ def test_the_nlp_vocabulary_is_bounded_over_a_long_scan(monkeypatch):
 
 
 
+def _counting(e, monkeypatch) -> list:
+    analysed = []
+    real = e._analyze_value
+    monkeypatch.setattr(e, "_analyze_value", lambda text, *a: analysed.append(text) or real(text, *a))
+    return analysed
+
+
+BATCH = ["41234567", "kari@example.no", "ikke noe", "tlf 41234567", "41234567", "12345678901"]
+ANALYSED = ["12345678901", "41234567", "kari@example.no", "tlf 41234567"]  # "ikke noe": screened out
+
+
 def test_values_met_before_are_not_analysed_again_and_answer_the_same(monkeypatch):
     from detectors import engine as engine_module
 
     e = Engine()
-    analysed = []
-    real = e._analyze_value
-    monkeypatch.setattr(e, "_analyze_value", lambda text, *a: analysed.append(text) or real(text, *a))
-    batch = ["41234567", "kari@example.no", "ikke noe", "tlf 41234567", "41234567"]
-    first = e.analyze_values(batch, context=["kunde"])
-    assert sorted(analysed) == ["41234567", "kari@example.no", "tlf 41234567"]  # each once; "ikke noe" screened out
+    analysed = _counting(e, monkeypatch)
+    first = e.analyze_values(BATCH, context=["kunde"])
+    assert sorted(analysed) == ANALYSED and first[5] == []  # each once; the last a screen's hit, no finding
     analysed.clear()
-    assert e.analyze_values(batch, context=["kunde"]) == first and analysed == []
+    assert e.analyze_values(BATCH, context=["kunde"]) == first and analysed == []
     # another field's context words, or overlaps left unresolved, are other questions: asked anew
-    by_name = e.analyze_values(batch, context=["telefon"])
-    assert sorted(analysed) == ["41234567", "kari@example.no", "tlf 41234567"]
+    by_name = e.analyze_values(BATCH, context=["telefon"])
+    assert sorted(analysed) == ANALYSED
     assert by_name[0][0].score > first[0][0].score  # the column's name supports the bare number
     analysed.clear()
-    e.analyze_values(batch, context=["kunde"], resolve=False)
-    assert len(analysed) == 3
-    # bounded: when full, what was kept goes, and answers stay the same
-    monkeypatch.setattr(engine_module, "MAX_REMEMBERED", 4)
-    many = [f"kunde{i}@example.no" for i in range(10)]
+    e.analyze_values(BATCH, context=["kunde"], resolve=False)
+    assert len(analysed) == 4
+    # bounded: when full, everything kept goes (every field's), and answers stay the same
+    monkeypatch.setattr(engine_module, "MAX_REMEMBERED", 6)
+    many = [f"kunde{i}@example.no" for i in range(5)]
     assert e.analyze_values(many) == Engine().analyze_values(many)
-    assert e._remembered_count <= 4 and sum(map(len, e._remembered.values())) <= 4
+    assert e._remembered_values <= 6 and sum(map(len, e._remembered.values())) <= 6
     analysed.clear()
-    assert e.analyze_values(batch, context=["kunde"]) == first and len(analysed) == 3
+    assert e.analyze_values(BATCH, context=["kunde"]) == first and sorted(analysed) == ANALYSED
+    # and in characters: one long value is analysed each time, never kept
+    monkeypatch.setattr(engine_module, "MAX_REMEMBERED_CHARS", 100)
+    long = "Kunden ringte fra 41234567 og ba om ny faktura til kari@example.no " * 3
+    analysed.clear()
+    assert e.analyze_values([long]) == e.analyze_values([long]) and analysed == [long, long]
+    # at a scan's end, nothing is kept
+    e.forget()
+    analysed.clear()
+    e.analyze_values(BATCH, context=["kunde"])
+    assert sorted(analysed) == ANALYSED
+
+
+def test_an_engine_with_a_third_party_detector_remembers_nothing(monkeypatch):
+    from detectors.recognizers.email import EmailRecognizer
+    from scanner.model import plugins
+
+    class TheirEmail(EmailRecognizer):  # a plugin's: its answers may change from call to call
+        pass
+
+    class Theirs:
+        name, distribution = "their_email", "theirs 1.0"
+
+        def create(self):
+            return TheirEmail()
+
+    select = plugins.select
+    monkeypatch.setattr(plugins, "select", lambda group, names=None: [*select(group, names), Theirs()])
+    e = Engine()
+    analysed = _counting(e, monkeypatch)
+    assert e.analyze_values(BATCH) == e.analyze_values(BATCH) and len(analysed) == 2 * len(ANALYSED)

@@ -23,6 +23,7 @@ from scanner.scan.findings import field_records as records_of
 # -- what one process keeps ------------------------------------------------------------------------
 _engines: dict[tuple, object] = {}
 _crawlers: dict[tuple[str, str], object] = {}
+_fingerprinters: dict[bytes, object] = {}
 _built = threading.Lock()
 _detecting = threading.Lock()  # one engine per process, used by one thread at a time
 
@@ -63,9 +64,15 @@ def warm_in_background(spec: tuple) -> threading.Thread:
 
 
 def fingerprinter(job: Job) -> Callable[[str, str], str]:
+    """The process's fingerprinter for the scan's key: one, so that what it remembers (a log's
+    client addresses, batch after batch) serves the next batch."""
     from detectors.evidence import Fingerprinter
 
-    return Fingerprinter(job.key.value)
+    with _built:
+        found = _fingerprinters.get(job.key.value)
+        if found is None:
+            found = _fingerprinters[job.key.value] = Fingerprinter(job.key.value)
+        return found
 
 
 def open_crawler(job: Job):
@@ -82,12 +89,18 @@ def open_crawler(job: Job):
 
 def release(scan_id: str, source_name: str | None = None) -> int:
     """Close the crawlers (connections, clients) this process holds for a scan or one of its
-    sources; returns how many."""
+    sources; returns how many. At a scan's end, the values its engines and fingerprinters
+    remembered are let go."""
     with _built:
         idents = [i for i in _crawlers if i[0] == scan_id and source_name in (None, i[1])]
         crawlers = [_crawlers.pop(i) for i in idents]
         for ident in [i for i in _redactors if i[0] == scan_id and source_name in (None, i[1])]:
             del _redactors[ident]
+        engines = list(_engines.values()) if source_name is None else []
+        if source_name is None:  # the scan is over: what was remembered for it is its data
+            _fingerprinters.clear()
+    for engine in engines:
+        engine.forget()
     for crawler in crawlers:
         try:
             crawler.close()
