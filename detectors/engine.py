@@ -58,7 +58,8 @@ def _is_presidio_class(recognizer) -> bool:
 
 
 class Engine:
-    """Build once, reuse; one thread at a time (a scan's detection holds `scanner.scan.unit._detecting`).
+    """Build once, reuse. A scan analyses values in one thread at a time (it holds
+    `scanner.scan.unit._detecting`); `analyze_text` keeps no memory and may be called beside it.
     `pipeline`: "kartlegg" (default without an NER model) or "presidio"."""
 
     def __init__(self, detectors: Sequence[str] | None = None, model: str | None = None,
@@ -88,8 +89,9 @@ class Engine:
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
         # (context words, resolve) -> value -> its detections (nothing found too: as costly to
-        # find again). Only for kartlegg's own recognizers, whose answers are a function of the
-        # value and the context alone: a third-party one may keep state or ask something that changes.
+        # find again). Only with kartlegg's own recognizers, whose answers are a function of the
+        # value and the context alone (as a spaCy model's NER is): a third-party one may keep
+        # state or ask something that changes.
         self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
         self._remembered_values = self._remembered_chars = 0
         self._remembers = all(type(r).__module__.partition(".")[0] == "detectors" for r in self.recognizers)
@@ -229,14 +231,13 @@ class Engine:
 
     def _remember(self, key: tuple, analysed: dict[str, list[Detection]]) -> None:
         """`analysed` kept for the next batch with this context, within the bounds (when full,
-        everything kept is let go first: a whole new dict, so a reader elsewhere never sees one
-        change under it)."""
+        everything kept is let go first, by replacing the dict: nothing iterates over it)."""
         chars = sum(map(len, analysed))
+        if len(analysed) > MAX_REMEMBERED or chars > MAX_REMEMBERED_CHARS:
+            return  # more than all of it: what the other fields keep stays
         if (self._remembered_values + len(analysed) > MAX_REMEMBERED
                 or self._remembered_chars + chars > MAX_REMEMBERED_CHARS):
             self.forget()
-            if len(analysed) > MAX_REMEMBERED or chars > MAX_REMEMBERED_CHARS:
-                return
         memo = self._remembered.get(key)
         if memo is None:
             memo = self._remembered[key] = {}

@@ -283,11 +283,13 @@ def test_values_met_before_are_not_analysed_again_and_answer_the_same(monkeypatc
     assert e._remembered_values <= 6 and sum(map(len, e._remembered.values())) <= 6
     analysed.clear()
     assert e.analyze_values(BATCH, context=["kunde"]) == first and sorted(analysed) == ANALYSED
-    # and in characters: one long value is analysed each time, never kept
+    # and in characters: a value longer than all of it is analysed each time, never kept, and
+    # what the other fields keep stays
     monkeypatch.setattr(engine_module, "MAX_REMEMBERED_CHARS", 100)
     long = "Kunden ringte fra 41234567 og ba om ny faktura til kari@example.no " * 3
     analysed.clear()
     assert e.analyze_values([long]) == e.analyze_values([long]) and analysed == [long, long]
+    assert e.analyze_values(BATCH, context=["kunde"]) == first and analysed == [long, long]
     # at a scan's end, nothing is kept
     e.forget()
     analysed.clear()

@@ -26,6 +26,7 @@ _crawlers: dict[tuple[str, str], object] = {}
 _fingerprinters: dict[bytes, object] = {}
 _built = threading.Lock()
 _detecting = threading.Lock()  # one engine per process, used by one thread at a time
+FORGET_WAIT = 30.0  # seconds a scan's end waits for a detection in progress before letting go of the memory
 
 
 def engine_for(spec: tuple, engine=None):
@@ -89,8 +90,9 @@ def open_crawler(job: Job):
 
 def release(scan_id: str, source_name: str | None = None) -> int:
     """Close the crawlers (connections, clients) this process holds for a scan or one of its
-    sources; returns how many. At a scan's end, the values its engines and fingerprinters
-    remembered are let go."""
+    sources; returns how many. At a scan's end, the values this process's engines and
+    fingerprinters remembered are let go (another scan's on a shared Dask worker too: they are
+    found again)."""
     with _built:
         idents = [i for i in _crawlers if i[0] == scan_id and source_name in (None, i[1])]
         crawlers = [_crawlers.pop(i) for i in idents]
@@ -99,8 +101,16 @@ def release(scan_id: str, source_name: str | None = None) -> int:
         engines = list(_engines.values()) if source_name is None else []
         if source_name is None:  # the scan is over: what was remembered for it is its data
             _fingerprinters.clear()
-    for engine in engines:
-        engine.forget()
+    if engines:
+        # after a detection still running here (a Dask task a cancel does not stop), so that it
+        # does not fill the memory again; not for ever: a memory left is no leak of the report's
+        held = _detecting.acquire(timeout=FORGET_WAIT)
+        try:
+            for engine in engines:
+                engine.forget()
+        finally:
+            if held:
+                _detecting.release()
     for crawler in crawlers:
         try:
             crawler.close()
@@ -155,9 +165,9 @@ def examine(job: Job, sample: DatasetSample, duration_ms: int) -> list[dict]:
     """The records of one sampled unit: its dataset record, then skips, problems and findings."""
     engine = engine_for(job.engine_spec)
     try:
+        fingerprint = fingerprinter(job)  # before the detection lock: it takes `_built`
         with _detecting:
-            return examine_sample(sample, job.source, engine, job.settings, fingerprinter(job), job.scan_id,
-                                  duration_ms)
+            return examine_sample(sample, job.source, engine, job.settings, fingerprint, job.scan_id, duration_ms)
     except Exception as exc:  # a detector bug loses one table, not the scan
         return [failed(job, sample.unit, exc)]
 
@@ -165,9 +175,9 @@ def examine(job: Job, sample: DatasetSample, duration_ms: int) -> list[dict]:
 def field_records(job: Job, sample: DatasetSample) -> tuple[list[dict], list[tuple[str, str, int]]]:
     """One batch of a full read: its records, and every entity's hits (uri, entity, hits)."""
     seen: list[tuple[str, str, int]] = []
+    engine, fingerprint = engine_for(job.engine_spec), fingerprinter(job)  # before the detection lock
     with _detecting:
-        found = records_of(sample, job.source, engine_for(job.engine_spec), job.settings, fingerprinter(job),
-                           job.scan_id, seen)
+        found = records_of(sample, job.source, engine, job.settings, fingerprint, job.scan_id, seen)
     return found, seen
 
 

@@ -194,15 +194,15 @@ class DaskExecutor(Executor):
         client, self.client = self.client, None
         if client is None:
             return
+        with self._lock:
+            futures, self._futures = list(self._futures), set()
+        if futures:  # first: a task left would remember its values again after the release
+            client.cancel(futures)
         try:
             for scan_id in self._scans:
                 client.run(work.release, scan_id)
         except Exception:
             pass
-        with self._lock:
-            futures, self._futures = list(self._futures), set()
-        if futures:
-            client.cancel(futures)
         client.close()
 
 
