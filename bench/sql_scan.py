@@ -5,8 +5,8 @@ time grows with the number of tables and with the size of one table.
 
 Starts its own throw-away PostgreSQL on 127.0.0.1 (tests/servers.py), builds the estate from
 the generated demo estate's tables (each table a slice of 2,000 of one estate table's rows that no
-other table holds, replicated server-side to its size), ANALYZEs it, and scans it at the default sample size with a
-SELECT-only role. The engine is built once before timing, as a long scan would.
+other table holds, replicated server-side to its size), ANALYZEs it, and scans it at the default
+sample size with a SELECT-only role. The engine is built once before timing, as a long scan would.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def build(server: PostgresServer, tables: int, total_rows: int, own_rows: bool =
     server.create_database(DB)
     engine = sa.create_engine(server.url(database=DB))
     kinds = [t.name for t in build_metadata().sorted_tables if t.name != EMPTY_TABLE]
-    piece = SEED_ROWS  # twice a sample: a sample of a table holds some rows twice, as before
+    # slices of SEED_ROWS, twice a sample: a sample of a table holds some rows twice, as before
     slices = 1 + -(-tables // len(kinds)) if own_rows else 1
-    populate(engine, rows=slices * piece, schema=None)
+    populate(engine, rows=slices * SEED_ROWS, schema=None)
     scale = total_rows / (sum(SIZES) * tables / len(SIZES))
     made = []
     with engine.begin() as conn:
@@ -63,18 +63,18 @@ def build(server: PostgresServer, tables: int, total_rows: int, own_rows: bool =
         for i in range(tables):
             kind, size = kinds[i % len(kinds)], max(100, int(SIZES[i % len(SIZES)] * scale))
             name = f"t{i:02d}_{kind.lower().replace(' ', '_')}"
-            offset = (1 + i // len(kinds)) * piece if own_rows else 0
-            copies = -(-size // piece)
+            offset = (1 + i // len(kinds)) * SEED_ROWS if own_rows else 0
+            copies = -(-size // SEED_ROWS)
             conn.exec_driver_sql(
                 f'CREATE TABLE estate."{name}" AS SELECT m.* FROM (SELECT * FROM public."{kind}" '
-                f"ORDER BY ctid LIMIT {piece} OFFSET {offset}) m, generate_series(1, {copies}) g LIMIT {size}"
+                f"ORDER BY ctid LIMIT {SEED_ROWS} OFFSET {offset}) m, generate_series(1, {copies}) g LIMIT {size}"
             )
             made.append((name, size))
         if own_rows:  # the kinds' own tables keep their first slice (foreign keys not checked: a bench)
             conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
             for kind in kinds:
                 conn.exec_driver_sql(f'DELETE FROM public."{kind}" WHERE ctid NOT IN '
-                                     f'(SELECT ctid FROM public."{kind}" ORDER BY ctid LIMIT {piece})')
+                                     f'(SELECT ctid FROM public."{kind}" ORDER BY ctid LIMIT {SEED_ROWS})')
         conn.exec_driver_sql("ANALYZE")
     engine.dispose()
     server.create_readonly_role("leser", "bench-passord", DB)

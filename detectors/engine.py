@@ -211,6 +211,8 @@ class Engine:
                 distinct.append(text)
             elif known:
                 found[text] = known
+        if not distinct:  # every value met before (a log's next batch of a repeating field)
+            return found
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
         analysed: dict[str, list[Detection]] = {}

@@ -98,8 +98,9 @@ def release(scan_id: str, source_name: str | None = None) -> int:
         crawlers = [_crawlers.pop(i) for i in idents]
         for ident in [i for i in _redactors if i[0] == scan_id and source_name in (None, i[1])]:
             del _redactors[ident]
-        engines = list(_engines.values()) if source_name is None else []
+        engines = []
         if source_name is None:  # the scan is over: what was remembered for it is its data
+            engines = list(_engines.values())
             _fingerprinters.clear()
     if engines:
         # after a detection still running here (a Dask task a cancel does not stop), so that it
