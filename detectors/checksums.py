@@ -48,13 +48,21 @@ def fnr_info(number: str) -> FnrInfo | None:
     """
     if len(number) != 11 or not number.isdigit():
         return None
-    r1 = (_mod11_remainder(number[:9], _FNR_W1) + int(number[9])) % 11
-    if (_mod11_remainder(number[:10], _FNR_W2) + int(number[10])) % 11 != 0:
+    if not number.isascii():
+        return _fnr_info(number)
+    # the digits' bytes weighed in C, each byte 48 ('0') too many (every column of numbers that
+    # could be fødselsnumre checks each of them)
+    b = number.encode()
+    if (sum(map(mul, _FNR_K2, b)) - _FNR_K2_ZEROS) % 11 != 0:
         return None
-    if number[0] in "89":
-        return FnrInfo("fh_nummer") if r1 == 0 else None
+    r1 = (sum(map(mul, _FNR_K1, b)) - _FNR_K1_ZEROS) % 11
+    if b[0] >= 56:  # 8 or 9
+        return _FNR_KINDS[("fh_nummer", None, False)] if r1 == 0 else None
+    day, month, yy = b[0] * 10 + b[1] - 528, b[2] * 10 + b[3] - 528, b[4] * 10 + b[5] - 528
+    return _fnr_kind(r1, day, month, yy)
 
-    day, month, yy = int(number[0:2]), int(number[2:4]), int(number[4:6])
+
+def _fnr_kind(r1: int, day: int, month: int, yy: int) -> FnrInfo | None:
     kind, synthetic = "fodselsnummer", None
     if day > 40:
         day -= 40
@@ -76,7 +84,26 @@ def fnr_info(number: str) -> FnrInfo | None:
         return None
     if not _date_exists(day, month, yy):
         return None
-    return FnrInfo(kind, synthetic, new_rule=r1 != 0)
+    return _FNR_KINDS[(kind, synthetic, r1 != 0)]
+
+
+def _fnr_info(number: str) -> FnrInfo | None:
+    """fnr_info of any script's digits, a digit at a time."""
+    r1 = (_mod11_remainder(number[:9], _FNR_W1) + int(number[9])) % 11
+    if (_mod11_remainder(number[:10], _FNR_W2) + int(number[10])) % 11 != 0:
+        return None
+    if int(number[0]) >= 8:  # any script's 8 or 9 (a test of "89" left out other scripts' FH numbers)
+        return _FNR_KINDS[("fh_nummer", None, False)] if r1 == 0 else None
+    return _fnr_kind(r1, int(number[0:2]), int(number[2:4]), int(number[4:6]))
+
+
+# K1 and K2 over the check digit too (weight 1): a valid number's sum is 0 mod 11
+_FNR_K1, _FNR_K2 = (*_FNR_W1, 1), (*_FNR_W2, 1)
+_FNR_K1_ZEROS, _FNR_K2_ZEROS = 48 * sum(_FNR_K1), 48 * sum(_FNR_K2)
+# Every answer there is, made once (frozen: one instance serves every number of its kind)
+_FNR_KINDS = {(kind, synthetic, new_rule): FnrInfo(kind, synthetic, new_rule)
+              for kind in ("fodselsnummer", "d_nummer", "h_nummer", "fh_nummer")
+              for synthetic in (None, "tenor", "syntpop") for new_rule in (False, True)}
 
 
 def _date_exists(day: int, month: int, yy: int) -> bool:

@@ -76,6 +76,10 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
             for d in detections
             if d.entity_type != "PERSON" or not any(a.start <= d.start and d.end <= a.end for a in addresses)
         ]
+    first = detections[0]
+    if all(d.start == first.start and d.end == first.end for d in detections):
+        # one stretch (a number that passes two checks): the strongest, the first of equals
+        return [max(detections, key=_strength)]
     kept: list[Detection] = []
     for d in sorted(detections, key=_strength, reverse=True):
         if all(d.end <= k.start or d.start >= k.end for k in kept):

@@ -32,7 +32,7 @@ from detectors.context import (
     counter_word,
 )
 from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
-from detectors.recognizers.base import KartleggPatternRecognizer
+from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer
 from detectors.screen import Screen
 from detectors.shape import Shape
 from detectors.text import TextAnalyzer, hits
@@ -41,6 +41,7 @@ from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
 MAX_CACHED_SHAPES = 100_000
+MAX_NUMBER = 64  # a longer number is free text (detection.is_free_text)
 # Values whose detections are kept for the next batch of the same field: a log's client addresses,
 # user agents and paths come back batch after batch. Bounded in values and in their characters
 # (a value may be a 4,096-character piece of a log line): about 0.6 kB a value besides its text,
@@ -88,6 +89,7 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
+        self._number_plans: dict[int, list[tuple]] = {}  # a number's length -> see _number_plan
         # (context words, resolve) -> value -> its detections (nothing found too: as costly to
         # find again). Only with kartlegg's own recognizers, whose answers are a function of the
         # value and the context alone (as a spaCy model's NER is): a third-party one may keep
@@ -216,6 +218,13 @@ class Engine:
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
         analysed: dict[str, list[Detection]] = {}
+        numbers = [text for text in distinct if text.isdigit()]
+        if numbers:  # bare numbers (most of a database's values), a length at a time
+            numbers = [text for text in numbers if text.isascii() and len(text) <= MAX_NUMBER]
+            self._analyze_numbers(numbers, column_words, resolve, analysed)
+            if numbers:
+                taken = set(numbers)
+                distinct = [text for text in distinct if text not in taken]
         if self.ner_recognizer is not None:  # a model's NER finds what no screen knows of: every text
             for text, cand in zip(distinct, self.screen.candidates(distinct)):
                 if cand or is_free_text(text):
@@ -259,7 +268,7 @@ class Engine:
         shape = Shape.of(text)
         # Words inside a short value are context too ("tlf 41234567"), as in running text.
         own_words = _WORDS.findall(text.lower()) if shape.letters else ()
-        detections = []
+        detections: list[Detection] = []
         key = (shape, frozenset(cand))
         plan = self._plans.get(key)
         if plan is None:
@@ -268,21 +277,74 @@ class Engine:
             if len(self._plans) < MAX_CACHED_SHAPES:
                 self._plans[key] = plan
         for recognizer in plan:
-            entity = self._finds.get(id(recognizer))
-            if entity is not None:  # kartlegg's own: its matches as they are, metadata its own
-                matches = [(entity, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
-            else:
-                matches = [(m.entity_type, m.start, m.end, m.score, m.metadata)
-                           for m in hits(recognizer, text, recognizer.supported_entities)]
-            if not matches:
-                continue
-            # Context only matters for a match, so it is looked up only then.
-            word = column_words[id(recognizer)] or (context_word(recognizer, own_words) if own_words else None)
-            against = None if word or not own_words else counter_word(recognizer, own_words)
-            for entity, start, end, score, metadata in matches:
-                d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
-                if against:
-                    d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
-                                metadata={**d.metadata, "counter_context": against})
-                detections.append(d)
+            self._detect(recognizer, text, column_words[id(recognizer)], own_words, detections)
         return resolve_overlaps(detections) if resolve else detections
+
+    def _detect(self, recognizer, text: str, column_word: str | None, own_words, detections: list) -> None:
+        """One recognizer's detections in a short value, appended to `detections`."""
+        entity = self._finds.get(id(recognizer))
+        if entity is not None:  # kartlegg's own: its matches as they are, metadata its own
+            matches = [(entity, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
+        else:
+            matches = [(m.entity_type, m.start, m.end, m.score, m.metadata)
+                       for m in hits(recognizer, text, recognizer.supported_entities)]
+        if not matches:
+            return
+        # Context only matters for a match, so it is looked up only then.
+        word = column_word or (context_word(recognizer, own_words) if own_words else None)
+        against = None if word or not own_words else counter_word(recognizer, own_words)
+        for entity, start, end, score, metadata in matches:
+            d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
+            if against:
+                d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
+                            metadata={**d.metadata, "counter_context": against})
+            detections.append(d)
+
+    def _analyze_numbers(self, numbers: list[str], column_words: dict, resolve: bool,
+                         analysed: dict[str, list[Detection]]) -> None:
+        """`_analyze_value` of texts of ASCII digits (none of them free text), into `analysed`,
+        for those a recognizer could match. Every such text of one length has the same shape, so
+        the same recognizers look at them, each over them all; a recognizer's whole-number
+        pattern and check (`find_numbers`) without a call of `find` per value. No screen: for a
+        number the recognizers' own patterns cost about what the screen's callbacks did, and a
+        screen only ever rules out what they would not match."""
+        by_length: dict[int, list[str]] = {}
+        for text in numbers:
+            by_length.setdefault(len(text), []).append(text)
+        for n, texts in by_length.items():
+            plan = self._number_plans.get(n)
+            if plan is None:
+                plan = self._number_plans[n] = self._number_plan(n)
+            if not plan:
+                continue
+            found: dict[str, list[Detection]] = {text: [] for text in texts}
+            for recognizer, may, whole in plan:
+                asked = texts if may is None else [text for text in texts if may(text)]
+                word = column_words[id(recognizer)]
+                if whole:
+                    entity, name = recognizer.ENTITY, recognizer.name
+                    for text, score, metadata in recognizer.find_numbers(asked):
+                        found[text].append(Detection(entity, 0, n, boost(score, word), text, name, word, metadata))
+                else:
+                    for text in asked:
+                        self._detect(recognizer, text, word, (), found[text])
+            for text, detections in found.items():
+                analysed[text] = resolve_overlaps(detections) if resolve and len(detections) > 1 else detections
+
+    def _number_plan(self, n: int) -> list[tuple]:
+        """(recognizer, what it asks of a text first or None, whether `find_numbers` answers for
+        it) for the recognizers that could match a number of n digits, in the engine's order. A
+        recognizer with a screen is asked without it; one without, as the screen would ask it."""
+        shape = Shape.of("0" * n)  # every number of n ASCII digits has this shape
+        screened = {i for i, _ in self.screen.screened}
+        plan = []
+        for i, r, accepts in self._plan:
+            if accepts is not None and not accepts(shape):
+                continue
+            may = None if i in screened else getattr(r, "may_contain", None)
+            cls = type(r)
+            whole = (isinstance(r, KartleggPatternRecognizer) and n in (r.WHOLE_DIGITS or ()) and n <= SHORT_TEXT
+                     and (cls.find is KartleggPatternRecognizer.find
+                          or cls.find_numbers is not KartleggPatternRecognizer.find_numbers))
+            plan.append((r, may, whole))
+        return plan

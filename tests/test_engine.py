@@ -5,6 +5,7 @@ import textwrap
 
 import pytest
 
+from detectors.context import context_word
 from detectors.engine import Detection, Engine, resolve_overlaps
 
 
@@ -250,9 +251,17 @@ def test_the_nlp_vocabulary_is_bounded_over_a_long_scan(monkeypatch):
 
 
 def _counting(e, monkeypatch) -> list:
+    """The texts the engine analyses, one by one or as numbers a length at a time."""
     analysed = []
-    real = e._analyze_value
+    real, numbers = e._analyze_value, e._analyze_numbers
     monkeypatch.setattr(e, "_analyze_value", lambda text, *a: analysed.append(text) or real(text, *a))
+
+    def counted(texts, column_words, resolve, out):
+        before = set(out)
+        numbers(texts, column_words, resolve, out)
+        analysed.extend(t for t in out if t not in before)
+
+    monkeypatch.setattr(e, "_analyze_numbers", counted)
     return analysed
 
 
@@ -315,3 +324,126 @@ def test_an_engine_with_a_third_party_detector_remembers_nothing(monkeypatch):
     e = Engine()
     analysed = _counting(e, monkeypatch)
     assert e.analyze_values(BATCH) == e.analyze_values(BATCH) and len(analysed) == 2 * len(ANALYSED)
+
+
+def _numbers_table() -> list[str]:
+    """Numbers of every length a recognizer takes whole, valid ones and near misses, and random
+    digit strings of every other length up to free text."""
+    import random
+
+    from detectors import synthetic
+
+    r = random.Random(17)
+    valid = [synthetic.fodselsnummer(r) for _ in range(40)] + [synthetic.kontonummer(r) for _ in range(40)]
+    valid += [synthetic.orgnr(r) for _ in range(40)] + [synthetic.meter_id(r) for _ in range(40)]
+    valid += [synthetic.meter_serial(r) for _ in range(40)] + [synthetic.card(r).replace(" ", "") for _ in range(40)]
+    valid += [synthetic.phone(r, "plain") for _ in range(40)] + ["0047" + synthetic.phone_digits(r) for _ in range(40)]
+    valid += ["01817012309", "41817012483", "30108299939", "81212121223", "01667012372"]  # every fnr kind
+    near = [v[:-1] + str((int(v[-1]) + 1) % 10) for v in valid] + [v[1:] + v[0] for v in valid]
+    noise = [str(r.randint(0, 10**n - 1)).zfill(n) for n in [*range(1, 31), 63, 64] for _ in range(25)]
+    return valid + near + noise
+
+
+def _one_at_a_time(e, texts, context, resolve):
+    """detections_by_text as it was defined: each value with the recognizers its screen names."""
+    context = [c.lower() for c in context]
+    words = {id(r): context_word(r, context) for r in e.recognizers}
+    out = {}
+    for text, cand in zip(texts, e.screen.candidates(texts)):
+        if cand:
+            found = e._analyze_value(text, cand, context, words, resolve)
+            if found:
+                out[text] = found
+    return out
+
+
+@pytest.mark.parametrize("context", [(), ("fnr",), ("telefon",), ("kontonummer",), ("kortnummer", "pan"),
+                                     ("målepunkt",), ("faktura",)])
+@pytest.mark.parametrize("resolve", [True, False])
+def test_numbers_a_length_at_a_time_equal_one_at_a_time(context, resolve):
+    texts = list(dict.fromkeys(_numbers_table()))
+    fast = Engine().detections_by_text(texts, context, resolve)
+    slow = _one_at_a_time(Engine(), texts, context, resolve)
+    assert fast == slow
+    # metadata is left out of a detection's equality: it is compared on its own
+    assert {t: [d.metadata for d in ds] for t, ds in fast.items()} == {t: [d.metadata for d in ds] for t, ds in slow.items()}
+    kinds = {d.entity_type for ds in fast.values() for d in ds}
+    assert resolve or kinds >= {"NO_FODSELSNUMMER", "NO_BANK_ACCOUNT", "NO_ORGANIZATION_NUMBER", "NO_METER_ID",
+                     "NO_METER_SERIAL", "CREDIT_CARD", "NO_PHONE_NUMBER"}  # the table holds real matches
+
+
+def test_find_numbers_is_find_over_each_number():
+    from detectors.recognizers.base import KartleggPatternRecognizer
+
+    texts = _numbers_table()
+    checked = 0
+    for rec in Engine().recognizers:
+        if not isinstance(rec, KartleggPatternRecognizer) or rec.WHOLE_DIGITS is None:
+            continue
+        for n in rec.WHOLE_DIGITS:
+            group = [t for t in texts if len(t) == n]
+            expected = [(t, m.score, m.metadata) for t in group for m in rec.find(t)]
+            assert list(rec.find_numbers(group)) == expected, (rec.name, n)
+            checked += len(expected)
+    assert checked > 200
+
+
+def test_a_plugin_that_finds_numbers_its_own_way_is_asked_its_own_way(monkeypatch):
+    """A subclass that changes `find` without `find_numbers` is asked value by value; one that
+    defines `find_numbers` is asked a length at a time."""
+    from detectors.recognizers.fodselsnummer import FodselsnummerRecognizer
+    from scanner.model import plugins
+
+    class FindsNothing(FodselsnummerRecognizer):
+        def find(self, text):
+            return []
+
+    class FindsEveryNumber(FodselsnummerRecognizer):
+        def find_numbers(self, texts):
+            return ((t, 0.9, {"theirs": True}) for t in texts)
+
+    select = plugins.select
+    for cls, expected in ((FindsNothing, []), (FindsEveryNumber, [(0.9, {"theirs": True})])):
+        class Theirs:
+            name, distribution = "their_fnr", "theirs 1.0"
+
+            def create(self, cls=cls):
+                return cls(name="Theirs")
+
+        monkeypatch.setattr(plugins, "select", lambda group, names=None: [
+            p for p in select(group, names) if p.name != "no_fodselsnummer"] + [Theirs()])
+        e = Engine()
+        theirs = [(d.score, d.metadata) for d in e.analyze_values(["15108695088"], resolve=False)[0]
+                  if d.recognizer == "Theirs"]
+        assert theirs == expected, cls
+
+
+def _resolved_one_by_one(detections):
+    """resolve_overlaps' general rule, for detections that all cover the same stretch."""
+    from detectors.detection import _strength
+
+    kept = []
+    for d in sorted(detections, key=_strength, reverse=True):
+        if all(d.end <= k.start or d.start >= k.end for k in kept):
+            kept.append(d)
+    return sorted(kept, key=lambda d: (d.start, d.end))
+
+
+def test_one_stretch_is_settled_as_overlaps_are():
+    """A number that passes two checks is settled without sorting: the same winner, the first
+    of equals included."""
+    import itertools
+    import random
+
+    r = random.Random(3)
+    entities = ["NO_FODSELSNUMMER", "NO_BANK_ACCOUNT", "NO_ORGANIZATION_NUMBER", "CREDIT_CARD", "NO_METER_SERIAL"]
+    cases = 0
+    for _ in range(400):
+        ds = [Detection(r.choice(entities), 0, 11, r.choice([0.3, 0.55, 0.8, 1.0]), "x" * 11, f"r{i}",
+                        r.choice([None, "fnr", "konto"])) for i in range(r.randint(2, 4))]
+        for order in itertools.permutations(ds):
+            expected = _resolved_one_by_one(list(order))
+            got = resolve_overlaps(list(order))
+            assert got == expected and got[0].recognizer == expected[0].recognizer
+            cases += 1
+    assert cases > 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -259,6 +260,23 @@ class KartleggPatternRecognizer(Recognizer):
             return list(compiled.finditer(text) if short else compiled.finditer(text, timeout=REGEX_TIMEOUT_SECONDS))
         except TimeoutError:
             return None
+
+    def find_numbers(self, texts: Sequence[str]) -> Iterator[tuple[str, float, dict]]:
+        """`find` over texts of ASCII digits, all of one length, at most SHORT_TEXT long: (text,
+        score, metadata) of each whole-text match (a digit string has at most one, the whole of
+        it: see `_find_whole`). The pattern is looked up once for them all."""
+        if self._short is None:
+            self._compile()
+        entry = self._whole.get(len(texts[0])) if texts and self.WHOLE_DIGITS is not None else None
+        if entry is None:
+            return
+        compiled, pattern = entry
+        fullmatch, is_valid, score, annotate = compiled.fullmatch, self.is_valid, self.score, self.annotate
+        for text in texts:
+            if fullmatch(text) is not None and is_valid(text):
+                value, metadata = score(pattern, text), {}
+                annotate(text, metadata)
+                yield text, value, metadata
 
     def _find_whole(self, text: str) -> list[Match]:
         """What find() returns for a digit string: at most one match, the whole of it."""

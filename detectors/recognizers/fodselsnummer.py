@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from detectors.checksums import fnr_info, only_digits
+from functools import lru_cache
+
+from detectors.checksums import FnrInfo, fnr_info, only_digits
 from detectors.recognizers.base import SCREEN_AFTER as A
 from detectors.recognizers.base import SCREEN_BEFORE as B
 from detectors.recognizers.base import KartleggPatternRecognizer
@@ -39,14 +41,19 @@ class FodselsnummerRecognizer(KartleggPatternRecognizer):
     SCREEN = B + r"\d{6}[ -]?\d{5}" + A
     WHOLE_DIGITS = {11: "fnr (11 digits)"}
 
+    @staticmethod
+    @lru_cache(maxsize=4096)  # is_valid and annotate check the same match
+    def _info(text: str) -> FnrInfo | None:
+        return fnr_info(only_digits(text))
+
     def is_valid(self, text: str) -> bool:
-        return fnr_info(only_digits(text)) is not None
+        return self._info(text) is not None
 
     def accepts(self, shape: Shape) -> bool:
         return shape.digits >= 11
 
     def annotate(self, text, metadata) -> None:
-        info = fnr_info(only_digits(text))
+        info = self._info(text)
         if info is not None:
             metadata["kind"] = info.kind
             metadata["synthetic"] = info.synthetic
