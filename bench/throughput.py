@@ -254,29 +254,31 @@ def profile(new_engine, samples: list[Sample], top: int = 25) -> str:
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
 
-    # The fast path calls a pattern recognizer's find() and any other recognizer's analyze();
-    # both are wrapped, and only the outermost call of a recognizer is counted (analyze calls find).
+    # The fast path calls a pattern recognizer's find() (find_numbers() for bare numbers, a
+    # length at a time) and any other recognizer's analyze(); all are wrapped, and only the
+    # outermost call of a recognizer is counted (analyze calls find). A find_numbers() call
+    # counts as one call per number it was given, and is timed to its last answer.
     engine = new_engine()
     spent: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     depth: Counter = Counter()
     originals = []
     for recognizer in engine.recognizers:
-        for method in ("find", "analyze"):
+        for method in ("find", "find_numbers", "analyze"):
             original = getattr(recognizer, method, None)
             if original is None:
                 continue
             originals.append((recognizer, method, recognizer.__dict__.get(method)))
 
-            def timed(*args, _r=recognizer, _f=original, **kwargs):
+            def timed(*args, _r=recognizer, _f=original, _numbers=method == "find_numbers", **kwargs):
                 depth[id(_r)] += 1
                 t = time.perf_counter()
                 try:
-                    return _f(*args, **kwargs)
+                    return list(_f(*args, **kwargs)) if _numbers else _f(*args, **kwargs)
                 finally:
                     depth[id(_r)] -= 1
                     if depth[id(_r)] == 0:
                         spent[_r.name][0] += time.perf_counter() - t
-                        spent[_r.name][1] += 1
+                        spent[_r.name][1] += len(args[0]) if _numbers else 1
 
             setattr(recognizer, method, timed)
     try:

@@ -77,8 +77,10 @@ def resolve_overlaps(detections: list[Detection]) -> list[Detection]:
             if d.entity_type != "PERSON" or not any(a.start <= d.start and d.end <= a.end for a in addresses)
         ]
     first = detections[0]
-    if all(d.start == first.start and d.end == first.end for d in detections):
-        # one stretch (a number that passes two checks): the strongest, the first of equals
+    if first.start < first.end and all(d.start == first.start and d.end == first.end and d.score == d.score
+                                       for d in detections):
+        # one stretch (a number that passes two checks): the strongest, the first of equals (a
+        # sort keeps more than one only of empty stretches, and orders NaN scores otherwise)
         return [max(detections, key=_strength)]
     kept: list[Detection] = []
     for d in sorted(detections, key=_strength, reverse=True):

@@ -90,6 +90,11 @@ class Engine:
         ]
         self._plans: dict[tuple[Shape, frozenset], list] = {}
         self._number_plans: dict[int, list[tuple]] = {}  # a number's length -> see _number_plan
+        # Numbers skip the screen only where every screen is kartlegg's own, each held by tests to
+        # let through every match of its recognizer: a plugin's screen may be stricter than its
+        # patterns, and then it decides what the plugin finds.
+        self._numbers_unscreened = all(type(self.recognizers[i]).__module__.partition(".")[0] == "detectors"
+                                       for i, _ in self.screen.screened)
         # (context words, resolve) -> value -> its detections (nothing found too: as costly to
         # find again). Only with kartlegg's own recognizers, whose answers are a function of the
         # value and the context alone (as a spaCy model's NER is): a third-party one may keep
@@ -218,7 +223,7 @@ class Engine:
         # The column's context is the same for every value: match it once per recognizer.
         column_words = {id(r): context_word(r, context) for r in self.recognizers}
         analysed: dict[str, list[Detection]] = {}
-        numbers = [text for text in distinct if text.isdigit()]
+        numbers = [text for text in distinct if text.isdigit()] if self._numbers_unscreened else None
         if numbers:  # bare numbers (most of a database's values), a length at a time
             numbers = [text for text in numbers if text.isascii() and len(text) <= MAX_NUMBER]
             self._analyze_numbers(numbers, column_words, resolve, analysed)
@@ -343,8 +348,10 @@ class Engine:
                 continue
             may = None if i in screened else getattr(r, "may_contain", None)
             cls = type(r)
-            whole = (isinstance(r, KartleggPatternRecognizer) and n in (r.WHOLE_DIGITS or ()) and n <= SHORT_TEXT
-                     and (cls.find is KartleggPatternRecognizer.find
-                          or cls.find_numbers is not KartleggPatternRecognizer.find_numbers))
+            # find_numbers answers as find does, unless a subclass changed how find answers
+            base = KartleggPatternRecognizer
+            whole = (isinstance(r, base) and n in (r.WHOLE_DIGITS or ()) and n <= SHORT_TEXT
+                     and (cls.find_numbers is not base.find_numbers
+                          or (cls.find is base.find and cls._find_whole is base._find_whole)))
             plan.append((r, may, whole))
         return plan
