@@ -470,7 +470,11 @@ def test_one_stretch_is_settled_as_overlaps_are():
 def test_a_plugin_screen_still_decides_for_numbers(monkeypatch):
     """A plugin's screen may be stricter than its patterns (this one's look-arounds are all in
     the screen): where one is loaded, numbers are screened as every other value is."""
-    from detectors.recognizers.base import SCREEN_AFTER, SCREEN_BEFORE, KartleggPatternRecognizer
+    from detectors.recognizers.base import (
+        SCREEN_AFTER,
+        SCREEN_BEFORE,
+        KartleggPatternRecognizer,
+    )
     from detectors.recognizers.results import Pattern
     from scanner.model import plugins
 
