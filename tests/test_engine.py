@@ -306,21 +306,30 @@ def test_values_met_before_are_not_analysed_again_and_answer_the_same(monkeypatc
     assert sorted(analysed) == ANALYSED
 
 
+def _with_plugin(monkeypatch, make, name: str, instead_of: str | None = None) -> None:
+    """A third-party detector plugin `name` (its recognizer made by `make()`) beside the
+    built-ins, or instead of the built-in `instead_of`, as entry points would load it."""
+    from scanner.model import plugins
+
+    class Theirs:
+        distribution = "theirs 1.0"
+
+        def create(self):
+            return make()
+
+    Theirs.name = name
+    select = plugins.select
+    monkeypatch.setattr(plugins, "select", lambda group, names=None: [
+        *(p for p in select(group, names) if p.name != instead_of), Theirs()])
+
+
 def test_an_engine_with_a_third_party_detector_remembers_nothing(monkeypatch):
     from detectors.recognizers.email import EmailRecognizer
-    from scanner.model import plugins
 
     class TheirEmail(EmailRecognizer):  # a plugin's: its answers may change from call to call
         pass
 
-    class Theirs:
-        name, distribution = "their_email", "theirs 1.0"
-
-        def create(self):
-            return TheirEmail()
-
-    select = plugins.select
-    monkeypatch.setattr(plugins, "select", lambda group, names=None: [*select(group, names), Theirs()])
+    _with_plugin(monkeypatch, TheirEmail, "their_email")
     e = Engine()
     analysed = _counting(e, monkeypatch)
     assert e.analyze_values(BATCH) == e.analyze_values(BATCH) and len(analysed) == 2 * len(ANALYSED)
@@ -399,7 +408,6 @@ def test_a_plugin_that_finds_numbers_its_own_way_is_asked_its_own_way(monkeypatc
     defines `find_numbers` is asked a length at a time. (Without a screen: a plugin's screen
     sends numbers through the screen, see below.)"""
     from detectors.recognizers.fodselsnummer import FodselsnummerRecognizer
-    from scanner.model import plugins
 
     class FindsNothing(FodselsnummerRecognizer):
         SCREEN = None
@@ -413,17 +421,10 @@ def test_a_plugin_that_finds_numbers_its_own_way_is_asked_its_own_way(monkeypatc
         def find_numbers(self, texts):
             return ((t, 0.9, {"theirs": True}) for t in texts)
 
-    select = plugins.select
     for cls, expected in ((FindsNothing, []), (FindsEveryNumber, [(0.9, {"theirs": True})])):
-        class Theirs:
-            name, distribution = "their_fnr", "theirs 1.0"
-
-            def create(self, cls=cls):
-                return cls(name="Theirs")
-
-        monkeypatch.setattr(plugins, "select", lambda group, names=None: [
-            p for p in select(group, names) if p.name != "no_fodselsnummer"] + [Theirs()])
-        e = Engine()
+        with monkeypatch.context() as patch:  # one plugin at a time
+            _with_plugin(patch, lambda cls=cls: cls(name="Theirs"), "their_fnr", instead_of="no_fodselsnummer")
+            e = Engine()
         theirs = [(d.score, d.metadata) for d in e.analyze_values(["15108695088"], resolve=False)[0]
                   if d.recognizer == "Theirs"]
         assert theirs == expected, cls
@@ -476,7 +477,6 @@ def test_a_plugin_screen_still_decides_for_numbers(monkeypatch):
         KartleggPatternRecognizer,
     )
     from detectors.recognizers.results import Pattern
-    from scanner.model import plugins
 
     class EmployeeId(KartleggPatternRecognizer):
         ENTITY = "EMPLOYEE_ID"
@@ -484,14 +484,7 @@ def test_a_plugin_screen_still_decides_for_numbers(monkeypatch):
         CONTEXT = ["ansatt"]
         SCREEN = SCREEN_BEFORE + r"\d{7}" + SCREEN_AFTER
 
-    class Theirs:
-        name, distribution = "employee_id", "theirs 1.0"
-
-        def create(self):
-            return EmployeeId()
-
-    select = plugins.select
-    monkeypatch.setattr(plugins, "select", lambda group, names=None: [*select(group, names), Theirs()])
+    _with_plugin(monkeypatch, EmployeeId, "employee_id")
     e = Engine()
     assert e.detections_by_text(["123456789"]) == {}  # the screen wants seven digits alone
     assert [d.text for d in e.detections_by_text(["1234567"])["1234567"]] == ["1234567"]
