@@ -53,6 +53,11 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _NOTHING_KEPT: dict = {}  # never written to
 
 
+def _is_own(recognizer) -> bool:
+    """One of kartlegg's own detectors (not a plugin's)."""
+    return type(recognizer).__module__.partition(".")[0] == "detectors"
+
+
 def _is_presidio_class(recognizer) -> bool:
     """A plain Presidio recognizer (a third-party plugin), told without importing Presidio."""
     return any(c.__module__.startswith("presidio_analyzer") for c in type(recognizer).__mro__)
@@ -93,15 +98,14 @@ class Engine:
         # Numbers skip the screen only where every screen is kartlegg's own, each held by tests to
         # let through every match of its recognizer: a plugin's screen may be stricter than its
         # patterns, and then it decides what the plugin finds.
-        self._numbers_unscreened = all(type(self.recognizers[i]).__module__.partition(".")[0] == "detectors"
-                                       for i, _ in self.screen.screened)
+        self._numbers_unscreened = all(_is_own(self.recognizers[i]) for i, _ in self.screen.screened)
         # (context words, resolve) -> value -> its detections (nothing found too: as costly to
         # find again). Only with kartlegg's own recognizers, whose answers are a function of the
         # value and the context alone (as a spaCy model's NER is): a third-party one may keep
         # state or ask something that changes.
         self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
         self._remembered_values = self._remembered_chars = 0
-        self._remembers = all(type(r).__module__.partition(".")[0] == "detectors" for r in self.recognizers)
+        self._remembers = all(map(_is_own, self.recognizers))
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
         self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)}
@@ -342,6 +346,7 @@ class Engine:
         recognizer with a screen is asked without it; one without, as the screen would ask it."""
         shape = Shape.of("0" * n)  # every number of n ASCII digits has this shape
         screened = {i for i, _ in self.screen.screened}
+        base = KartleggPatternRecognizer
         plan = []
         for i, r, accepts in self._plan:
             if accepts is not None and not accepts(shape):
@@ -349,7 +354,6 @@ class Engine:
             may = None if i in screened else getattr(r, "may_contain", None)
             cls = type(r)
             # find_numbers answers as find does, unless a subclass changed how find answers
-            base = KartleggPatternRecognizer
             whole = (isinstance(r, base) and n in (r.WHOLE_DIGITS or ()) and n <= SHORT_TEXT
                      and (cls.find_numbers is not base.find_numbers
                           or (cls.find is base.find and cls._find_whole is base._find_whole)))
