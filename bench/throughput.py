@@ -1,7 +1,7 @@
 """Values per second on column samples: kartlegg's fast path, Presidio with the same recognizers, and
 a plain regex loop as the ceiling, all three on the same values in one run.
 
-    python -m bench.throughput [--n 20000] [--seed N] [--profile]
+    python -m bench.throughput [--n 20000] [--seed N] [--rounds 3] [--profile]
 
 The corpus is the short (non-free-text) values of the quality corpus, grouped in their columns,
 each column's name giving the context words, as a scan sees a column sample. Two variants:
@@ -37,6 +37,19 @@ kartlegg and Presidio-with-own-recognizers are scored for quality on the unique 
 (bench/quality.py's value-level rule, threshold 0.5): the same recognizers behind two pipelines,
 they should agree closely; the values where their verdicts differ are counted and shown.
 
+Each pipeline is timed in `--rounds` rounds, each on values of its own made from another seed
+(the first round's are the seed's: those the quality table scores). Within a round kartlegg and
+the two loops take turns a column sample at a time (milliseconds apart, so a slow stretch of
+the machine slows them alike), then Presidio runs over all of them. Each figure is the median of
+the rounds', and each ratio is taken within its round before the median: this VM's speed moves
+by up to 2x within a minute.
+
+Every timed run uses the garbage collector's setting a scan uses (`scanner.system.collector`:
+a young collection every 20,000 new containers, as a detection process sets it). At CPython's
+default, every 700: the full collections that follow walk the whole heap, which here holds
+Presidio's and spaCy's objects (a detection process loads neither), and charge that walk to
+whichever pipeline allocates the most: kartlegg's, which makes a detection per match.
+
 Only public things are used to build the baselines (the plugin entry points, ``engine.model``,
 the recognizers' ``patterns``, ``FLAGS`` and ``is_valid``, and ``split_lookbehinds``, the
 rewriting the engine's own short forms use), so the script survives changes to
@@ -52,6 +65,7 @@ import io
 import pstats
 import random
 import re
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
@@ -68,6 +82,7 @@ from detectors.engine import DEFAULT_THRESHOLD, Engine, is_free_text
 from detectors.recognizers.base import KartleggPatternRecognizer, split_lookbehinds
 from detectors.vocabulary import context_words
 from scanner.model import plugins
+from scanner.system import collector
 
 LANGUAGE = "nb"
 CEILING_GOAL = 0.50  # kartlegg's share of the ceiling on unique values
@@ -201,12 +216,38 @@ class Ceiling:
 
 # -- the runs --------------------------------------------------------------------------------
 
+def round_seed(seed: int, r: int) -> int:
+    """The values of round r (0: the seed's own); far from seed + 1, the warm-up's."""
+    return seed if r == 0 else seed + 1000 * r
+
+
 def run_kartlegg(engine: Engine, samples: list[Sample]) -> tuple[float, list[list[set[str]]]]:
     gc.collect()  # a collection the run before left due is not this run's cost
     start = time.perf_counter()
     found = [engine.analyze_values(s.values, context=s.context) for s in samples]
     elapsed = time.perf_counter() - start
     return elapsed, [[{d.entity_type for d in ds if d.score >= DEFAULT_THRESHOLD} for ds in f] for f in found]
+
+
+def run_side_by_side(engine: Engine, ceilings: list[Ceiling], samples: list[Sample]) -> tuple[list[float], list]:
+    """kartlegg and the plain loops in turn, a column sample at a time (each loop right after
+    kartlegg on the same values): seconds each, and kartlegg's predictions. A slow stretch of
+    the machine then slows all of them alike, where timing one over every sample and then the
+    next puts seconds between them."""
+    gc.collect()  # a collection the run before left due is not this run's cost
+    spent = [0.0] * (1 + len(ceilings))
+    found = []
+    clock = time.perf_counter
+    for s in samples:
+        start = clock()
+        found.append(engine.analyze_values(s.values, context=s.context))
+        spent[0] += clock() - start
+        for i, ceiling in enumerate(ceilings, 1):
+            start = clock()
+            for v in s.values:
+                ceiling.count(v)
+            spent[i] += clock() - start
+    return spent, [[{d.entity_type for d in ds if d.score >= DEFAULT_THRESHOLD} for ds in f] for f in found]
 
 
 def run_presidio(analyzer: AnalyzerEngine, samples: list[Sample]) -> tuple[float, list[list[set[str]]]]:
@@ -254,16 +295,17 @@ def profile(new_engine, samples: list[Sample], top: int = 25) -> str:
     pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(top)
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(top)
 
-    # The fast path calls a pattern recognizer's find() (find_numbers() for bare numbers, a
-    # length at a time) and any other recognizer's analyze(); all are wrapped, and only the
-    # outermost call of a recognizer is counted (analyze calls find). A find_numbers() call
+    # The fast path calls a recognizer's find() (find_screened() for a value a screen named a
+    # pattern recognizer for, find_numbers() for bare numbers, a length at a time) or, without
+    # one, its analyze(); all are wrapped, and only the outermost call of a recognizer is
+    # counted (analyze calls find, find calls find_screened's body). A find_numbers() call
     # counts as one call per number it was given, and is timed to its last answer.
     engine = new_engine()
     spent: dict[str, list[float]] = defaultdict(lambda: [0.0, 0])
     depth: Counter = Counter()
     originals = []
     for recognizer in engine.recognizers:
-        for method in ("find", "find_numbers", "analyze"):
+        for method in ("find", "find_screened", "find_numbers", "analyze"):
             original = getattr(recognizer, method, None)
             if original is None:
                 continue
@@ -325,17 +367,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.throughput", description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, default=20000, help="values per variant")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="timed rounds, each on values of its own; the median counts (this VM's speed "
+                             "moves by up to 2x within a minute)")
     parser.add_argument("--profile", action="store_true", help="also cProfile kartlegg's fast path")
     args = parser.parse_args(argv)
+    with collector.scanning():  # the garbage collector as a scan sets it, for all three alike
+        return report(args)
 
+
+def report(args: argparse.Namespace) -> int:
     analyzer = presidio_own()
     ceiling = Ceiling(own_recognizers())
     narrow = Ceiling(own_recognizers(), NARROW)
     unique = short_value_samples(args.n, args.seed)
-    variants = {"unique": unique, "duplicated": duplicated(unique, args.seed)}
-    # Warm-up on values of another seed that no variant holds: checks remember recent answers
+    # Each round on values of its own (checks remember recent answers: a round on values met
+    # before would be faster than a scan's first look at them); the first round's are `unique`.
+    rounds = [unique] + [short_value_samples(args.n, round_seed(args.seed, r)) for r in range(1, args.rounds)]
+    # Warm-up on values of another seed that no round holds: checks remember recent answers
     # (the phone, IP and mailbox checks keep a few thousand), and timed runs must not start with them.
-    timed = {v for s in unique for v in s.values}
+    timed = {v for samples in rounds for s in samples for v in s.values}
     warm = []
     for s in short_value_samples(300, args.seed + 1):
         keep = [i for i, v in enumerate(s.values) if v not in timed]
@@ -351,18 +402,24 @@ def main(argv: list[str] | None = None) -> int:
         return engine
 
     engine = None
-    rows, predictions = [], {}
-    for name, samples in variants.items():
-        n = sum(len(s.values) for s in samples)
-        distinct = len({v for s in samples for v in s.values})
-        engine = fresh_engine()  # each variant on an engine of its own
-        k_time, k_pred = run_kartlegg(engine, samples)
-        p_time, p_pred = run_presidio(analyzer, samples)
-        c_time, _ = run_ceiling(ceiling, samples)
-        n_time, _ = run_ceiling(narrow, samples)
-        rows.append((name, n, distinct, n / k_time, n / p_time, n / c_time, p_time / k_time, c_time / k_time,
-                     n / n_time, n_time / k_time))
-        predictions[name] = (k_pred, p_pred)
+    rows, predictions, shares = [], {}, {}
+    for name in ("unique", "duplicated"):
+        measured = []  # per round: kartlegg, Presidio, same patterns, three identifiers (values/s)
+        for r, base in enumerate(rounds):
+            samples = base if name == "unique" else duplicated(base, round_seed(args.seed, r))
+            n = sum(len(s.values) for s in samples)
+            engine = fresh_engine()  # each variant and round on an engine of its own
+            (k_time, c_time, n_time), k_pred = run_side_by_side(engine, [ceiling, narrow], samples)
+            p_time, p_pred = run_presidio(analyzer, samples)
+            measured.append((n / k_time, n / p_time, n / c_time, n / n_time))
+            if r == 0:
+                predictions[name] = (k_pred, p_pred)
+                first = (n, len({v for s in samples for v in s.values}))
+        k, p, c, nc = (statistics.median(m[i] for m in measured) for i in range(4))
+        # the ratios are each round's (both sides timed on its values, seconds apart), then the median
+        speedup, share, narrow_share = (statistics.median(m[0] / m[i] for m in measured) for i in (1, 2, 3))
+        shares[name] = [m[0] / m[3] for m in measured]
+        rows.append((name, *first, k, p, c, speedup, share, nc, narrow_share))
 
     print(f"# kartlegg throughput (n={args.n}, seed {args.seed}, {len(unique)} column samples)\n")
     names = sorted(type(getattr(r, "inner", r)).__name__ for r in analyzer.registry.recognizers)
@@ -379,6 +436,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, n, distinct, k, p, c, speedup, share, nc, narrow_share in rows:
         print(f"| {name} | {n} | {distinct} | {k:,.0f} | {p:,.0f} | {c:,.0f} | {nc:,.0f} | {speedup:.1f}x "
               f"| {share:.0%} | {narrow_share:.0%} |")
+    print(f"\n{args.rounds} rounds, each on values of its own (the first round's are the ones above); "
+          f"every figure is the median of the rounds', each ratio taken within its round. kartlegg / "
+          f"three-identifier loop by round: unique " + ", ".join(f"{x:.0%}" for x in shares["unique"])
+          + "; duplicated " + ", ".join(f"{x:.0%}" for x in shares["duplicated"]) + ".")
     share, narrow_share = rows[0][7], rows[0][9]
     print(f"\nshare of the ceiling on distinct values (goal >= {CEILING_GOAL:.0%}): "
           f"three-identifier loop {narrow_share:.0%}: {'PASS' if narrow_share >= CEILING_GOAL else 'FAIL'}; "

@@ -234,10 +234,10 @@ def _no_bban_valid(bban: str) -> bool:
     return _mod11_remainder(bban[:10], _KONTONR_W) == ord(bban[-1]) - 48
 
 
-_ASCII_NON_DIGITS = {c: None for c in range(128) if not chr(c).isdigit()}
+_ASCII_NON_DIGITS = bytes(c for c in range(128) if not chr(c).isdigit())
 
 
 def only_digits(text: str) -> str:
-    if text.isascii():  # nearly always: one translate instead of a test per character
-        return text.translate(_ASCII_NON_DIGITS)
+    if text.isascii():  # nearly always: a bare number as it is, else one bytes translate
+        return text if text.isdigit() else text.encode().translate(None, _ASCII_NON_DIGITS).decode()
     return "".join(c for c in text if c.isdigit())

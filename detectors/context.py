@@ -55,4 +55,13 @@ def counter_word(recognizer, words) -> str | None:
 def boost(score: float, word: str | None) -> float:
     if word is None:
         return score
-    return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
+    boosted = _BOOSTED.get(score)
+    if boosted is None:  # a recognizer's scores are few: each is worked out once
+        boosted = round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
+        if len(_BOOSTED) < MAX_BOOSTED:
+            _BOOSTED[score] = boosted
+    return boosted
+
+
+_BOOSTED: dict[float, float] = {}
+MAX_BOOSTED = 4096

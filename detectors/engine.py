@@ -29,18 +29,18 @@ from detectors.context import (
     ContextMatcher,  # noqa: F401
     boost,
     context_word,
-    counter_word,
+    matcher_for,
 )
 from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
 from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer
 from detectors.screen import Screen
 from detectors.shape import Shape
-from detectors.text import TextAnalyzer, hits
+from detectors.text import TextAnalyzer, finds, hits
 from detectors.tokens import LANGUAGE
 from scanner.model import plugins
 
 DEFAULT_THRESHOLD = 0.5
-MAX_CACHED_SHAPES = 100_000
+MAX_CACHED_PLANS = 100_000
 MAX_NUMBER = 64  # a longer number is free text (detection.is_free_text)
 # Values whose detections are kept for the next batch of the same field: a log's client addresses,
 # user agents and paths come back batch after batch. Bounded in values and in their characters
@@ -51,11 +51,23 @@ MAX_REMEMBERED_CHARS = 4_000_000
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 _NOTHING_KEPT: dict = {}  # never written to
+_NONE_FOUND: list = []  # what a number with no detection is remembered with; never handed out or added to
 
 
 def _is_own(recognizer) -> bool:
     """One of kartlegg's own detectors (not a plugin's)."""
     return type(recognizer).__module__.partition(".")[0] == "detectors"
+
+
+def _screened_is_find(recognizer) -> bool:
+    """Whether `find_screened` answers for a pattern recognizer as its `find` does: no class
+    below the one that wrote `find_screened` changed `find` (IP addresses drop what was
+    upgraded *to* in both; a plugin that changes `find` alone is asked by `find`)."""
+    if not isinstance(recognizer, KartleggPatternRecognizer):
+        return False
+    mro = type(recognizer).__mro__
+    screened, find = (next(i for i, c in enumerate(mro) if name in c.__dict__) for name in ("find_screened", "find"))
+    return screened <= find
 
 
 def _is_presidio_class(recognizer) -> bool:
@@ -93,7 +105,7 @@ class Engine:
             (i, r, r.could_match if isinstance(r, KartleggPatternRecognizer) else getattr(r, "accepts", None))
             for i, r in enumerate(self.recognizers)
         ]
-        self._plans: dict[tuple[Shape, frozenset], list] = {}
+        self._plans: dict[frozenset, list] = {}  # the recognizers a screen named -> those asked
         self._number_plans: dict[int, list[tuple]] = {}  # a number's length -> see _number_plan
         # Numbers skip the screen only where every screen is kartlegg's own, each held by tests to
         # let through every match of its recognizer: a plugin's screen may be stricter than its
@@ -108,7 +120,20 @@ class Engine:
         self._remembers = all(map(_is_own, self.recognizers))
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
-        self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)}
+        self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)
+                       or (_is_own(r) and finds(r))}
+        # ... those whose `find` is the base class's: `find_screened` skips its prefilter for a value
+        # a screen named them for
+        self._prefiltered = {id(r) for r in self.recognizers if _screened_is_find(r)}
+        # ... and those that answer for many values in one call, as find_screened does for each
+        self._batched = {id(r) for r in self.recognizers if id(r) in self._prefiltered
+                         and all(getattr(type(r), m) is getattr(KartleggPatternRecognizer, m)
+                                 for m in ("find_screened", "find_screened_many", "_find", "_find_all"))}
+        # Each recognizer's context and counter-context words, matched by one matcher each, looked
+        # up once here (a value's own words are matched for every match)
+        self._context = {id(r): (matcher_for(tuple(r.context)) if r.context else None,
+                                 matcher_for(tuple(counter)) if (counter := getattr(r, "COUNTER_CONTEXT", None)) else None)
+                         for r in self.recognizers}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities
@@ -240,10 +265,18 @@ class Engine:
                     analysed[text] = self._analyze_value(text, cand, context, column_words, resolve)
         else:
             named = self.screen.hits(distinct)
+            alike: dict[frozenset, list[str]] = {}  # short values by the recognizers named for them
             for j in sorted(named):
-                if named[j]:  # a non-ASCII digit lets a value through to screens that may all be Unicode ones
+                cand = named[j]
+                if cand:  # a non-ASCII digit lets a value through to screens that may all be Unicode ones
                     text = distinct[j]
-                    analysed[text] = self._analyze_value(text, named[j], context, column_words, resolve)
+                    if is_free_text(text):
+                        analysed[text] = self.analyze_text(text, threshold=0, context=context, resolve=resolve,
+                                                           candidates=cand)
+                    else:
+                        alike.setdefault(frozenset(cand), []).append(text)
+            for cand, texts in alike.items():
+                self._analyze_short(texts, cand, column_words, resolve, analysed)
         if self._remembers and analysed:
             self._remember(key, analysed)
         found.update(analysed)
@@ -274,36 +307,91 @@ class Engine:
                        resolve: bool) -> list[Detection]:
         if is_free_text(text):
             return self.analyze_text(text, threshold=0, context=context, resolve=resolve, candidates=cand)
-        shape = Shape.of(text)
-        # Words inside a short value are context too ("tlf 41234567"), as in running text.
-        own_words = _WORDS.findall(text.lower()) if shape.letters else ()
-        detections: list[Detection] = []
-        key = (shape, frozenset(cand))
-        plan = self._plans.get(key)
-        if plan is None:
-            # Shape tests depend on the shape alone: decide once per shape, not once per value.
-            plan = [r for i, r, accepts in self._plan if i in cand and (accepts is None or accepts(shape))]
-            if len(self._plans) < MAX_CACHED_SHAPES:
-                self._plans[key] = plan
-        for recognizer in plan:
-            self._detect(recognizer, text, column_words[id(recognizer)], own_words, detections)
-        return resolve_overlaps(detections) if resolve else detections
+        analysed: dict[str, list[Detection]] = {}
+        self._analyze_short([text], frozenset(cand), column_words, resolve, analysed)
+        return analysed[text]
 
-    def _detect(self, recognizer, text: str, column_word: str | None, own_words, detections: list) -> None:
-        """One recognizer's detections in a short value, appended to `detections`."""
-        entity = self._finds.get(id(recognizer))
+    def _short_plan(self, cand: frozenset) -> list[tuple]:
+        """(recognizer, its shape test or None) for the recognizers `cand` names, in the engine's order."""
+        plan = self._plans.get(cand)
+        if plan is None:
+            # A plugin's shape test decides per value. kartlegg's own are necessary conditions of
+            # their patterns (the text path, which has none, is held to this one by tests), and
+            # once a screen has named the recognizer they rule out almost nothing (99 of 7,597
+            # pairs on bench.throughput's values): making each value's Shape cost more than that.
+            plan = [(r, None if _is_own(r) else accepts) for i, r, accepts in self._plan if i in cand]
+            if len(self._plans) < MAX_CACHED_PLANS:
+                self._plans[cand] = plan
+        return plan
+
+    def _analyze_short(self, texts: list[str], cand: frozenset, column_words: dict, resolve: bool,
+                       analysed: dict[str, list[Detection]]) -> None:
+        """`_analyze_value` of short texts (none free text) that a screen named the same
+        recognizers for, into `analysed`: each recognizer over them all, a kartlegg pattern
+        recognizer in one call (`find_screened_many`)."""
+        found: dict[str, list[Detection]] = {}
+        for recognizer, accepts in self._short_plan(cand):
+            asked = texts if accepts is None else [text for text in texts if accepts(Shape.of(text))]
+            key = id(recognizer)
+            column_word = column_words[key]
+            if key in self._batched:
+                entity = self._finds[key]
+                for text, matches in recognizer.find_screened_many(asked):
+                    detections = found.get(text)
+                    if detections is None:
+                        detections = found[text] = []
+                    self._add(recognizer, entity, text, matches, column_word, None, detections)
+            else:
+                for text in asked:
+                    detections = found.get(text) or []
+                    self._detect(recognizer, text, column_word, None, detections, screened=True)
+                    if detections:
+                        found[text] = detections
+        # most values match nothing: one shared empty answer for them (never handed out: see
+        # detections_by_text), a list only for those that do
+        analysed.update(dict.fromkeys(texts, _NONE_FOUND))
+        for text, detections in found.items():
+            if detections:
+                analysed[text] = resolve_overlaps(detections) if resolve else detections
+
+    def _detect(self, recognizer, text: str, column_word: str | None, own_words, detections: list,
+                screened: bool = False) -> None:
+        """One recognizer's detections in a short value, appended to `detections`. `own_words`:
+        the value's words, or None to find them here if a match needs them. `screened`: a
+        screen (or `may_contain`) named this recognizer for the value, so a kartlegg pattern
+        recognizer skips its own prefilter, a second necessary condition of the same match."""
+        key = id(recognizer)
+        entity = self._finds.get(key)
         if entity is not None:  # kartlegg's own: its matches as they are, metadata its own
-            matches = [(entity, m.start, m.end, m.score, m.metadata) for m in recognizer.find(text)]
+            find = recognizer.find_screened if screened and key in self._prefiltered else recognizer.find
+            matches = find(text)
         else:
-            matches = [(m.entity_type, m.start, m.end, m.score, m.metadata)
-                       for m in hits(recognizer, text, recognizer.supported_entities)]
-        if not matches:
-            return
-        # Context only matters for a match, so it is looked up only then.
-        word = column_word or (context_word(recognizer, own_words) if own_words else None)
-        against = None if word or not own_words else counter_word(recognizer, own_words)
-        for entity, start, end, score, metadata in matches:
-            d = Detection(entity, start, end, boost(score, word), text[start:end], recognizer.name, word, metadata)
+            matches = hits(recognizer, text, recognizer.supported_entities)
+        if matches:
+            self._add(recognizer, entity, text, matches, column_word, own_words, detections)
+
+    def _add(self, recognizer, entity: str | None, text: str, matches, column_word: str | None, own_words,
+             detections: list) -> None:
+        """A recognizer's matches in a short value as detections, appended to `detections`:
+        context from the column, else from the value's own words (None: found here)."""
+        key = id(recognizer)
+        # Context only matters for a match, so it is looked up only then. Words inside a short
+        # value are context too ("tlf 41234567"), as in running text.
+        word = against = None
+        if column_word:
+            word = column_word
+        else:
+            if own_words is None:
+                own_words = () if text.isdigit() else _WORDS.findall(text.lower())
+            if own_words:
+                supports, counters = self._context[key]
+                word = supports(own_words) if supports is not None else None
+                against = None if word or counters is None else counters(own_words)
+        name = recognizer.name
+        for m in matches:
+            start, end = m.start, m.end
+            d = Detection(entity or m.entity_type, start, end, boost(m.score, word), text[start:end], name, word,
+                          m.metadata)
             if against:
                 d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
                             metadata={**d.metadata, "counter_context": against})
@@ -326,17 +414,27 @@ class Engine:
                 plan = self._number_plans[n] = self._number_plan(n)
             if not plan:
                 continue
-            found: dict[str, list[Detection]] = {text: [] for text in texts}
+            # most numbers match nothing: one shared empty answer for them (never handed out: see
+            # detections_by_text), a list only for those that do
+            analysed.update(dict.fromkeys(texts, _NONE_FOUND))
+            found: dict[str, list[Detection]] = {}
             for recognizer, may, whole in plan:
                 asked = texts if may is None else [text for text in texts if may(text)]
                 word = column_words[id(recognizer)]
                 if whole:
                     entity, name = recognizer.ENTITY, recognizer.name
                     for text, score, metadata in recognizer.find_numbers(asked):
-                        found[text].append(Detection(entity, 0, n, boost(score, word), text, name, word, metadata))
+                        detection = Detection(entity, 0, n, boost(score, word), text, name, word, metadata)
+                        if (detections := found.get(text)) is None:
+                            found[text] = [detection]
+                        else:
+                            detections.append(detection)
                 else:
                     for text in asked:
-                        self._detect(recognizer, text, word, (), found[text])
+                        detections = found.get(text) or []
+                        self._detect(recognizer, text, word, (), detections)
+                        if detections:
+                            found[text] = detections
             for text, detections in found.items():
                 analysed[text] = resolve_overlaps(detections) if resolve and len(detections) > 1 else detections
 

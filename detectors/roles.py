@@ -69,6 +69,7 @@ MIN_ENDED = 5  # a part that takes an ending on its own: sentralen, yes; hei-er,
 _SPLIT = re.compile(r"[.\-_]+")
 _DIGIT = re.compile(r"\d")
 _DIGITS_IN_PARTS = any(_DIGIT.search(p) for p in _PARTS)
+_STARTS = frozenset(p[:2] for p in _PARTS if len(p) >= 2)  # a part is two letters or more (see _parts)
 
 
 @lru_cache(maxsize=8192)  # a column repeats its mailboxes
@@ -86,6 +87,8 @@ def _compound(word: str) -> bool:
     """A word made of role words and unit parts, joined as Norwegian joins them."""
     if not _DIGITS_IN_PARTS and _DIGIT.search(word):
         return False  # kunde17, ola.hansen2: no part holds a digit, so no split covers one
+    if word[:2] not in _STARTS:
+        return False  # every split, and every stem before an ending, starts with a part
     if _parts(word, True) >= 2:
         return True
     # a definite or plural ending on a compound or on a long part: kundesenteret, sentralen

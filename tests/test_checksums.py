@@ -1,5 +1,6 @@
 import pytest
 
+from detectors import checksums
 from detectors.checksums import fnr_info, gs1_valid, iban_valid, kontonummer_valid, orgnr_valid
 
 # (number, kind, synthetic) from ../shared/reference/norwegian-identifiers.md
@@ -149,3 +150,12 @@ def _reference_fnr(number: str):
     if (not leap and day > calendar.monthrange(2001, month)[1]) or (leap and yy % 4):
         return None
     return kind, synthetic, r1 != 0
+
+
+@pytest.mark.parametrize("text,digits", [
+    ("12345678901", "12345678901"), ("1234.56.78903", "12345678903"), ("+47 412 34 567", "4741234567"),
+    ("", ""), ("abc", ""), ("NO93 8601 1117 947", "9386011117947"), ("١٢٣ 45", "١٢٣45"), ("4²5", "4²5"),
+    ("\x00 9\x7f", "9"),
+])
+def test_only_digits_keeps_the_digits_in_order(text, digits):
+    assert checksums.only_digits(text) == digits == "".join(c for c in text if c.isdigit())

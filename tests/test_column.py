@@ -598,3 +598,33 @@ def test_tallies_per_distinct_value_are_the_tallies_one_value_at_a_time(engine, 
 ])
 def test_url_field_counts_repeated_values_as_often_as_they_occur(texts):
     assert field_shapes.url_field(texts) == _url_field_as_defined(texts)
+
+
+def test_a_word_that_starts_with_no_part_is_no_compound(monkeypatch):
+    """The first-two-letters test rules out only words the full splitting would rule out: role
+    words and unit parts joined, with endings and links, and names and near misses."""
+    import random
+
+    from detectors import roles
+
+    rnd = random.Random(3)
+    parts = sorted(roles._PARTS)
+    words = [rnd.choice(parts) + rnd.choice(roles._LINKS) + rnd.choice(parts) + rnd.choice(roles._ENDINGS)
+             for _ in range(3000)]
+    words += [w[1:] for w in words[:500]] + [w[:-1] for w in words[:500]] + parts
+    words += ["kari", "nordmann", "olahansen", "k", "", "ts", "kundes", "x" + parts[0], "æøå", "sentralen"]
+
+    class Everything:
+        def __contains__(self, item):
+            return True
+
+    def answers():
+        roles._compound.cache_clear()
+        roles._parts.cache_clear()
+        return [roles._compound(w) for w in words]
+
+    quick = answers()
+    monkeypatch.setattr(roles, "_STARTS", Everything())
+    assert answers() == quick
+    assert sum(quick) > 1000 and not all(quick)
+    roles._compound.cache_clear()

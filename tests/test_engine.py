@@ -196,6 +196,15 @@ def test_context_word_rule(words, tokens, expected):
     assert ContextMatcher(words)(tokens) == expected
 
 
+@pytest.mark.parametrize("score,boosted", [(0.9, 1.0), (0.65, 1.0), (0.6, 0.95), (0.3, 0.65), (0.05, 0.4),
+                                            (0.0, 0.4), (-0.0, 0.4), (1, 1.0), (0.123456, 0.4735)])
+def test_a_context_word_boosts_a_score_the_same_every_time(score, boosted):
+    from detectors.context import boost
+
+    assert boost(score, None) == score
+    assert boost(score, "fnr") == boost(score, "tlf") == boosted  # the first time and from what is kept
+
+
 def test_screening_free_text_changes_no_result(engine, monkeypatch):
     """Text that no recognizer's screen lets through is never looked at again: it must never
     lose a finding (each value judged by every recognizer is the reference)."""
@@ -251,10 +260,12 @@ def test_the_nlp_vocabulary_is_bounded_over_a_long_scan(monkeypatch):
 
 
 def _counting(e, monkeypatch) -> list:
-    """The texts the engine analyses, one by one or as numbers a length at a time."""
+    """The texts the engine analyses: short values by the recognizers named for them, numbers a
+    length at a time, free text as running text."""
     analysed = []
-    real, numbers = e._analyze_value, e._analyze_numbers
-    monkeypatch.setattr(e, "_analyze_value", lambda text, *a: analysed.append(text) or real(text, *a))
+    short, numbers, text = e._analyze_short, e._analyze_numbers, e.analyze_text
+    monkeypatch.setattr(e, "_analyze_short", lambda texts, *a: analysed.extend(texts) or short(texts, *a))
+    monkeypatch.setattr(e, "analyze_text", lambda t, *a, **k: analysed.append(t) or text(t, *a, **k))
 
     def counted(texts, column_words, resolve, out):
         before = set(out)
@@ -489,3 +500,63 @@ def test_a_plugin_screen_still_decides_for_numbers(monkeypatch):
     assert e.detections_by_text(["123456789"]) == {}  # the screen wants seven digits alone
     assert [d.text for d in e.detections_by_text(["1234567"])["1234567"]] == ["1234567"]
     assert e.detections_by_text(["15108695088"], ["fnr"]) == Engine().detections_by_text(["15108695088"], ["fnr"])
+
+
+def test_a_plugin_shape_test_still_decides(monkeypatch):
+    """kartlegg's own recognizers skip their shape tests once a screen has named them; a
+    plugin's `accepts` may be what keeps it from values its patterns would match, and is asked."""
+    from detectors.recognizers.base import KartleggPatternRecognizer
+    from detectors.recognizers.results import Pattern
+
+    class Ticket(KartleggPatternRecognizer):
+        ENTITY = "TICKET"
+        PATTERNS = [Pattern("ticket", r"T-\d{4}", 0.6)]
+        CONTEXT = []
+        SCREEN = r"T-\d{4}"
+
+        def accepts(self, shape):
+            return shape.length <= 6  # a ticket alone, never inside a longer value
+
+    _with_plugin(monkeypatch, Ticket, "ticket")
+    e = Engine()
+    found = e.detections_by_text(["T-1234", "sak T-1234"])
+    assert [d.entity_type for d in found["T-1234"]] == ["TICKET"]
+    assert "sak T-1234" not in found
+
+
+@pytest.mark.parametrize("numbers", [["12345678901", "00000000000", "4"], ["99999999", "1" * 64]])
+def test_numbers_without_detections_answer_a_list_of_their_own(numbers):
+    """Numbers with nothing found are remembered with one shared empty answer: a caller that
+    adds to the list it was given changes no other answer, now or from memory."""
+    e = Engine()
+    for _ in range(2):
+        answers = e.analyze_values(numbers)
+        assert answers == [[]] * len(numbers)
+        for a in answers:
+            a.append("caller's own")
+        assert e.analyze_values(numbers) == [[]] * len(numbers)
+        assert e.detections_by_text(numbers) == {}
+
+
+@pytest.fixture(scope="module")
+def corpus_columns():
+    from bench import corpus as corpus_mod
+
+    corpus = corpus_mod.build(11, "small")
+    return [([str(v) for v in col.values if v is not None], [col.name]) for col in corpus.columns]
+
+
+@pytest.mark.parametrize("resolve", [True, False])
+def test_short_values_together_equal_one_at_a_time(corpus_columns, resolve):
+    """A column's short values go to each recognizer named for them together: the answers are
+    those of each value on its own, column for column (the column's name as context, and none)."""
+    e, reference = Engine(), Engine()
+    found = 0
+    for values, name in corpus_columns:
+        for context in (name, ()):
+            texts = list(dict.fromkeys(v for v in values if v.strip()))
+            together = e.detections_by_text(texts, context, resolve)
+            assert together == _one_at_a_time(reference, texts, context, resolve), (name, context)
+            found += len(together)
+            e.forget()
+    assert found > 1000

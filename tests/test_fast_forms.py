@@ -128,21 +128,24 @@ def test_split_look_behinds_are_read_by_re():
 
 
 class _EveryPattern:
-    """A recognizer's find with nothing skipped."""
+    """A recognizer's find with nothing skipped: every pattern run, none stopped short by a
+    whole-text match (see `test_a_whole_text_match_stops_only_what_select_drops`)."""
 
     def __init__(self, r: KartleggPatternRecognizer):
         self.r = type(r)()
         self.r.PATTERN_NEEDS = {}
         self.r.PATTERN_HEADS = {}
         self.r.load()
+        self.r.compile()
+        self.r._after = None
 
     def find(self, text):
         return self.r.find(text)
 
 
 def test_skipped_patterns_would_have_found_nothing(recognizers, texts):
-    skipping = [r for r in recognizers if r.PATTERN_NEEDS or r.PATTERN_HEADS]
-    assert skipping
+    skipping = [r for r in recognizers if r.PATTERN_NEEDS or r.PATTERN_HEADS or len(r.patterns) > 1]
+    assert len(skipping) >= 8
     near_addresses = _address_like(random.Random(12))
     for r in skipping:
         everything = _EveryPattern(r)
@@ -256,6 +259,13 @@ def test_digit_checks_are_stdnums(ours, theirs, lengths, first):
     assert [answer(ours, c) for c in cases] == [answer(theirs, c) for c in cases]
 
 
+def _interface(text: str):
+    try:
+        return ipaddress.ip_interface(text)
+    except ValueError:
+        return None
+
+
 def test_ip_checks_are_ipaddresss():
     r = IpRecognizer()
     rnd = random.Random(4)
@@ -265,8 +275,17 @@ def test_ip_checks_are_ipaddresss():
     cases += [".".join(str(rnd.choice([rnd.randint(0, 255), rnd.randint(0, 20), 10, 127, 172, 192, 168, 256]))
                        for _ in range(4)) for _ in range(20_000)]
     cases += ["01.2.3.4", "1.2.3.04", "0.0.0.0", "255.255.255.255", "1.2.3.4/24", "::1", "fe80::1"]
+    # IPv6: each private network's edges and just outside them, IPv4-mapped forms, random ones
+    cases += [str(ipaddress.IPv6Address(a + d)) for net in ipaddress.IPv6Address._constants._private_networks
+              for a in (int(net.network_address), int(net.broadcast_address)) for d in (-1, 0, 1)
+              if 0 <= a + d < 2**128]
+    cases += [str(ipaddress.IPv6Address(rnd.getrandbits(128) >> rnd.choice([0, 0, 64, 100, 120])))
+              for _ in range(5_000)]
+    cases += ["::ffff:10.1.2.3", "::ffff:8.8.8.8", "2001:db8::1/64", "fe80::1%eth0", "fc00::", "1.2.3.4:80",
+              "::ffff:1.2.3.4/120", "1:2:3:4:5:6:7:8:9", "1.2.3", "", "::"]
     for c in cases:
-        parsed = _parse(c)
+        parsed = _interface(c)
+        assert _parse(c) == parsed, c
         slow = parsed is not None and not (":" in c and "." not in c and not _looks_like_ipv6(c))
         assert r.is_valid(c) is slow, c
         if parsed is not None:
@@ -284,3 +303,93 @@ def test_short_prefilters_rule_out_what_regex_rules_out(recognizers, texts):
         slow = regex.compile(r.PREFILTER or r._joined, flags=r.FLAGS)
         differ = [t for t in short if (r._any.search(t) is None) != (slow.search(t) is None)]
         assert not differ, (type(r).__name__, differ[:5])
+
+
+def test_needs_rule_out_only_what_regex_rules_out(recognizers, texts):
+    """A pattern's need (PATTERN_NEEDS) runs in `re` where `re` reads it: it finds what `regex`
+    finds, on the corpus and on words written with letters whose case folds oddly."""
+    odd = ["GATA 1", "Plaſs 3", "PLASS 3", "ſøndre Bakke 2", "Torget 0150 OSLO", "KAIA 4", "ALLÉ 3"]
+    for r in recognizers:
+        r.compile()
+        for source, fast in {s: short_form(s, 0) for s in r.PATTERN_NEEDS.values()}.items():
+            slow = regex.compile(source)
+            differ = [t for t in texts + odd if (fast.search(t) is None) != (slow.search(t) is None)]
+            assert not differ, (type(r).__name__, source[:40], differ[:5])
+
+
+def test_find_screened_is_find(recognizers, texts):
+    """Without its prefilter (for a text a screen named it for) a recognizer finds the same."""
+    def spans(found):
+        return [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in found]
+
+    from detectors.engine import _screened_is_find
+
+    asked = [r for r in recognizers if _screened_is_find(r)]
+    assert {"EmailRecognizer", "IpRecognizer", "AddressRecognizer"} <= {type(r).__name__ for r in asked}
+    for r in asked:
+        assert all(spans(r.find_screened(t)) == spans(r.find(t)) for t in texts), type(r).__name__
+
+
+def test_a_plugin_that_changes_find_is_asked_by_find():
+    from detectors.engine import _screened_is_find
+    from detectors.recognizers.email import EmailRecognizer
+
+    class Narrower(IpRecognizer):  # a plugin's: find changed, find_screened inherited
+        def find(self, text):
+            return [m for m in super().find(text) if "." in text[m.start:m.end]]
+
+    class Both(IpRecognizer):
+        def find(self, text):
+            return super().find(text)
+
+        def find_screened(self, text):
+            return super().find_screened(text)
+
+    assert _screened_is_find(IpRecognizer()) and _screened_is_find(EmailRecognizer()) and _screened_is_find(Both())
+    assert not _screened_is_find(Narrower())
+
+
+def _scored(score_of=None, bound_of=None, select=None):
+    """A recognizer of three patterns (0.9 whole-text, 0.5, 0.4 inside it) with the score,
+    score bound and select given."""
+    from detectors.recognizers.results import Pattern
+
+    body = {
+        "ENTITY": "X", "CONTEXT": [],
+        "PATTERNS": [Pattern("whole", r"^ab\d+$", 0.9), Pattern("digits", r"\d+", 0.5), Pattern("b", r"b", 0.4)],
+    }
+    if score_of:
+        body["score"] = lambda self, pattern, text: score_of(pattern)
+    if bound_of:
+        body["score_bound"] = lambda self, pattern: bound_of(pattern)
+    if select:
+        body["select"] = select
+    return type("Scored", (KartleggPatternRecognizer,), body)()
+
+
+def _everything(r):
+    slow = type(r)()
+    slow.compile()
+    slow._after = None
+    return slow
+
+
+@pytest.mark.parametrize("make,stops", [
+    (lambda: _scored(), True),
+    # a score() above the pattern's own, not declared: every pattern runs (0.95 beats the whole text)
+    (lambda: _scored(score_of=lambda p: 0.95 if p.name == "b" else p.score), False),
+    # the same, declared: the bound says the whole-text match cannot be beaten, so nothing is stopped
+    (lambda: _scored(score_of=lambda p: 0.95 if p.name == "b" else p.score,
+                     bound_of=lambda p: 0.95 if p.name == "b" else p.score), True),
+    (lambda: _scored(score_of=lambda p: p.score / 2, bound_of=lambda p: p.score), True),
+    (lambda: _scored(select=lambda self, matches: matches), False),
+])
+def test_a_whole_text_match_stops_only_what_select_drops(make, stops):
+    r = make()
+    r.compile()
+    assert (r._after is not None) is stops
+    for text in ["ab12", "ab", "xab12", "ab12 ", "b", "12", "abb12"]:
+        got = [(m.start, m.end, m.score, m.pattern.name) for m in r.find(text)]
+        assert got == [(m.start, m.end, m.score, m.pattern.name) for m in _everything(r).find(text)], text
+    if not stops:  # what the stop would have lost is found
+        assert len(r.find("ab12")) > 1

@@ -204,3 +204,33 @@ def test_column_context_lifts_a_single_first_name():
     (enhanced,) = enhancer.enhance_using_context(text, results, artifacts, [presidio], context=["fornavn"])
     assert enhanced.score == pytest.approx(0.7)
     assert enhanced.analysis_explanation.supportive_context_word in rec.CONTEXT
+
+
+@pytest.mark.parametrize("text", [
+    "Kari Nordmann", "Nordmann, Kari", "Hilsen Martin", "Per i dag", "KARI NORDMANN", "Anne-Lise Berg-Hansen",
+    "Kari Bergs gate 5", "Montør Irene var her. Ring Ola Hansen på 41234567", "ingen navn her", "",
+    "O'Brien, Kari", "Kari O’Neill", "Storgata 12, 0150 OSLO", "Hei, Kari", "Kari",
+])
+def test_find_is_what_analyze_reports(text):
+    """The engine reads `find`; Presidio's pipeline `analyze`: the same names, rule for rule."""
+    reported = [(r.start, r.end, r.score, r.analysis_explanation.pattern_name) for r in rec.analyze(text, [rec.ENTITY])]
+    assert [(f.start, f.end, f.score, f.rule) for f in rec.find(text)] == reported
+    assert all(f.metadata == {} for f in rec.find(text))
+
+
+def test_a_subclass_that_refines_analyze_is_asked_by_analyze():
+    """A plugin's subclass that changes `analyze` alone is not bypassed through the `find` it
+    inherits (running text, and the engine's short values)."""
+    from detectors.text import finds, hits
+
+    class Stricter(PersonRecognizer):
+        def analyze(self, text, entities=None, nlp_artifacts=None):
+            return [r for r in super().analyze(text, entities, nlp_artifacts) if r.score >= 0.8]
+
+    class Own(PersonRecognizer):
+        def find(self, text):
+            return super().find(text)[:1]
+
+    assert finds(rec) and finds(Own()) and not finds(Stricter())
+    assert [(h.start, h.end) for h in hits(Stricter(), "Kari Nordmann. Takk for hjelpen, Elin!", [rec.ENTITY])] == [(0, 13)]
+    assert len(hits(rec, "Kari Nordmann. Takk for hjelpen, Elin!", [rec.ENTITY])) == 2

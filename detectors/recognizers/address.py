@@ -234,5 +234,8 @@ class AddressRecognizer(KartleggPatternRecognizer):
         bare = _BARE_TOPONYM.fullmatch(word) is not None
         return WEAK_KNOWN if known or bare else pattern.score
 
+    def score_bound(self, pattern: Pattern) -> float:
+        return max(pattern.score, WEAK_WITH_LETTER) if pattern.name in (WEAK_STREET, QUALIFIED_STREET) else pattern.score
+
     # "Storgata 12, 0150 OSLO" also matches as street + number and as postnummer alone: the
     # base class's select() keeps only the strongest, longest reading.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -145,12 +146,19 @@ class KartleggPatternRecognizer(Recognizer):
         names = [p.name for p in self.patterns]
         # one compiled need per distinct expression: find() asks each once per text (the seven
         # address patterns with a postnummer share theirs)
-        needs = {source: regex.compile(source) for source in set(self.PATTERN_NEEDS.values())}
+        needs = {source: short_form(source, 0) for source in set(self.PATTERN_NEEDS.values())}
         self._pattern_needs = [needs[self.PATTERN_NEEDS[n]] if n in self.PATTERN_NEEDS else None for n in names]
         self._pattern_heads = [names.index(self.PATTERN_HEADS[n]) if n in self.PATTERN_HEADS else None
                                for n in names]
         by_name = {p.name: (c, p) for c, p in short}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
+        base = KartleggPatternRecognizer
+        cls = type(self)
+        if cls.select is base.select and (cls.score is base.score or cls.score_bound is not base.score_bound):
+            bounds = [self.score_bound(p) for p in self.patterns]
+            self._after = [max(bounds[i + 1:], default=-math.inf) for i in range(len(bounds))]
+        else:  # a select() or score() of its own, without bounds: every pattern is run
+            self._after = None
         self._short = short
 
     @property
@@ -202,6 +210,12 @@ class KartleggPatternRecognizer(Recognizer):
         """The score of one valid match: its pattern's, unless the match itself says more."""
         return pattern.score
 
+    def score_bound(self, pattern: Pattern) -> float:
+        """The highest score `score` can give a match of `pattern`. A subclass whose `score`
+        can go above the pattern's own says so here; one that changes `score` without this has
+        every pattern run (see `find`)."""
+        return pattern.score
+
     def select(self, matches: list[Match]) -> list[Match]:
         """One reading per stretch of text: a match inside a stronger or longer one goes."""
         kept: list[Match] = []
@@ -211,45 +225,78 @@ class KartleggPatternRecognizer(Recognizer):
         return sorted(kept, key=lambda m: (m.start, m.end))
 
     def find(self, text: str) -> list[Match]:
+        return self._find(text, True)
+
+    def find_screened(self, text: str) -> list[Match]:
+        """`find` without the prefilter (PREFILTER, or the patterns joined), for a text a screen
+        already named this recognizer for (the engine's `SCREEN` pass, or `may_contain`): the
+        same matches, and for most such texts the prefilter would only pass them on."""
+        return self._find(text, False)
+
+    def find_screened_many(self, texts: Iterable[str]) -> Iterator[tuple[str, list[Match]]]:
+        """`find_screened` over many texts: (text, matches) for those with a match, in order,
+        the recognizer's patterns and checks looked up once for them all."""
+        return self._find_all(texts, False)
+
+    def _find(self, text: str, prefilter: bool) -> list[Match]:
+        for _, matches in self._find_all((text,), prefilter):
+            return matches
+        return []
+
+    def _find_all(self, texts: Iterable[str], prefilter: bool) -> Iterator[tuple[str, list[Match]]]:
         if self._short is None:
             self._compile()
-        short = len(text) <= SHORT_TEXT
-        if short and self.WHOLE_DIGITS is not None and text.isdigit():
-            return self._find_whole(text)
-        if short and self._any is not None and self._any.search(text) is None:
-            return []
-        matches = []
-        patterns = self._short if short else self._long
-        ran: dict[int, list | None] = {}  # a pattern's matches, once run (None: timed out)
-        lacks: dict[object, bool] = {}  # a need's answer, once asked
-        for i, (compiled, pattern) in enumerate(patterns):
-            need = self._pattern_needs[i]
-            if need is not None:
-                if need not in lacks:
-                    lacks[need] = need.search(text) is None
-                if lacks[need]:
-                    continue
-            head = self._pattern_heads[i]
-            if head is not None:
-                if head not in ran:
-                    need = self._pattern_needs[head]  # a head that needs what is not here finds nothing
-                    if need is not None and need not in lacks:
+        whole_digits, any_, after = self.WHOLE_DIGITS is not None, self._any if prefilter else None, self._after
+        needs, heads, run = self._pattern_needs, self._pattern_heads, self._run
+        is_valid, score, annotate, select = self.is_valid, self.score, self.annotate, self.select
+        for text in texts:
+            n = len(text)
+            short = n <= SHORT_TEXT
+            if short and whole_digits and text.isdigit():
+                matches = self._find_whole(text)
+                if matches:
+                    yield text, matches
+                continue
+            if short and any_ is not None and any_.search(text) is None:
+                continue
+            matches = []
+            patterns = self._short if short else self._long
+            whole = -math.inf  # the strongest whole-text match so far
+            ran: dict[int, list | None] = {}  # a pattern's matches, once run (None: timed out)
+            lacks: dict[object, bool] = {}  # a need's answer, once asked
+            for i, (compiled, pattern) in enumerate(patterns):
+                need = needs[i]
+                if need is not None:
+                    if need not in lacks:
                         lacks[need] = need.search(text) is None
-                    ran[head] = [] if need is not None and lacks[need] else self._run(patterns[head][0], text, short)
-                if ran[head] == []:
-                    continue
-            found = ran[i] if i in ran else self._run(compiled, text, short)
-            for m in found or ():
-                start, end = m.span()
-                if start == end:
-                    continue
-                value = text[start:end]
-                if not self.is_valid(value):
-                    continue
-                match = Match(start, end, self.score(pattern, value), pattern)
-                self.annotate(value, match.metadata)
-                matches.append(match)
-        return self.select(matches) if len(matches) > 1 else matches
+                    if lacks[need]:
+                        continue
+                head = heads[i]
+                if head is not None:
+                    if head not in ran:
+                        need = needs[head]  # a head that needs what is not here finds nothing
+                        if need is not None and need not in lacks:
+                            lacks[need] = need.search(text) is None
+                        ran[head] = [] if need is not None and lacks[need] else run(patterns[head][0], text, short)
+                    if ran[head] == []:
+                        continue
+                found = ran[i] if i in ran else run(compiled, text, short)
+                for m in found or ():
+                    start, end = m.span()
+                    if start == end:
+                        continue
+                    value = text[start:end]
+                    if not is_valid(value):
+                        continue
+                    match = Match(start, end, score(pattern, value), pattern)
+                    annotate(value, match.metadata)
+                    matches.append(match)
+                    if start == 0 and end == n and match.score > whole:
+                        whole = match.score
+                if after is not None and whole >= after[i]:
+                    break  # every later match would lie inside a whole-text one at least as strong: select() drops it
+            if matches:
+                yield text, select(matches) if len(matches) > 1 else matches
 
     @staticmethod
     def _run(compiled, text: str, short: bool) -> list | None:

@@ -24,10 +24,22 @@ _ISSUERS = (
 
 
 def _issuer(number: str) -> str | None:
-    for low, high, lengths, name in _ISSUERS:
-        if len(number) in lengths and low <= number[: len(low)] <= high:
-            return name
-    return None
+    # The answer depends on the length and the first _PREFIX characters alone: each is worked
+    # out once (7 lengths x 10,000 prefixes at most; a column of cards checks every value twice)
+    key = (len(number), number[:_PREFIX])
+    name = _ISSUED.get(key, _UNSEEN)
+    if name is _UNSEEN:
+        name = next((name for low, high, lengths, name in _ISSUERS
+                     if len(number) in lengths and low <= number[: len(low)] <= high), None)
+        if len(_ISSUED) < MAX_ISSUED:  # other scripts' digits could make more
+            _ISSUED[key] = name
+    return name
+
+
+_PREFIX = max(len(low) for low, _, _, _ in _ISSUERS)
+MAX_ISSUED = 100_000
+_ISSUED: dict[tuple[int, str], str | None] = {}
+_UNSEEN = object()
 
 
 class CreditCardRecognizer(KartleggPatternRecognizer):

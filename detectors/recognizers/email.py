@@ -45,6 +45,12 @@ class EmailRecognizer(KartleggPatternRecognizer):
     SCREEN = r"@[^\s@.]+\.[^\s@.]"
 
     def find(self, text: str) -> list[Match]:
+        return self._runs(text, True)
+
+    def find_screened(self, text: str) -> list[Match]:
+        return self._runs(text, False)
+
+    def _runs(self, text: str, prefilter: bool) -> list[Match]:
         """Presidio's pattern, run only on the stretches without whitespace that hold an `@`.
 
         No character the pattern matches is whitespace, so every match lies inside one such
@@ -54,12 +60,12 @@ class EmailRecognizer(KartleggPatternRecognizer):
         if "@" not in text:
             return []
         if len(text) <= SHORT_TEXT and _WHITESPACE.search(text) is None:
-            return super().find(text)
+            return self._find(text, prefilter)
         out = []
         for run in _RUN.finditer(text):
             if "@" in run.group():
                 at = run.start()
-                out.extend(replace(m, start=m.start + at, end=m.end + at) for m in super().find(run.group()))
+                out.extend(replace(m, start=m.start + at, end=m.end + at) for m in self._find(run.group(), prefilter))
         return out
 
     def is_valid(self, text: str) -> bool:

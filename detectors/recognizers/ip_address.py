@@ -57,8 +57,11 @@ def _looks_like_ipv6(address: str) -> bool:
 
 @lru_cache(maxsize=4096)  # is_valid and annotate parse the same match
 def _parse(text: str):
+    """ipaddress.ip_interface(text), or None. Only an IPv6 form holds a colon and an IPv4 form
+    never does, so the one class that can read it is asked (ip_interface tries IPv4 first,
+    and its exception costs as much as the parse)."""
     try:
-        return ipaddress.ip_interface(text)
+        return ipaddress.IPv6Interface(text) if ":" in text else ipaddress.IPv4Interface(text)
     except ValueError:
         return None
 
@@ -70,6 +73,19 @@ _QUAD = re.compile(r"([1-9]?[0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-5])\.([1-9]?[0-9]
 _V4_CONSTANTS = ipaddress.IPv4Address._constants
 _V4_PRIVATE = None if hasattr(_V4_CONSTANTS, "_private_networks_exceptions") else tuple(
     (int(n.network_address), int(n.broadcast_address)) for n in _V4_CONSTANTS._private_networks)
+
+
+_V6_CONSTANTS = ipaddress.IPv6Address._constants
+_V6_PRIVATE = None if hasattr(_V6_CONSTANTS, "_private_networks_exceptions") else tuple(
+    (int(n.network_address), int(n.broadcast_address)) for n in _V6_CONSTANTS._private_networks)
+
+
+def _private(ip) -> bool:
+    """ip.is_private, for IPv6 without walking network objects (see _V4_PRIVATE)."""
+    if ip.version == 6 and _V6_PRIVATE is not None and ip.ipv4_mapped is None:
+        value = int(ip)
+        return any(low <= value <= high for low, high in _V6_PRIVATE)
+    return ip.is_private
 
 
 def _quad(text: str) -> int | None:
@@ -116,10 +132,16 @@ class IpRecognizer(KartleggPatternRecognizer):
     PREFILTER = r"\d\.\d{1,3}\.\d{1,3}\.\d|[0-9A-Fa-f]?:[0-9A-Fa-f]{0,4}:"  # four dotted numbers, or two colons
 
     def find(self, text: str) -> list:
+        return self._not_upgraded_to(text, super().find(text))
+
+    def find_screened(self, text: str) -> list:
+        return self._not_upgraded_to(text, super().find_screened(text))
+
+    @staticmethod
+    def _not_upgraded_to(text: str, found: list) -> list:
         """The patterns' matches, less a dotted quad that something was upgraded *to*: "oppdatert
         Veeam Backup til 12.1.2.172", "upgraded the agent to 4.10.2.3". Only that phrase: "updated
         the password from 89.10.20.30" is an address, and so is a server that was patched."""
-        found = super().find(text)
         if not found or ("til" not in text and "to" not in text.lower()):
             return found
         return [m for m in found if ":" in text[m.start:m.end]
@@ -142,4 +164,4 @@ class IpRecognizer(KartleggPatternRecognizer):
             return
         ip = _parse(text).ip
         metadata["ip_version"] = ip.version
-        metadata["private"] = ip.is_private
+        metadata["private"] = _private(ip)

@@ -137,19 +137,34 @@ def gazetteer(name: str) -> frozenset[str]:
     return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    text: str
+@dataclass(slots=True)
+class Found:
+    """One name: where, how strong, by which rule; `metadata` as a pattern match has it."""
+
     start: int
     end: int
+    score: float
+    rule: str
+    metadata: dict
 
-    @property
-    def low(self) -> str:
-        return self.text.lower()
+
+class _Token:
+    """A word of the text. What the rules ask of it is worked out once, when first asked: a
+    word is asked again by the next rule, and most words have no joiner (' ’ -) to split at."""
+
+    __slots__ = ("text", "start", "end", "low", "_parts", "_capitalised")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        self.low = text.lower()
+        self._parts: list[str] | None = None
+        self._capitalised: bool | None = None
 
     @property
     def parts(self) -> list[str]:
-        return _JOINERS.split(self.low)
+        if self._parts is None:
+            self._parts = _JOINERS.split(self.low) if _joined(self.low) else [self.low]
+        return self._parts
 
     @property
     def upper(self) -> bool:
@@ -158,8 +173,15 @@ class _Token:
     @property
     def capitalised(self) -> bool:
         """Title case in every part ("Anne-Lise", "Ødegård") or all capitals ("NORDMANN")."""
-        parts = _JOINERS.split(self.text)
-        return self.upper or all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
+        if self._capitalised is None:
+            parts = _JOINERS.split(self.text) if _joined(self.text) else (self.text,)
+            self._capitalised = self.upper or all(p[:1].isupper() and p[1:] == p[1:].lower() for p in parts)
+        return self._capitalised
+
+
+def _joined(word: str) -> bool:
+    """Does the word hold one of _JOINERS' characters?"""
+    return "-" in word or "'" in word or "’" in word
 
 
 class PersonRecognizer(Recognizer):
@@ -251,6 +273,21 @@ class PersonRecognizer(Recognizer):
     def analyze(self, text, entities=None, nlp_artifacts=None):
         if entities and self.ENTITY not in entities:
             return []
+        return [
+            Result(
+                entity_type=self.ENTITY,
+                start=f.start,
+                end=f.end,
+                score=f.score,
+                analysis_explanation=Explanation(self.name, f.rule, None, f.score, f"{self.EVIDENCE}: {f.rule}"),
+                recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id},
+            )
+            for f in self.find(text)
+        ]
+
+    def find(self, text: str) -> list[Found]:
+        """The names in `text`, as the engine reads a recognizer's matches (`analyze` wraps
+        them in Presidio-shaped results)."""
         tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         # Every rule needs a capitalised known name: most values have none, and say so fast.
         if not any(self._could_name(t) for t in tokens if t.text[0].isupper()):
@@ -397,12 +434,6 @@ class PersonRecognizer(Recognizer):
         word = tokens[end + 1].low
         return word in STREET_WORDS or word in NOT_NAME_WORDS
 
-    def _result(self, start: int, end: int, score: float, rule: str) -> Result:
-        return Result(
-            entity_type=self.ENTITY,
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=Explanation(self.name, rule, None, score, f"{self.EVIDENCE}: {rule}"),
-            recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id},
-        )
+    @staticmethod
+    def _result(start: int, end: int, score: float, rule: str) -> Found:
+        return Found(start, end, score, rule, {})

@@ -68,3 +68,26 @@ def test_context_words(in_text):
 @pytest.mark.parametrize("text", [v[0] for v in VALID])
 def test_accepts_every_valid_value(text):
     assert rec.accepts(Shape.of(text))
+
+
+def test_issuer_is_the_table_read_in_order():
+    """The issuer, looked up by length and first digits once worked out, is the first row of the
+    table whose prefix range and lengths hold the number, the second time as the first."""
+    import random
+
+    from detectors.recognizers import credit_card
+
+    def by_table(number):
+        for low, high, lengths, name in credit_card._ISSUERS:
+            if len(number) in lengths and low <= number[: len(low)] <= high:
+                return name
+        return None
+
+    rnd = random.Random(5)
+    prefixes = ["4", "51", "55", "56", "2220", "2221", "2720", "2721", "34", "37", "3527", "3528", "3589", "3590",
+                "300", "305", "306", "36", "38", "39", "6", "7", "0", "", "٣٤"]
+    cases = [p + "".join(rnd.choice("0123456789") for _ in range(n - len(p)))
+             for p in prefixes for n in range(max(len(p), 1), 21) for _ in range(3)]
+    assert sum(by_table(c) is not None for c in cases) > 100
+    for _ in range(2):
+        assert [credit_card._issuer(c) for c in cases] == [by_table(c) for c in cases]
