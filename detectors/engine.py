@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from detectors import nlp
+from detectors import nlp, plans
 from detectors.context import (
     CONTEXT_FACTOR,  # noqa: F401 - part of the engine's interface (detectors.column)
     COUNTER_FACTOR,
@@ -32,7 +32,7 @@ from detectors.context import (
     matcher_for,
 )
 from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
-from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer
+from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.screen import Screen
 from detectors.shape import Shape
 from detectors.text import TextAnalyzer, finds, hits
@@ -54,27 +54,6 @@ _NOTHING_KEPT: dict = {}  # never written to
 _NONE_FOUND: list = []  # what a number with no detection is remembered with; never handed out or added to
 
 
-def _is_own(recognizer) -> bool:
-    """One of kartlegg's own detectors (not a plugin's)."""
-    return type(recognizer).__module__.partition(".")[0] == "detectors"
-
-
-def _screened_is_find(recognizer) -> bool:
-    """Whether `find_screened` answers for a pattern recognizer as its `find` does: no class
-    below the one that wrote `find_screened` changed `find` (IP addresses drop what was
-    upgraded *to* in both; a plugin that changes `find` alone is asked by `find`)."""
-    if not isinstance(recognizer, KartleggPatternRecognizer):
-        return False
-    mro = type(recognizer).__mro__
-    screened, find = (next(i for i, c in enumerate(mro) if name in c.__dict__) for name in ("find_screened", "find"))
-    return screened <= find
-
-
-def _is_presidio_class(recognizer) -> bool:
-    """A plain Presidio recognizer (a third-party plugin), told without importing Presidio."""
-    return any(c.__module__.startswith("presidio_analyzer") for c in type(recognizer).__mro__)
-
-
 class Engine:
     """Build once, reuse. A scan analyses values in one thread at a time (it holds
     `scanner.scan.unit._detecting`); `analyze_text` keeps no memory and may be called beside it.
@@ -89,7 +68,7 @@ class Engine:
                 recognizer.load()
                 recognizer.is_loaded = True
         self._model, self.has_ner = nlp.resolve_model(model)
-        foreign = any(_is_presidio_class(r) for r in self.recognizers)
+        foreign = any(plans.is_presidio_class(r) for r in self.recognizers)
         self.pipeline = pipeline or (PRESIDIO if self.has_ner or foreign else KARTLEGG)
         if self.pipeline not in (KARTLEGG, PRESIDIO):
             raise ValueError(f"pipeline must be {KARTLEGG!r} or {PRESIDIO!r}, not {pipeline!r}")
@@ -106,29 +85,28 @@ class Engine:
             for i, r in enumerate(self.recognizers)
         ]
         self._plans: dict[frozenset, list] = {}  # the recognizers a screen named -> those asked
-        self._number_plans: dict[int, list[tuple]] = {}  # a number's length -> see _number_plan
+        self._number_plans: dict[int, list[tuple]] = {}  # a number's length -> plans.number_plan
+        self._screened = {i for i, _ in self.screen.screened}
         # Numbers skip the screen only where every screen is kartlegg's own, each held by tests to
         # let through every match of its recognizer: a plugin's screen may be stricter than its
         # patterns, and then it decides what the plugin finds.
-        self._numbers_unscreened = all(_is_own(self.recognizers[i]) for i, _ in self.screen.screened)
+        self._numbers_unscreened = all(plans.is_own(self.recognizers[i]) for i, _ in self.screen.screened)
         # (context words, resolve) -> value -> its detections (nothing found too: as costly to
         # find again). Only with kartlegg's own recognizers, whose answers are a function of the
         # value and the context alone (as a spaCy model's NER is): a third-party one may keep
         # state or ask something that changes.
         self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
         self._remembered_values = self._remembered_chars = 0
-        self._remembers = all(map(_is_own, self.recognizers))
+        self._remembers = all(map(plans.is_own, self.recognizers))
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
         self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)
-                       or (_is_own(r) and finds(r))}
+                       or (plans.is_own(r) and finds(r))}
         # ... those whose `find` is the base class's: `find_screened` skips its prefilter for a value
         # a screen named them for
-        self._prefiltered = {id(r) for r in self.recognizers if _screened_is_find(r)}
+        self._prefiltered = {id(r) for r in self.recognizers if plans.screened_is_find(r)}
         # ... and those that answer for many values in one call, as find_screened does for each
-        self._batched = {id(r) for r in self.recognizers if id(r) in self._prefiltered
-                         and all(getattr(type(r), m) is getattr(KartleggPatternRecognizer, m)
-                                 for m in ("find_screened", "find_screened_many", "_find", "_find_all"))}
+        self._batched = {id(r) for r in self.recognizers if plans.batched(r)}
         # Each recognizer's context and counter-context words, matched by one matcher each, looked
         # up once here (a value's own words are matched for every match)
         self._context = {id(r): (matcher_for(tuple(r.context)) if r.context else None,
@@ -311,26 +289,18 @@ class Engine:
         self._analyze_short([text], frozenset(cand), column_words, resolve, analysed)
         return analysed[text]
 
-    def _short_plan(self, cand: frozenset) -> list[tuple]:
-        """(recognizer, its shape test or None) for the recognizers `cand` names, in the engine's order."""
-        plan = self._plans.get(cand)
-        if plan is None:
-            # A plugin's shape test decides per value. kartlegg's own are necessary conditions of
-            # their patterns (the text path, which has none, is held to this one by tests), and
-            # once a screen has named the recognizer they rule out almost nothing (99 of 7,597
-            # pairs on bench.throughput's values): making each value's Shape cost more than that.
-            plan = [(r, None if _is_own(r) else accepts) for i, r, accepts in self._plan if i in cand]
-            if len(self._plans) < MAX_CACHED_PLANS:
-                self._plans[cand] = plan
-        return plan
-
     def _analyze_short(self, texts: list[str], cand: frozenset, column_words: dict, resolve: bool,
                        analysed: dict[str, list[Detection]]) -> None:
         """`_analyze_value` of short texts (none free text) that a screen named the same
         recognizers for, into `analysed`: each recognizer over them all, a kartlegg pattern
         recognizer in one call (`find_screened_many`)."""
         found: dict[str, list[Detection]] = {}
-        for recognizer, accepts in self._short_plan(cand):
+        plan = self._plans.get(cand)
+        if plan is None:
+            plan = plans.short_plan(self._plan, cand)
+            if len(self._plans) < MAX_CACHED_PLANS:
+                self._plans[cand] = plan
+        for recognizer, accepts in plan:
             asked = texts if accepts is None else [text for text in texts if accepts(Shape.of(text))]
             key = id(recognizer)
             column_word = column_words[key]
@@ -411,7 +381,7 @@ class Engine:
         for n, texts in by_length.items():
             plan = self._number_plans.get(n)
             if plan is None:
-                plan = self._number_plans[n] = self._number_plan(n)
+                plan = self._number_plans[n] = plans.number_plan(self._plan, self._screened, n)
             if not plan:
                 continue
             # most numbers match nothing: one shared empty answer for them (never handed out: see
@@ -437,23 +407,3 @@ class Engine:
                             found[text] = detections
             for text, detections in found.items():
                 analysed[text] = resolve_overlaps(detections) if resolve and len(detections) > 1 else detections
-
-    def _number_plan(self, n: int) -> list[tuple]:
-        """(recognizer, what it asks of a text first or None, whether `find_numbers` answers for
-        it) for the recognizers that could match a number of n digits, in the engine's order. A
-        recognizer with a screen is asked without it; one without, as the screen would ask it."""
-        shape = Shape.of("0" * n)  # every number of n ASCII digits has this shape
-        screened = {i for i, _ in self.screen.screened}
-        base = KartleggPatternRecognizer
-        plan = []
-        for i, r, accepts in self._plan:
-            if accepts is not None and not accepts(shape):
-                continue
-            may = None if i in screened else getattr(r, "may_contain", None)
-            cls = type(r)
-            # find_numbers answers as find does, unless a subclass changed how find answers
-            whole = (isinstance(r, base) and n in (r.WHOLE_DIGITS or ()) and n <= SHORT_TEXT
-                     and (cls.find_numbers is not base.find_numbers
-                          or (cls.find is base.find and cls._find_whole is base._find_whole)))
-            plan.append((r, may, whole))
-        return plan

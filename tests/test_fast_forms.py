@@ -317,21 +317,21 @@ def test_needs_rule_out_only_what_regex_rules_out(recognizers, texts):
             assert not differ, (type(r).__name__, source[:40], differ[:5])
 
 
-def test_find_screened_is_find(recognizers, texts):
+def test_findscreened_is_find(recognizers, texts):
     """Without its prefilter (for a text a screen named it for) a recognizer finds the same."""
     def spans(found):
         return [(m.start, m.end, m.score, m.pattern.name, m.metadata) for m in found]
 
-    from detectors.engine import _screened_is_find
+    from detectors.plans import screened_is_find
 
-    asked = [r for r in recognizers if _screened_is_find(r)]
+    asked = [r for r in recognizers if screened_is_find(r)]
     assert {"EmailRecognizer", "IpRecognizer", "AddressRecognizer"} <= {type(r).__name__ for r in asked}
     for r in asked:
         assert all(spans(r.find_screened(t)) == spans(r.find(t)) for t in texts), type(r).__name__
 
 
 def test_a_plugin_that_changes_find_is_asked_by_find():
-    from detectors.engine import _screened_is_find
+    from detectors.plans import screened_is_find
     from detectors.recognizers.email import EmailRecognizer
 
     class Narrower(IpRecognizer):  # a plugin's: find changed, find_screened inherited
@@ -345,8 +345,8 @@ def test_a_plugin_that_changes_find_is_asked_by_find():
         def find_screened(self, text):
             return super().find_screened(text)
 
-    assert _screened_is_find(IpRecognizer()) and _screened_is_find(EmailRecognizer()) and _screened_is_find(Both())
-    assert not _screened_is_find(Narrower())
+    assert screened_is_find(IpRecognizer()) and screened_is_find(EmailRecognizer()) and screened_is_find(Both())
+    assert not screened_is_find(Narrower())
 
 
 def _scored(score_of=None, bound_of=None, select=None):
