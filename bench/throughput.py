@@ -436,8 +436,9 @@ def report(args: argparse.Namespace) -> int:
     for name, n, distinct, k, p, c, speedup, share, nc, narrow_share in rows:
         print(f"| {name} | {n} | {distinct} | {k:,.0f} | {p:,.0f} | {c:,.0f} | {nc:,.0f} | {speedup:.1f}x "
               f"| {share:.0%} | {narrow_share:.0%} |")
-    print(f"\n{args.rounds} rounds, each on values of its own (the first round's are the ones above); "
-          f"every figure is the median of the rounds', each ratio taken within its round. kartlegg / "
+    print(f"\n{args.rounds} rounds, each on values of its own (the first round's are seed {args.seed}'s, which the "
+          f"quality table below scores); every figure is the median of the rounds', each ratio taken within "
+          f"its round. kartlegg / "
           f"three-identifier loop by round: unique " + ", ".join(f"{x:.0%}" for x in shares["unique"])
           + "; duplicated " + ", ".join(f"{x:.0%}" for x in shares["duplicated"]) + ".")
     share, narrow_share = rows[0][7], rows[0][9]
