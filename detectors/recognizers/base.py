@@ -10,14 +10,7 @@ from typing import ClassVar
 
 import regex
 
-from detectors.recognizers.results import (
-    ID_KEY,
-    NAME_KEY,
-    Explanation,
-    Pattern,
-    Recognizer,
-    Result,
-)
+from detectors.recognizers.results import Pattern, Recognizer, result
 from detectors.shape import Shape
 
 LANGUAGE = "nb"
@@ -337,15 +330,5 @@ class KartleggPatternRecognizer(Recognizer):
     def analyze(self, text, entities=None, nlp_artifacts=None, regex_flags=None):
         if entities and self.ENTITY not in entities:
             return []
-        return [
-            Result(
-                entity_type=self.ENTITY,
-                start=m.start,
-                end=m.end,
-                score=m.score,
-                analysis_explanation=Explanation(self.name, m.pattern.name, m.pattern.regex, m.score,
-                                                 f"{self.EVIDENCE}: {m.pattern.name}"),
-                recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id, **m.metadata},
-            )
-            for m in self.find(text)
-        ]
+        return [result(self, m.start, m.end, m.score, m.pattern.name, m.pattern.regex, m.metadata)
+                for m in self.find(text)]

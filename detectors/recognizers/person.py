@@ -10,13 +10,7 @@ from importlib.resources import files
 import regex
 
 from detectors.recognizers.base import LANGUAGE
-from detectors.recognizers.results import (
-    ID_KEY,
-    NAME_KEY,
-    Explanation,
-    Recognizer,
-    Result,
-)
+from detectors.recognizers.results import Recognizer, result
 from detectors.shape import Shape
 
 FULL_NAME = 0.85  # known first name + known surname
@@ -273,17 +267,7 @@ class PersonRecognizer(Recognizer):
     def analyze(self, text, entities=None, nlp_artifacts=None):
         if entities and self.ENTITY not in entities:
             return []
-        return [
-            Result(
-                entity_type=self.ENTITY,
-                start=f.start,
-                end=f.end,
-                score=f.score,
-                analysis_explanation=Explanation(self.name, f.rule, None, f.score, f"{self.EVIDENCE}: {f.rule}"),
-                recognition_metadata={NAME_KEY: self.name, ID_KEY: self.id},
-            )
-            for f in self.find(text)
-        ]
+        return [result(self, f.start, f.end, f.score, f.rule) for f in self.find(text)]
 
     def find(self, text: str) -> list[Found]:
         """The names in `text`, as the engine reads a recognizer's matches (`analyze` wraps

@@ -67,3 +67,17 @@ class Recognizer:
 
     def analyze(self, text: str, entities=None, nlp_artifacts=None) -> list[Result]:
         raise NotImplementedError
+
+
+def result(recognizer, start: int, end: int, score: float, rule: str, pattern: str | None = None,
+           metadata: dict | None = None) -> Result:
+    """One match of a kartlegg recognizer as Presidio reports it: the explanation names the rule
+    (and the pattern) that found it and what that proves (the recognizer's EVIDENCE)."""
+    return Result(
+        entity_type=recognizer.ENTITY,
+        start=start,
+        end=end,
+        score=score,
+        analysis_explanation=Explanation(recognizer.name, rule, pattern, score, f"{recognizer.EVIDENCE}: {rule}"),
+        recognition_metadata={NAME_KEY: recognizer.name, ID_KEY: recognizer.id, **(metadata or {})},
+    )
