@@ -55,7 +55,10 @@ def counter_word(recognizer, words) -> str | None:
 def boost(score: float, word: str | None) -> float:
     if word is None:
         return score
-    boosted = _BOOSTED.get(score)
+    try:
+        boosted = _BOOSTED.get(score)
+    except TypeError:  # a plugin's score of a type that cannot be a key
+        return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
     if boosted is None:  # a recognizer's scores are few: each is worked out once
         boosted = round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
         if len(_BOOSTED) < MAX_BOOSTED:

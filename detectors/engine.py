@@ -35,7 +35,7 @@ from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overl
 from detectors.recognizers.base import KartleggPatternRecognizer
 from detectors.screen import Screen
 from detectors.shape import Shape
-from detectors.text import TextAnalyzer, finds, hits
+from detectors.text import TextAnalyzer, hits
 from detectors.tokens import LANGUAGE
 from scanner.model import plugins
 
@@ -100,13 +100,14 @@ class Engine:
         self._remembers = all(map(plans.is_own, self.recognizers))
         # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
         # objects running text needs, a cost per match the short-value path does without)
-        self._finds = {id(r): r.ENTITY for r in self.recognizers if isinstance(r, KartleggPatternRecognizer)
-                       or (plans.is_own(r) and finds(r))}
-        # ... those whose `find` is the base class's: `find_screened` skips its prefilter for a value
-        # a screen named them for
-        self._prefiltered = {id(r) for r in self.recognizers if plans.screened_is_find(r)}
+        self._finds = {id(r): (r.ENTITY, plans.find_method(r)) for r in self.recognizers
+                       if plans.find_method(r) is not None}
+        # ... those of kartlegg's own whose `find_screened` answers as their `find`: it skips their
+        # prefilter for a value a screen named them for (a plugin's prefilter, like its screen, may
+        # be stricter than its patterns, and then it decides)
+        self._prefiltered = {id(r) for r in self.recognizers if plans.is_own(r) and plans.screened_is_find(r)}
         # ... and those that answer for many values in one call, as find_screened does for each
-        self._batched = {id(r) for r in self.recognizers if plans.batched(r)}
+        self._batched = {id(r) for r in self.recognizers if id(r) in self._prefiltered and plans.batched(r)}
         # Each recognizer's context and counter-context words, matched by one matcher each, looked
         # up once here (a value's own words are matched for every match)
         self._context = {id(r): (matcher_for(tuple(r.context)) if r.context else None,
@@ -300,12 +301,17 @@ class Engine:
             plan = plans.short_plan(self._plan, cand)
             if len(self._plans) < MAX_CACHED_PLANS:
                 self._plans[cand] = plan
-        for recognizer, accepts in plan:
-            asked = texts if accepts is None else [text for text in texts if accepts(Shape.of(text))]
+        for recognizer, accepts, own in plan:
+            if accepts is None:
+                asked = texts
+            elif own:  # see plans.short_plan: an ASCII value's Shape says what the patterns see
+                asked = [text for text in texts if text.isascii() or accepts(Shape.of(text))]
+            else:
+                asked = [text for text in texts if accepts(Shape.of(text))]
             key = id(recognizer)
             column_word = column_words[key]
             if key in self._batched:
-                entity = self._finds[key]
+                entity = self._finds[key][0]
                 for text, matches in recognizer.find_screened_many(asked):
                     detections = found.get(text)
                     if detections is None:
@@ -331,11 +337,13 @@ class Engine:
         screen (or `may_contain`) named this recognizer for the value, so a kartlegg pattern
         recognizer skips its own prefilter, a second necessary condition of the same match."""
         key = id(recognizer)
-        entity = self._finds.get(key)
-        if entity is not None:  # kartlegg's own: its matches as they are, metadata its own
-            find = recognizer.find_screened if screened and key in self._prefiltered else recognizer.find
-            matches = find(text)
+        finder = self._finds.get(key)
+        if finder is not None:  # its matches as they are, metadata its own
+            entity, method = finder
+            matches = (recognizer.find_screened if screened and key in self._prefiltered
+                       else getattr(recognizer, method))(text)
         else:
+            entity = None
             matches = hits(recognizer, text, recognizer.supported_entities)
         if matches:
             self._add(recognizer, entity, text, matches, column_word, own_words, detections)
@@ -360,7 +368,7 @@ class Engine:
         name = recognizer.name
         for m in matches:
             start, end = m.start, m.end
-            d = Detection(entity or m.entity_type, start, end, boost(m.score, word), text[start:end], name, word,
+            d = Detection(m.entity_type if entity is None else entity, start, end, boost(m.score, word), text[start:end], name, word,
                           m.metadata)
             if against:
                 d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),

@@ -43,15 +43,30 @@ def batched(recognizer) -> bool:
                                                                    "_find_all"))
 
 
-def short_plan(plan: list[tuple], cand: frozenset) -> list[tuple]:
-    """(recognizer, its shape test or None) for the recognizers (indices) `cand` names, in the
-    engine's order (`plan`: (index, recognizer, shape test or None) each).
+def find_method(recognizer) -> str | None:
+    """The method whose matches the engine reads as they are (start, end, score, metadata), or
+    None for a recognizer asked through Presidio's `analyze`: `find` for every pattern
+    recognizer (as running text asks it), `find_names` for kartlegg's own name gazetteer (a
+    plugin's subclass of it may refine `analyze` alone, and is asked by that)."""
+    if isinstance(recognizer, _BASE):
+        return "find"
+    if is_own(recognizer) and hasattr(recognizer, "find_names") and hasattr(recognizer, "ENTITY"):
+        return "find_names"
+    return None
 
-    A plugin's shape test decides per value. kartlegg's own are necessary conditions of their
-    patterns (the text path, which has none, is held to this one by tests), and once a screen has
+
+def short_plan(plan: list[tuple], cand: frozenset) -> list[tuple]:
+    """(recognizer, its shape test or None, whether it is kartlegg's own) for the recognizers
+    (indices) `cand` names, in the engine's order (`plan`: (index, recognizer, shape test or
+    None) each).
+
+    A plugin's shape test decides for every value. kartlegg's own are necessary conditions of
+    their patterns for an ASCII value, whose Shape counts every digit and letter the patterns see
+    (the text path, which has no shape tests, is held to this one by tests); once a screen has
     named the recognizer they rule out almost nothing (99 of 7,597 pairs on bench.throughput's
-    values): making each value's Shape cost more than that."""
-    return [(r, None if is_own(r) else accepts) for i, r, accepts in plan if i in cand]
+    values), so an ASCII value skips them. Another script's digits are not in Shape.digits: such a
+    value is still tested, as before."""
+    return [(r, accepts, is_own(r)) for i, r, accepts in plan if i in cand]
 
 
 def number_plan(plan: list[tuple], screened: set[int], n: int) -> list[tuple]:

@@ -105,27 +105,10 @@ def _holds(folded: str, words) -> bool:
     return any(w.lower().casefold() in folded for w in words)
 
 
-def finds(recognizer) -> bool:
-    """Whether `recognizer.find` answers for it: it has one (and an ENTITY), and no subclass
-    changed `analyze` below the class that wrote `find` (a plugin's subclass of a recognizer
-    with a `find` may refine its `analyze` alone)."""
-    cls = type(recognizer)
-    answer = _FINDS.get(cls)
-    if answer is None:
-        mro = cls.__mro__
-        by_find = next((i for i, c in enumerate(mro) if "find" in c.__dict__), None)
-        by_analyze = next((i for i, c in enumerate(mro) if "analyze" in c.__dict__), len(mro))
-        answer = _FINDS[cls] = by_find is not None and by_find <= by_analyze and hasattr(recognizer, "ENTITY")
-    return answer
-
-
-_FINDS: dict[type, bool] = {}
-
-
 def hits(recognizer, text: str, entities: list[str]) -> list[_Hit]:
     """One recognizer's matches in `text` (its own `find` where it has one), metadata its own."""
-    if finds(recognizer):
-        find = recognizer.find
+    find = getattr(recognizer, "find", None)
+    if find is not None and hasattr(recognizer, "ENTITY"):
         return [_Hit(recognizer.ENTITY, m.start, m.end, m.score, recognizer, dict(m.metadata)) for m in find(text)]
     out = []
     for r in recognizer.analyze(text, entities, None) or ():

@@ -201,8 +201,12 @@ def test_context_word_rule(words, tokens, expected):
 def test_a_context_word_boosts_a_score_the_same_every_time(score, boosted):
     from detectors.context import boost
 
+    class Unhashable(float):  # a plugin's score of a type that cannot be a key
+        __hash__ = None
+
     assert boost(score, None) == score
     assert boost(score, "fnr") == boost(score, "tlf") == boosted  # the first time and from what is kept
+    assert boost(Unhashable(score), "fnr") == boosted
 
 
 def test_screening_free_text_changes_no_result(engine, monkeypatch):
@@ -522,6 +526,34 @@ def test_a_plugin_shape_test_still_decides(monkeypatch):
     found = e.detections_by_text(["T-1234", "sak T-1234"])
     assert [d.entity_type for d in found["T-1234"]] == ["TICKET"]
     assert "sak T-1234" not in found
+
+
+def test_a_plugin_prefilter_still_decides(monkeypatch):
+    """A plugin's PREFILTER may be stricter than its patterns, as its screen may be: it is asked
+    as before, where kartlegg's own recognizers skip theirs after a screen."""
+    from detectors.recognizers.base import KartleggPatternRecognizer
+    from detectors.recognizers.results import Pattern
+
+    class Ticket(KartleggPatternRecognizer):
+        ENTITY = "TICKET"
+        PATTERNS = [Pattern("ticket", r"T-\d{4}", 0.6)]
+        CONTEXT = []
+        SCREEN = r"T-\d{4}"
+        PREFILTER = r"^T-\d{4}$"  # a ticket alone, never inside a longer value
+
+    _with_plugin(monkeypatch, Ticket, "ticket")
+    found = Engine().detections_by_text(["T-1234", "x T-1234", "RAPPORT-20240818.XLSX"])
+    assert list(found) == ["T-1234"]
+
+
+@pytest.mark.parametrize("value", ["+47 \u0664\u0661\u0662\u0663\u0664\u0665\u0666\u0667",
+                                   "Storgata \u0661\u0662", "Storgata \uff11\uff12",
+                                   "tlf \u0664\u0661\u0662\u0663\u0664\u0665\u0666\u0667"])
+def test_other_scripts_digits_meet_the_shape_tests_as_before(engine, value):
+    """A short value with another script's digits is shape-tested, as it always was (a Shape
+    counts ASCII digits): the values path finds no more in it than before, whatever running text
+    finds."""
+    assert engine.analyze_values([value]) == [[]]
 
 
 @pytest.mark.parametrize("numbers", [["12345678901", "00000000000", "4"], ["99999999", "1" * 64]])

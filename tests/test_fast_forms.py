@@ -306,15 +306,21 @@ def test_short_prefilters_rule_out_what_regex_rules_out(recognizers, texts):
 
 
 def test_needs_rule_out_only_what_regex_rules_out(recognizers, texts):
-    """A pattern's need (PATTERN_NEEDS) runs in `re` where `re` reads it: it finds what `regex`
-    finds, on the corpus and on words written with letters whose case folds oddly."""
-    odd = ["GATA 1", "Plaſs 3", "PLASS 3", "ſøndre Bakke 2", "Torget 0150 OSLO", "KAIA 4", "ALLÉ 3"]
+    """A pattern's need (PATTERN_NEEDS) runs in `re` where `re` reads it and every pattern it
+    guards runs in `re` too: it finds what `regex` finds, on the corpus, on words written with
+    letters whose case folds oddly, and on digits newer than this Python's Unicode tables."""
+    odd = ["GATA 1", "Plaſs 3", "PLASS 3", "ſøndre Bakke 2", "Torget 0150 OSLO", "KAIA 4", "ALLÉ 3",
+           "Storgata 12, \U00010d40\U00010d41\U00010d42\U00010d43 OSLO", "1\U000116d0.2.3.4", "::\U00010d40"]
     for r in recognizers:
         r.compile()
-        for source, fast in {s: short_form(s, 0) for s in r.PATTERN_NEEDS.values()}.items():
+        for name, source in r.PATTERN_NEEDS.items():
+            fast = r._pattern_needs[[p.name for p in r.patterns].index(name)]
             slow = regex.compile(source)
             differ = [t for t in texts + odd if (fast.search(t) is None) != (slow.search(t) is None)]
             assert not differ, (type(r).__name__, source[:40], differ[:5])
+    address = next(r for r in recognizers if type(r).__name__ == "AddressRecognizer")
+    newer = "Storgata 12, \U00010d40\U00010d41\U00010d42\U00010d43 OSLO"  # Garay digits (Unicode 16)
+    assert [(m.start, m.end, m.score) for m in address.find(newer)] == [(0, len(newer), 0.9)]
 
 
 def test_findscreened_is_find(recognizers, texts):
@@ -383,11 +389,19 @@ def _everything(r):
                      bound_of=lambda p: 0.95 if p.name == "b" else p.score), True),
     (lambda: _scored(score_of=lambda p: p.score / 2, bound_of=lambda p: p.score), True),
     (lambda: _scored(select=lambda self, matches: matches), False),
+    # a subclass that changes score() below the class that wrote its bounds: the bounds are not its own
+    (lambda: type("Higher", (type(_scored(score_of=lambda p: p.score, bound_of=lambda p: p.score)),),
+                  {"score": lambda self, pattern, text: 0.95 if pattern.name == "b" else pattern.score})(), False),
 ])
 def test_a_whole_text_match_stops_only_what_select_drops(make, stops):
     r = make()
     r.compile()
     assert (r._after is not None) is stops
+    if stops:  # a score() set on the object itself is not what the bounds are of either
+        patched = make()
+        patched.score = lambda pattern, text: 0.95
+        patched.compile()
+        assert patched._after is None
     for text in ["ab12", "ab", "xab12", "ab12 ", "b", "12", "abb12"]:
         got = [(m.start, m.end, m.score, m.pattern.name) for m in r.find(text)]
         assert got == [(m.start, m.end, m.score, m.pattern.name) for m in _everything(r).find(text)], text

@@ -211,26 +211,31 @@ def test_column_context_lifts_a_single_first_name():
     "Kari Bergs gate 5", "Montør Irene var her. Ring Ola Hansen på 41234567", "ingen navn her", "",
     "O'Brien, Kari", "Kari O’Neill", "Storgata 12, 0150 OSLO", "Hei, Kari", "Kari",
 ])
-def test_find_is_what_analyze_reports(text):
-    """The engine reads `find`; Presidio's pipeline `analyze`: the same names, rule for rule."""
+def test_find_names_is_what_analyze_reports(text):
+    """The engine reads `find_names`; running text and Presidio's pipeline `analyze`: the same
+    names, rule for rule."""
     reported = [(r.start, r.end, r.score, r.analysis_explanation.pattern_name) for r in rec.analyze(text, [rec.ENTITY])]
-    assert [(f.start, f.end, f.score, f.rule) for f in rec.find(text)] == reported
-    assert all(f.metadata == {} for f in rec.find(text))
+    assert [(f.start, f.end, f.score, f.rule) for f in rec.find_names(text)] == reported
+    assert all(f.metadata == {} for f in rec.find_names(text))
 
 
-def test_a_subclass_that_refines_analyze_is_asked_by_analyze():
-    """A plugin's subclass that changes `analyze` alone is not bypassed through the `find` it
-    inherits (running text, and the engine's short values)."""
-    from detectors.text import finds, hits
+def test_a_plugin_that_refines_analyze_is_asked_by_analyze():
+    """A plugin's subclass that changes `analyze` alone is asked by `analyze`, in running text
+    and by the engine; a pattern recognizer's subclass by `find`, as before."""
+    from detectors.plans import find_method
+    from detectors.recognizers.phone import NorwegianPhoneRecognizer
+    from detectors.text import hits
 
     class Stricter(PersonRecognizer):
         def analyze(self, text, entities=None, nlp_artifacts=None):
             return [r for r in super().analyze(text, entities, nlp_artifacts) if r.score >= 0.8]
 
-    class Own(PersonRecognizer):
-        def find(self, text):
-            return super().find(text)[:1]
+    class Phone(NorwegianPhoneRecognizer):
+        def analyze(self, text, entities=None, nlp_artifacts=None, regex_flags=None):
+            return []
 
-    assert finds(rec) and finds(Own()) and not finds(Stricter())
-    assert [(h.start, h.end) for h in hits(Stricter(), "Kari Nordmann. Takk for hjelpen, Elin!", [rec.ENTITY])] == [(0, 13)]
-    assert len(hits(rec, "Kari Nordmann. Takk for hjelpen, Elin!", [rec.ENTITY])) == 2
+    text = "Kari Nordmann. Takk for hjelpen, Elin!"
+    assert [(h.start, h.end) for h in hits(Stricter(), text, [rec.ENTITY])] == [(0, 13)]
+    assert len(hits(rec, text, [rec.ENTITY])) == 2
+    assert (find_method(rec), find_method(Stricter()), find_method(Phone())) == ("find_names", None, "find")
+    assert hits(Phone(), "tlf 41234567", ["NO_PHONE_NUMBER"])

@@ -139,15 +139,26 @@ class KartleggPatternRecognizer(Recognizer):
         names = [p.name for p in self.patterns]
         # one compiled need per distinct expression: find() asks each once per text (the seven
         # address patterns with a postnummer share theirs)
-        needs = {source: short_form(source, 0) for source in set(self.PATTERN_NEEDS.values())}
+        # in `regex` for the long forms, which run in `regex`; in `re` for the short ones only where
+        # every pattern it guards runs in `re` too (the two read a digit or a letter by different
+        # Unicode versions: a need must see at least what its patterns see)
+        in_regex = {source: regex.compile(source) for source in set(self.PATTERN_NEEDS.values())}
+        in_re = {source for source in in_regex
+                 if all(type(c).__module__ == "re" for c, p in short if self.PATTERN_NEEDS.get(p.name) == source)}
+        needs = {source: short_form(source, 0) if source in in_re else in_regex[source] for source in in_regex}
         self._pattern_needs = [needs[self.PATTERN_NEEDS[n]] if n in self.PATTERN_NEEDS else None for n in names]
+        self._long_needs = [in_regex[self.PATTERN_NEEDS[n]] if n in self.PATTERN_NEEDS else None for n in names]
         self._pattern_heads = [names.index(self.PATTERN_HEADS[n]) if n in self.PATTERN_HEADS else None
                                for n in names]
         by_name = {p.name: (c, p) for c, p in short}
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
         base = KartleggPatternRecognizer
         cls = type(self)
-        if cls.select is base.select and (cls.score is base.score or cls.score_bound is not base.score_bound):
+        written = {name: next(i for i, c in enumerate(cls.__mro__) if name in c.__dict__)
+                   for name in ("score", "score_bound")}
+        # the bounds are score()'s own only where score_bound was written with it or below it
+        if (cls.select is base.select and written["score_bound"] <= written["score"]
+                and not {"score", "score_bound", "select"} & vars(self).keys()):
             bounds = [self.score_bound(p) for p in self.patterns]
             self._after = [max(bounds[i + 1:], default=-math.inf) for i in range(len(bounds))]
         else:  # a select() or score() of its own, without bounds: every pattern is run
@@ -240,7 +251,7 @@ class KartleggPatternRecognizer(Recognizer):
         if self._short is None:
             self._compile()
         whole_digits, any_, after = self.WHOLE_DIGITS is not None, self._any if prefilter else None, self._after
-        needs, heads, run = self._pattern_needs, self._pattern_heads, self._run
+        short_needs, long_needs, heads, run = self._pattern_needs, self._long_needs, self._pattern_heads, self._run
         is_valid, score, annotate, select = self.is_valid, self.score, self.annotate, self.select
         for text in texts:
             n = len(text)
@@ -253,7 +264,7 @@ class KartleggPatternRecognizer(Recognizer):
             if short and any_ is not None and any_.search(text) is None:
                 continue
             matches = []
-            patterns = self._short if short else self._long
+            patterns, needs = (self._short, short_needs) if short else (self._long, long_needs)
             whole = -math.inf  # the strongest whole-text match so far
             ran: dict[int, list | None] = {}  # a pattern's matches, once run (None: timed out)
             lacks: dict[object, bool] = {}  # a need's answer, once asked

@@ -267,11 +267,13 @@ class PersonRecognizer(Recognizer):
     def analyze(self, text, entities=None, nlp_artifacts=None):
         if entities and self.ENTITY not in entities:
             return []
-        return [result(self, f.start, f.end, f.score, f.rule) for f in self.find(text)]
+        return [result(self, f.start, f.end, f.score, f.rule) for f in self.find_names(text)]
 
-    def find(self, text: str) -> list[Found]:
-        """The names in `text`, as the engine reads a recognizer's matches (`analyze` wraps
-        them in Presidio-shaped results)."""
+    def find_names(self, text: str) -> list[Found]:
+        """The names in `text`, as the engine reads a pattern recognizer's matches (`analyze`
+        wraps them in Presidio-shaped results). Not called `find`: running text asks a
+        recognizer's `find` where it has one, and a plugin's subclass that refines `analyze`
+        must still be asked by `analyze` there."""
         tokens = [_Token(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
         # Every rule needs a capitalised known name: most values have none, and say so fast.
         if not any(self._could_name(t) for t in tokens if t.text[0].isupper()):
