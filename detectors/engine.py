@@ -51,7 +51,7 @@ MAX_REMEMBERED_CHARS = 4_000_000
 KARTLEGG, PRESIDIO = "kartlegg", "presidio"
 _WORDS = re.compile(r"[^\W\d_]+")
 _NOTHING_KEPT: dict = {}  # never written to
-_NONE_FOUND: list = []  # what a number with no detection is remembered with; never handed out or added to
+_NONE_FOUND: list = []  # what a value with no detection is remembered with; never handed out or added to
 
 
 class Engine:
@@ -98,8 +98,8 @@ class Engine:
         self._remembered: dict[tuple, dict[str, list[Detection]]] = {}
         self._remembered_values = self._remembered_chars = 0
         self._remembers = all(map(plans.is_own, self.recognizers))
-        # kartlegg's own recognizers: their `find` matches as they are (`text.hits` wraps them in
-        # objects running text needs, a cost per match the short-value path does without)
+        # Recognizers whose matches are read as they are (`plans.find_method`; `text.hits` wraps them
+        # in objects running text needs, a cost per match the short-value path does without)
         self._finds = {id(r): (r.ENTITY, plans.find_method(r)) for r in self.recognizers
                        if plans.find_method(r) is not None}
         # ... those of kartlegg's own whose `find_screened` answers as their `find`: it skips their
@@ -109,7 +109,8 @@ class Engine:
         # ... and those that answer for many values in one call, as find_screened does for each
         self._batched = {id(r) for r in self.recognizers if id(r) in self._prefiltered and plans.batched(r)}
         # Each recognizer's context and counter-context words, matched by one matcher each, looked
-        # up once here (a value's own words are matched for every match)
+        # up once here (a value's own words are matched for every match): a recognizer's words are
+        # read when the engine is built, as Presidio reads them when its registry is
         self._context = {id(r): (matcher_for(tuple(r.context)) if r.context else None,
                                  matcher_for(tuple(counter)) if (counter := getattr(r, "COUNTER_CONTEXT", None)) else None)
                          for r in self.recognizers}
@@ -334,8 +335,8 @@ class Engine:
                 screened: bool = False) -> None:
         """One recognizer's detections in a short value, appended to `detections`. `own_words`:
         the value's words, or None to find them here if a match needs them. `screened`: a
-        screen (or `may_contain`) named this recognizer for the value, so a kartlegg pattern
-        recognizer skips its own prefilter, a second necessary condition of the same match."""
+        screen (or `may_contain`) named this recognizer for the value, so kartlegg's own pattern
+        recognizers skip their prefilter, a second necessary condition of the same match."""
         key = id(recognizer)
         finder = self._finds.get(key)
         if finder is not None:  # its matches as they are, metadata its own
@@ -368,8 +369,8 @@ class Engine:
         name = recognizer.name
         for m in matches:
             start, end = m.start, m.end
-            d = Detection(m.entity_type if entity is None else entity, start, end, boost(m.score, word), text[start:end], name, word,
-                          m.metadata)
+            d = Detection(m.entity_type if entity is None else entity, start, end, boost(m.score, word),
+                          text[start:end], name, word, m.metadata)
             if against:
                 d = replace(d, score=round(max(0.0, d.score - COUNTER_FACTOR), 4),
                             metadata={**d.metadata, "counter_context": against})
