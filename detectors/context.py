@@ -43,13 +43,22 @@ def matcher_for(words: tuple[str, ...]) -> ContextMatcher:
     return ContextMatcher(words)
 
 
+def matchers(recognizer) -> tuple[ContextMatcher | None, ContextMatcher | None]:
+    """The matchers of a recognizer's context words and of its counter-context words (None:
+    it has none)."""
+    counter = getattr(recognizer, "COUNTER_CONTEXT", None)
+    return (matcher_for(tuple(recognizer.context)) if recognizer.context else None,
+            matcher_for(tuple(counter)) if counter else None)
+
+
 def context_word(recognizer, context) -> str | None:
-    return matcher_for(tuple(recognizer.context or ()))(context) if recognizer.context else None
+    supports = matchers(recognizer)[0]
+    return supports(context) if supports is not None else None
 
 
 def counter_word(recognizer, words) -> str | None:
-    counter = getattr(recognizer, "COUNTER_CONTEXT", None)
-    return matcher_for(tuple(counter))(words) if counter else None
+    counters = matchers(recognizer)[1]
+    return counters(words) if counters is not None else None
 
 
 def boost(score: float, word: str | None) -> float:

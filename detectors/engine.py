@@ -29,7 +29,7 @@ from detectors.context import (
     ContextMatcher,  # noqa: F401
     boost,
     context_word,
-    matcher_for,
+    matchers,
 )
 from detectors.detection import PRIORITY, Detection, is_free_text, resolve_overlaps  # noqa: F401
 from detectors.recognizers.base import KartleggPatternRecognizer
@@ -111,9 +111,7 @@ class Engine:
         # Each recognizer's context and counter-context words, matched by one matcher each, looked
         # up once here (a value's own words are matched for every match): a recognizer's words are
         # read when the engine is built, as Presidio reads them when its registry is
-        self._context = {id(r): (matcher_for(tuple(r.context)) if r.context else None,
-                                 matcher_for(tuple(counter)) if (counter := getattr(r, "COUNTER_CONTEXT", None)) else None)
-                         for r in self.recognizers}
+        self._context = {id(r): matchers(r) for r in self.recognizers}
         # What a match of each entity proves, for a finding's reasons.
         self.evidence = {
             e: r.EVIDENCE for r in self.recognizers if getattr(r, "EVIDENCE", None) for e in r.supported_entities
@@ -319,13 +317,23 @@ class Engine:
                         detections = found[text] = []
                     self._add(recognizer, entity, text, matches, column_word, None, detections)
             else:
-                for text in asked:
-                    detections = found.get(text) or []
-                    self._detect(recognizer, text, column_word, None, detections, screened=True)
-                    if detections:
-                        found[text] = detections
-        # most values match nothing: one shared empty answer for them (never handed out: see
-        # detections_by_text), a list only for those that do
+                self._detect_each(recognizer, asked, column_word, None, found, screened=True)
+        self._settle(texts, found, resolve, analysed)
+
+    def _detect_each(self, recognizer, texts: list[str], column_word: str | None, own_words,
+                     found: dict[str, list[Detection]], screened: bool = False) -> None:
+        """`_detect` of each text, into `found` (a list made only for a text with a detection)."""
+        for text in texts:
+            detections = found.get(text) or []
+            self._detect(recognizer, text, column_word, own_words, detections, screened)
+            if detections:
+                found[text] = detections
+
+    @staticmethod
+    def _settle(texts: list[str], found: dict[str, list[Detection]], resolve: bool,
+                analysed: dict[str, list[Detection]]) -> None:
+        """Each text's answer into `analysed`: its detections found (overlaps resolved), else the
+        one shared empty answer most values get (never handed out: see detections_by_text)."""
         analysed.update(dict.fromkeys(texts, _NONE_FOUND))
         for text, detections in found.items():
             if detections:
@@ -393,9 +401,6 @@ class Engine:
                 plan = self._number_plans[n] = plans.number_plan(self._plan, self._screened, n)
             if not plan:
                 continue
-            # most numbers match nothing: one shared empty answer for them (never handed out: see
-            # detections_by_text), a list only for those that do
-            analysed.update(dict.fromkeys(texts, _NONE_FOUND))
             found: dict[str, list[Detection]] = {}
             for recognizer, may, whole in plan:
                 asked = texts if may is None else [text for text in texts if may(text)]
@@ -409,10 +414,5 @@ class Engine:
                         else:
                             detections.append(detection)
                 else:
-                    for text in asked:
-                        detections = found.get(text) or []
-                        self._detect(recognizer, text, word, (), detections)
-                        if detections:
-                            found[text] = detections
-            for text, detections in found.items():
-                analysed[text] = resolve_overlaps(detections) if resolve and len(detections) > 1 else detections
+                    self._detect_each(recognizer, asked, word, (), found)
+            self._settle(texts, found, resolve, analysed)

@@ -4,7 +4,7 @@ screen named them for or at a number of a given length."""
 
 from __future__ import annotations
 
-from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer
+from detectors.recognizers.base import SHORT_TEXT, KartleggPatternRecognizer, written_at
 from detectors.shape import Shape
 
 _BASE = KartleggPatternRecognizer
@@ -20,11 +20,6 @@ def is_presidio_class(recognizer) -> bool:
     return any(c.__module__.startswith("presidio_analyzer") for c in type(recognizer).__mro__)
 
 
-def _written_at(cls: type, name: str) -> int:
-    """How far down the class's MRO the method `name` was written (0: by the class itself)."""
-    return next(i for i, c in enumerate(cls.__mro__) if name in c.__dict__)
-
-
 def screened_is_find(recognizer) -> bool:
     """Whether `find_screened` answers for a pattern recognizer as its `find` does: no class
     below the one that wrote `find_screened` changed `find` (IP addresses drop what was
@@ -32,7 +27,7 @@ def screened_is_find(recognizer) -> bool:
     if not isinstance(recognizer, _BASE):
         return False
     cls = type(recognizer)
-    return _written_at(cls, "find_screened") <= _written_at(cls, "find")
+    return written_at(cls, "find_screened") <= written_at(cls, "find")
 
 
 def batched(recognizer) -> bool:

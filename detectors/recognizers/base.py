@@ -28,6 +28,12 @@ _RE_KNOWN = sum(r for r, _ in _RE_FLAGS)
 _SPLIT_LOOKBEHIND = re.compile(r"\(\?<!((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\|((?:\[[^\]|()]*\]|\\[a-zA-Z.]|[^\\\[\]|()?{}*+])+)\)")
 
 
+def written_at(cls: type, name: str) -> int:
+    """How far down the class's MRO the attribute `name` was written (0: by the class itself):
+    whether a subclass changed one method without another it must agree with."""
+    return next(i for i, c in enumerate(cls.__mro__) if name in c.__dict__)
+
+
 def split_lookbehinds(source: str) -> str:
     r""""Not after A or B" with A and B of different widths as "not after A, not after B", the
     same condition in a form `re` reads (it wants each look-behind of one width):
@@ -154,10 +160,8 @@ class KartleggPatternRecognizer(Recognizer):
         self._whole = {n: by_name[name] for n, name in (self.WHOLE_DIGITS or {}).items()}
         base = KartleggPatternRecognizer
         cls = type(self)
-        written = {name: next(i for i, c in enumerate(cls.__mro__) if name in c.__dict__)
-                   for name in ("score", "score_bound")}
         # the bounds are score()'s own only where score_bound was written with it or below it
-        if (cls.select is base.select and written["score_bound"] <= written["score"]
+        if (cls.select is base.select and written_at(cls, "score_bound") <= written_at(cls, "score")
                 and not {"score", "score_bound", "select"} & vars(self).keys()):
             bounds = [self.score_bound(p) for p in self.patterns]
             self._after = [max(bounds[i + 1:], default=-math.inf) for i in range(len(bounds))]
