@@ -27,15 +27,36 @@ class ContextMatcher:
         self.short = tuple(w for w in words if len(w) < SHORT_CONTEXT_WORD)
         long = [w for w in words if len(w) >= SHORT_CONTEXT_WORD]
         self.long = re.compile("|".join(map(re.escape, long))) if long else None
+        # A token's word, worked out once: the words of logs and columns repeat line after line.
+        self._seen: dict[str, str | None] = {}
+
+    def __getstate__(self):  # the answers kept are this process's
+        return {**self.__dict__, "_seen": {}}
 
     def __call__(self, tokens) -> str | None:
+        seen = self._seen
         for raw in tokens:
-            token = raw.lower().strip(".:;,()")
-            if self.long is not None and (m := self.long.search(token)):
-                return m.group()
-            if self.short and token.startswith(self.short):
-                return next(w for w in self.short if token.startswith(w))
+            word = seen.get(raw, _UNSEEN)
+            if word is _UNSEEN:
+                if len(seen) >= MAX_SEEN:
+                    seen.clear()
+                word = seen[raw] = self.word(raw)
+            if word is not None:
+                return word
         return None
+
+    def word(self, raw: str) -> str | None:
+        """The context word one token holds, if any."""
+        token = raw.lower().strip(".:;,()")
+        if self.long is not None and (m := self.long.search(token)):
+            return m.group()
+        if self.short and token.startswith(self.short):
+            return next(w for w in self.short if token.startswith(w))
+        return None
+
+
+_UNSEEN = object()
+MAX_SEEN = 50_000  # tokens a matcher keeps the answer for
 
 
 @lru_cache(maxsize=1024)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from detectors.paths import cache_dir, readable, write_cached
+from detectors.pattern_ends import finder, searcher
 
 LANGUAGE = "nb"
 RULES_VERSION = 1  # of the file's layout
@@ -86,8 +87,10 @@ class Tokenizer:
     def __init__(self, data: dict | None = None):
         data = data or rules()
         self.prefix = _compiled(data["prefix"]).search
-        self.suffix = _compiled(data["suffix"]).search
-        self.infix = _compiled(data["infix"]).finditer
+        # most words end with no character a suffix ends with: those are not searched at all
+        self.suffix = searcher(data["suffix"]) if data["suffix"] else _NEVER.search
+        # nor is a word without a character an infix starts with
+        self.infix = finder(data["infix"]) if data["infix"] else _NEVER.finditer
         self.token_match = _compiled(data["token_match"]).match
         self.url_match = _compiled(data["url_match"]).match
         self.special: dict[str, list[str]] = data["special"]
@@ -121,12 +124,19 @@ class Tokenizer:
         pieces: list[str] = []
         suffixes: list[str] = []
         special = self.special
+        asked = [None, None]  # the last text the suffix expression was searched in, and the answer
+
+        def suffix(text: str):  # asked again for the same text by the loop below: searched once
+            if asked[0] != text:
+                asked[0], asked[1] = text, self.suffix(text)
+            return asked[1]
+
         while substring:
             if substring in special:
                 pieces.extend(special[substring])
                 substring = ""
                 continue
-            while self.prefix(substring) or self.suffix(substring):
+            while self.prefix(substring) or suffix(substring):
                 if self.token_match(substring):
                     pieces.append(substring)
                     substring = ""
@@ -144,7 +154,7 @@ class Tokenizer:
                     substring = substring[split:]
                     if substring in special:
                         continue
-                m = self.suffix(substring)
+                m = suffix(substring)
                 if m:
                     split = m.start()
                     if split == len(substring):

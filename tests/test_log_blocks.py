@@ -12,7 +12,7 @@ import pytest
 from bench.logs import write_log
 from scanner.formats.limits import Limits
 from scanner.formats.logs import blocks, parse_entries
-from scanner.formats.logs.dispatch import records
+from scanner.formats.logs.dispatch import columns, records
 from tests.test_log_parse_fast import (
     BRACKETS,
     GAPS,
@@ -142,3 +142,42 @@ def test_single_line_entries_of_any_format_read_the_same():
                          "<34>Oct 11 22:14:15 host su: 'su root' failed for kari", "fri tekst uten format"])
              for _ in range(500)]
     assert list(records(lines)) == by_lines(lines)
+
+
+def test_a_batch_of_common_lines_is_read_a_field_at_a_time(tmp_path):
+    path = tmp_path / "app.log"
+    write_log(path, 200_000, seed=4)
+    lines = path.read_text(encoding="utf-8").splitlines()[:3000]
+    assert columns(lines) is not None  # the field-at-a-time path is taken
+    for limits in (BATCH, Limits(max_rows=3000, max_fields=3), Limits(max_rows=3000, value_cap=30)):
+        assert parse_entries(lines, limits) == parse_entries(iter(lines), limits)
+
+
+def _common(rnd: random.Random, n: int) -> list[str]:
+    return [f"2024-05-01 12:00:{i % 60:02d},000 INFO [{rnd.choice(['a', 'b.c', ' '])}] "
+            + rnd.choice(["ok", "a=1 b=2", "x=1 y=2 a=3", "kunde fnr=15076500565 epost=kari@example.no", "a=1"])
+            for i in range(n)]
+
+
+@pytest.mark.parametrize(("extra", "taken"), [
+    ("2024-05-01 12:00:01,000 INFO [kunde.api] z=9 q=8", True),  # new fields late in the batch
+    ("2024-05-01 12:00:01,000 INFO [kunde.api] logger=x a=1", False),  # would interleave with the bracket's
+    ("2024-05-01 12:00:01,000 INFO kunde.service: ny kunde", False),  # a named logger: the line parser's
+    ("2024-05-01 12:00:01,000 - kunde.service - INFO - ny kunde a=1 b=2", False),  # Python's dashes
+    ("2024-05-01 12:00:01,000 INFO [kunde.api] message=x a=1", True),  # a message pair is never a field
+    ("2024-05-01 12:00:01,000 INFO []", True),  # neither a logger nor a message
+])
+def test_fields_read_a_field_at_a_time_are_the_records_fields(extra, taken):
+    lines = _common(random.Random(len(extra)), 400)
+    lines.insert(250, extra)
+    assert (columns(lines) is not None) is taken
+    for limits in (BATCH, Limits(max_rows=1000, max_fields=4)):
+        assert parse_entries(lines, limits) == parse_entries(iter(lines), limits)
+
+
+def test_a_batch_with_a_byte_order_mark_or_another_format_is_read_by_record():
+    lines = _common(random.Random(8), 300)
+    assert columns(lines) is not None
+    assert columns(["\ufeff" + lines[0], *lines[1:]]) is None
+    assert columns(['10.0.0.1 - - [01/May/2024:00:00:00 +0200] "GET /a HTTP/1.1" 200 1 "-" "curl/8"'] * 300) is None
+    assert columns([]) is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from operator import itemgetter
 
 from scanner.formats.logs import entries
 from scanner.formats.logs import timestamped as ts
@@ -68,16 +69,64 @@ def alone(block: str) -> bool:
     return True
 
 
-def records(lines: list[str], parse) -> Iterator[Pairs] | None:
-    """Each line's (field, value) pairs, or None when the block is not for this path.
-    `parse(line)`: what the line parsers make of a line the block pattern leaves to them."""
+def _rows(lines: list[str]) -> list[tuple] | None:
+    """The block pattern's row of every line, or None when the block is not for this path."""
     block = "\n".join(lines)
     if not alone(block):
         return None
     rows = _BLOCK.findall(block)
     if len(rows) != len(lines):  # a line break inside a line: never from iter_lines
         return None
-    return _records(rows, lines, parse)
+    return rows
+
+
+def records(lines: list[str], parse) -> Iterator[Pairs] | None:
+    """Each line's (field, value) pairs, or None when the block is not for this path.
+    `parse(line)`: what the line parsers make of a line the block pattern leaves to them."""
+    rows = _rows(lines)
+    return None if rows is None else _records(rows, lines, parse)
+
+
+def common(line: str) -> bool:
+    """Whether a line is of the common shape `columns` reads (every line of its batch must be)."""
+    m = _BLOCK.match(line)
+    return m is not None and bool(m.group("head"))
+
+
+def columns(lines: list[str]) -> list[tuple[str, list[str]]] | None:
+    """What `records` gives, by field: each field's values in line order, the fields in the
+    order the records first name them. None when a line is not of the common shape (it is the
+    line parsers'), or when a `key=value` pair in a message is named `logger`: that field's
+    values would interleave with the bracket's, line by line."""
+    rows = _rows(lines)
+    if rows is None:
+        return None
+    head_at, bracket_at, msg_at = _AT
+    if not all(map(itemgetter(head_at), rows)):
+        return None
+    loggers = list(map(str.strip, map(itemgetter(bracket_at), rows)))
+    messages = list(map(itemgetter(msg_at), rows))
+    first: dict[str, tuple[int, int]] = {}  # a field -> (line, place in its record) where first named
+    out: dict[str, list[str]] = {}
+    for name, values in (("logger", loggers), ("message", messages)):
+        at = next((i for i, value in enumerate(values) if value), None)
+        if at is not None:
+            first[name] = (at, len(first))
+            out[name] = list(filter(None, values))
+    bracketed = set(out)
+    for i, message in enumerate(messages):
+        if "=" in message:
+            pairs: Pairs = []
+            message_pairs(message, pairs)
+            for place, (key, value) in enumerate(pairs, 2):
+                values = out.get(key)
+                if values is None:
+                    values = out[key] = []
+                    first[key] = (i, place)
+                elif key in bracketed:  # `logger=` in a message: the bracket's field, line by line
+                    return None
+                values.append(value)
+    return [(name, out[name]) for name in sorted(first, key=first.__getitem__)]
 
 
 def _records(rows, lines, parse) -> Iterator[Pairs]:

@@ -88,6 +88,15 @@ def detect_log(lines: list[str]) -> str | None:
     return _dominant(entries(lines))
 
 
+def columns(lines: list[str]) -> list[tuple[str, list[str]]] | None:
+    """A batch's values by field, as `records` would give them, when its dominant format is
+    timestamped and every line is an entry of the common shape (`blocks.columns`); None when
+    the batch is for `records`."""
+    if not lines or not blocks.common(lines[0]) or detect_log(lines[:DETECT_LINES]) != "timestamped":
+        return None  # (a byte-order mark is not of the common shape)
+    return blocks.columns(lines)
+
+
 def records(lines: Iterable[str]) -> Iterator[Pairs]:
     """One list of (field, value) pairs per log entry; a line nothing understands is its message.
     A list of lines (a batch in memory) of timestamped lines may be parsed as a block, and one

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from scanner.formats.limits import Limits
-from scanner.formats.logs.dispatch import records
+from scanner.formats.logs.dispatch import columns, records
 from scanner.formats.logs.fields import is_message_field
 from scanner.formats.text import iter_lines, pieces
 from scanner.model.units import FieldSample
@@ -24,6 +24,34 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
     """parse_lines, and how many log entries the fields came from (the sample's rows)."""
     out: dict[str, list] = {}
     dropped: dict[str, None] = {}  # past max_fields: listed (a few), not read
+    cap = limits.value_cap
+    by_field = columns(lines) if isinstance(lines, list) and len(lines) <= limits.max_rows else None
+    if by_field is not None:  # a batch of common timestamped lines: a field at a time
+        for name, values in by_field:
+            slot = _slot(cap_name(name), out, dropped, limits.max_fields)
+            if slot is not None:
+                _add(slot, values, cap)
+        n = len(lines)
+    else:
+        n = _by_record(lines, limits, out, dropped)
+    reason = f"beyond the first {limits.max_fields} fields of a log: not read"
+    read = [FieldSample(name, None, values, unstructured=is_message_field(name)) for name, values in out.items()]
+    return read + [FieldSample(name, None, [], skipped_reason=reason) for name in dropped], n
+
+
+def _add(slot: list, values: list[str], cap: int) -> None:
+    if max(map(len, values), default=0) <= cap:
+        slot.extend(values)
+        return
+    for value in values:
+        if len(value) > cap:
+            slot.extend(pieces(value, cap))
+        else:
+            slot.append(value)
+
+
+def _by_record(lines: Iterable[str], limits: Limits, out: dict[str, list], dropped: dict[str, None]) -> int:
+    """The records' values into `out`, a record at a time; how many records were read."""
     slots: dict[str, list | None] = {}  # a field's name as written -> its values (None: dropped)
     cap = limits.value_cap
     n = 0
@@ -43,9 +71,7 @@ def parse_entries(lines: Iterable[str], limits: Limits) -> tuple[list[FieldSampl
                 values.extend(pieces(value, cap))
             else:
                 values.append(value)
-    reason = f"beyond the first {limits.max_fields} fields of a log: not read"
-    read = [FieldSample(name, None, values, unstructured=is_message_field(name)) for name, values in out.items()]
-    return read + [FieldSample(name, None, [], skipped_reason=reason) for name in dropped], n
+    return n
 
 
 _UNSEEN = object()  # a field name not met yet (None: met and dropped)
