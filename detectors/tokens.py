@@ -19,11 +19,11 @@ from importlib import metadata
 from pathlib import Path
 from typing import NamedTuple
 
+from detectors import pattern_ends
 from detectors.paths import cache_dir, readable, write_cached
-from detectors.pattern_ends import finder, searcher
 
 LANGUAGE = "nb"
-RULES_VERSION = 1  # of the file's layout
+RULES_VERSION = 2  # of the file's layout (2: with the suffix and infix bounds)
 
 
 class Token(NamedTuple):  # a tuple: one is made per word of every line with a match
@@ -48,6 +48,7 @@ def _export(path: Path) -> dict:
         "special": {orth: [piece[65] for piece in pieces] for orth, pieces in tok.rules.items()},
         "stop_words": sorted(nlp.Defaults.stop_words),
     }
+    rules["bounds"] = pattern_ends.bounds(rules["suffix"], rules["infix"])
     write_cached(path, json.dumps(rules, ensure_ascii=False).encode("utf-8"))  # read-only home: exported again
     return rules
 
@@ -87,10 +88,15 @@ class Tokenizer:
     def __init__(self, data: dict | None = None):
         data = data or rules()
         self.prefix = _compiled(data["prefix"]).search
+        known = data.get("bounds") or {}
+        if known.get("version") != pattern_ends.VERSION:
+            known = pattern_ends.bounds(data["suffix"], data["infix"])
         # most words end with no character a suffix ends with: those are not searched at all
-        self.suffix = searcher(data["suffix"]) if data["suffix"] else _NEVER.search
+        self.suffix = pattern_ends.searcher(data["suffix"], ends=known["suffix_ends"]) if data["suffix"] \
+            else _NEVER.search
         # nor is a word without a character an infix starts with
-        self.infix = finder(data["infix"]) if data["infix"] else _NEVER.finditer
+        self.infix = pattern_ends.finder(data["infix"], starts=known["infix_starts"]) if data["infix"] \
+            else _NEVER.finditer
         self.token_match = _compiled(data["token_match"]).match
         self.url_match = _compiled(data["url_match"]).match
         self.special: dict[str, list[str]] = data["special"]

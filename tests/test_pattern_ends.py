@@ -4,14 +4,22 @@ reading must bound, or refuse to."""
 
 from __future__ import annotations
 
+import json
 import random
 import re
 
 import pytest
 
 from bench.logs import write_log, write_nginx_log
-from detectors.pattern_ends import finder, first_characters, last_characters, searcher
-from detectors.tokens import rules
+from detectors.pattern_ends import (
+    VERSION,
+    bounds,
+    finder,
+    first_characters,
+    last_characters,
+    searcher,
+)
+from detectors.tokens import Tokenizer, rules
 
 PATTERNS = [  # (pattern, bounded at its last character, bounded at its first)
     (r"km$|kg$|%$", True, True),
@@ -93,3 +101,18 @@ def test_spacys_suffix_and_infix_are_bounded_and_filter_alike(log_lines):
         assert _spans(infix.finditer(word)) == _spans(finditer(word)), word
         skipped += m is None
     assert skipped > len(words) // 3
+
+
+def test_the_bounds_kept_with_the_tokenizer_rules_are_the_bounds_read_now():
+    data = rules()
+    kept = json.loads(json.dumps(data["bounds"]))  # as the rules file holds them
+    assert kept == json.loads(json.dumps(bounds(data["suffix"], data["infix"])))
+    assert kept["version"] == VERSION and kept["suffix_ends"] and kept["infix_starts"]
+
+
+def test_a_tokenizer_with_rules_of_an_earlier_reading_reads_the_bounds_again():
+    data = {**rules(), "bounds": {"version": VERSION - 1, "suffix_ends": None, "infix_starts": None}}
+    stale, fresh = Tokenizer(data), Tokenizer()
+    words = ["10km", "registrert", "(status", "200)", "a...b", "kunde@example.no", "x" * 50]
+    assert [stale._pieces(w) for w in words] == [fresh._pieces(w) for w in words]
+    assert stale.suffix("registrert") is None and stale.suffix.__name__ == "filtered"
