@@ -1,9 +1,11 @@
-"""Which characters a match of an end-anchored pattern can end with, read from the pattern.
+"""Which characters a pattern's matches can start or end with, read from the pattern itself.
 
 spaCy's suffix expression is some eighty alternatives, each ending in `$`; `re` tries every one
 at every position of a word (5-15 µs a word), and the tokenizer asks it two or three times for
 each word it has not met. Every match ends at the word's end, with one of the characters the
 alternatives end with: a word that ends with none of them cannot match, and is not searched.
+Its infix expression (20,000 characters) likewise starts every match with punctuation or a
+symbol: a word of letters and digits holds no infix, and is not searched either.
 
 The characters are read from the parsed pattern (`re._parser`), and the reading refuses what it
 cannot bound (a negated class, `\\w`, `.`, a back-reference, case-insensitive parts, a match that
@@ -64,7 +66,8 @@ def finder(pattern: str, flags: int = 0, starts=_READ) -> Callable[[str], Iterat
         starts = first_characters(pattern, flags)
     if not starts:
         return finditer
-    holds = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in zip(*starts)) + "]").search
+    holds = re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                      for a, b in zip(*starts)) + "]").search
 
     def filtered(text: str) -> Iterator[re.Match]:
         return finditer(text) if holds(text) is not None else iter(())

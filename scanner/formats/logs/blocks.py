@@ -11,6 +11,10 @@ it, or is handed to the parser (`tests/test_log_blocks.py` holds the two to each
 Only a batch whose lines are all entries of their own takes this path: one where no line
 could continue the entry before it (an indented line, a traceback, "Caused by:", an exception's
 name) and none is blank. Others go through the entry grouping line by line, as before.
+
+A batch whose every line is of the common shape is read a field at a time (`columns`): the
+same values in the same order, without a list of pairs made for each line and taken apart
+again (`tests/test_log_blocks.py` holds it to the records too).
 """
 
 from __future__ import annotations
