@@ -33,14 +33,20 @@ class ContextMatcher:
     def __getstate__(self):  # the answers kept are this process's
         return {**self.__dict__, "_seen": {}}
 
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._seen = {}
+
     def __call__(self, tokens) -> str | None:
         seen = self._seen
         for raw in tokens:
             word = seen.get(raw, _UNSEEN)
             if word is _UNSEEN:
-                if len(seen) >= MAX_SEEN:
-                    seen.clear()
-                word = seen[raw] = self.word(raw)
+                word = self.word(raw)
+                if len(raw) <= MAX_KEPT_TOKEN:  # a long token (a line without spaces) seldom comes back
+                    if len(seen) >= MAX_SEEN:
+                        seen.clear()
+                    seen[raw] = word
             if word is not None:
                 return word
         return None
@@ -57,6 +63,7 @@ class ContextMatcher:
 
 _UNSEEN = object()
 MAX_SEEN = 50_000  # tokens a matcher keeps the answer for
+MAX_KEPT_TOKEN = 64  # characters: the longest token whose answer is kept
 
 
 @lru_cache(maxsize=1024)

@@ -14,6 +14,7 @@ may be empty, a match that may end before the end): such a pattern is searched e
 
 from __future__ import annotations
 
+import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
@@ -26,13 +27,25 @@ except ImportError:  # pragma: no cover - depends on the Python version
 
 _ANY = None  # any character: no bound
 _READ = object()  # bounds not given: read them from the pattern
-VERSION = 1  # of the reading: bounds kept by an earlier one are read again
+VERSION = 2  # of the reading: bounds kept by an earlier one are read again
 
 
 def bounds(suffix: str | None, infix: str | None) -> dict:
     """A tokenizer's suffix and infix bounds, to keep with its rules (reading them costs ~15 ms)."""
-    return {"version": VERSION, "suffix_ends": suffix and last_characters(suffix),
+    return {"version": VERSION, "of": of(suffix, infix), "suffix_ends": suffix and last_characters(suffix),
             "infix_starts": infix and first_characters(infix)}
+
+
+def of(suffix: str | None, infix: str | None) -> str:
+    """Which expressions bounds were read from: bounds kept for others are read again."""
+    return hashlib.sha256(f"{suffix}\0{infix}".encode()).hexdigest()[:20]
+
+
+def kept(known: dict | None, suffix: str | None, infix: str | None) -> dict:
+    """`known` when it holds bounds of this reading for these expressions, else bounds read now."""
+    if known and known.get("version") == VERSION and known.get("of") == of(suffix, infix):
+        return known
+    return bounds(suffix, infix)
 
 
 def searcher(pattern: str, flags: int = 0, ends=_READ) -> Callable[[str], re.Match | None]:
@@ -132,7 +145,7 @@ def _anchored(items: list):
         return _edge(items[:-1], first=False)
     if op is _C.BRANCH:
         inner = [_anchored(list(alt)) for alt in av[1]]
-    elif op is _C.SUBPATTERN and not av[1] & re.IGNORECASE:
+    elif op is _C.SUBPATTERN and not av[1] & (re.IGNORECASE | re.MULTILINE):  # (?m:$): any line's end
         inner = [_anchored(list(av[3]))]
     elif op is _C.ATOMIC_GROUP:
         inner = [_anchored(list(av))]

@@ -66,8 +66,12 @@ def rules() -> dict:
     try:
         data = json.loads(readable(path).read_text(encoding="utf-8"))
         if data.get("version") == RULES_VERSION:
+            known = pattern_ends.kept(data.get("bounds"), data["suffix"], data["infix"])
+            if known is not data.get("bounds"):  # kept by an earlier reading: kept again as read now
+                data["bounds"] = known
+                write_cached(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
             return data
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError):
         pass
     return _export(path)
 
@@ -88,9 +92,7 @@ class Tokenizer:
     def __init__(self, data: dict | None = None):
         data = data or rules()
         self.prefix = _compiled(data["prefix"]).search
-        known = data.get("bounds") or {}
-        if known.get("version") != pattern_ends.VERSION:
-            known = pattern_ends.bounds(data["suffix"], data["infix"])
+        known = pattern_ends.kept(data.get("bounds"), data["suffix"], data["infix"])
         # most words end with no character a suffix ends with: those are not searched at all
         self.suffix = pattern_ends.searcher(data["suffix"], ends=known["suffix_ends"]) if data["suffix"] \
             else _NEVER.search

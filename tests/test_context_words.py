@@ -47,3 +47,18 @@ def test_a_pickled_matcher_keeps_no_answers():
     matcher(TOKENS)
     copy = pickle.loads(pickle.dumps(matcher))
     assert copy._seen == {} and copy(TOKENS) == matcher(TOKENS)
+
+
+def test_a_long_token_is_answered_but_not_kept():
+    matcher = ContextMatcher(WORDS)
+    long = "x" * (context.MAX_KEPT_TOKEN + 1) + "telefon"
+    assert matcher([long]) == "telefon" and long not in matcher._seen
+    assert matcher(["kundetelefon"]) == "telefon" and "kundetelefon" in matcher._seen
+
+
+def test_a_matcher_pickled_without_kept_answers_still_answers():
+    matcher = ContextMatcher(WORDS)
+    state = {k: v for k, v in matcher.__dict__.items() if k != "_seen"}  # as pickled before answers were kept
+    copy = ContextMatcher.__new__(ContextMatcher)
+    copy.__setstate__(state)
+    assert copy(TOKENS) == matcher(TOKENS)

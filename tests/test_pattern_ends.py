@@ -34,6 +34,11 @@ PATTERNS = [  # (pattern, bounded at its last character, bounded at its first)
     (r"a\Z|b\Z", True, True),
     (r"(?i)ab$", False, False),
     (r"(?i:ab)$", False, False),
+    (r"(?m:a$)", False, True),  # multiline in a group: $ at any line's end
+    (r"(?ms:a$)", False, True),
+    (r"a(?m:$)", False, True),
+    (r"(?:(?m:a$)|b$)", False, True),
+    (r"(?s:a$)", True, True),  # other flags in a group change nothing here
     (r"[^a]$", False, False),
     (r"\w$", False, False),
     (r"\d$", False, False),
@@ -111,8 +116,30 @@ def test_the_bounds_kept_with_the_tokenizer_rules_are_the_bounds_read_now():
 
 
 def test_a_tokenizer_with_rules_of_an_earlier_reading_reads_the_bounds_again():
-    data = {**rules(), "bounds": {"version": VERSION - 1, "suffix_ends": None, "infix_starts": None}}
+    data = {**rules(), "bounds": {**rules()["bounds"], "version": VERSION - 1, "suffix_ends": [[0], [0]]}}
     stale, fresh = Tokenizer(data), Tokenizer()
     words = ["10km", "registrert", "(status", "200)", "a...b", "kunde@example.no", "x" * 50]
     assert [stale._pieces(w) for w in words] == [fresh._pieces(w) for w in words]
     assert stale.suffix("registrert") is None and stale.suffix.__name__ == "filtered"
+
+
+def test_bounds_kept_for_other_expressions_are_read_again():
+    tokenizer = Tokenizer({**rules(), "suffix": r"x$|!$"})  # the rules file's bounds are spaCy's suffix's
+    assert tokenizer.suffix("ax").span() == (1, 2) and tokenizer.suffix("a!").span() == (1, 2)
+    assert tokenizer.suffix("a.") is None
+
+
+def test_a_rules_file_with_bounds_of_an_earlier_reading_is_kept_again(tmp_path, monkeypatch):
+    import detectors.tokens as tokens
+
+    data = rules()
+    monkeypatch.setenv("KARTLEGG_CACHE_DIR", str(tmp_path))
+    path = tmp_path / f"tokenizer-{tokens.LANGUAGE}-spacy-{tokens.spacy_version()}-v{tokens.RULES_VERSION}.json"
+    path.write_text(json.dumps({**data, "bounds": {**data["bounds"], "version": VERSION - 1}}), encoding="utf-8")
+    rules.cache_clear()
+    try:
+        fresh = bounds(data["suffix"], data["infix"])
+        assert json.loads(json.dumps(rules()["bounds"])) == json.loads(json.dumps(fresh))
+        assert json.loads(path.read_text(encoding="utf-8"))["bounds"]["version"] == VERSION
+    finally:
+        rules.cache_clear()
