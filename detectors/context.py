@@ -95,12 +95,16 @@ def boost(score: float, word: str | None) -> float:
     try:
         boosted = _BOOSTED.get(score)
     except TypeError:  # a plugin's score of a type that cannot be a key
-        return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
+        return _boosted(score)
     if boosted is None:  # a recognizer's scores are few: each is worked out once
-        boosted = round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
+        boosted = _boosted(score)
         if len(_BOOSTED) < MAX_BOOSTED:
             _BOOSTED[score] = boosted
     return boosted
+
+
+def _boosted(score: float) -> float:
+    return round(min(1.0, max(score + CONTEXT_FACTOR, CONTEXT_FLOOR)), 4)
 
 
 _BOOSTED: dict[float, float] = {}

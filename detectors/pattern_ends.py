@@ -91,30 +91,25 @@ def finder(pattern: str, flags: int = 0, starts=_READ) -> Callable[[str], Iterat
 def first_characters(pattern: str, flags: int = 0) -> tuple[list[int], list[int]] | None:
     """The code points every match's first character lies in, as sorted ranges (starts, stops),
     when every match holds a character; None when that cannot be told."""
-    if _P is None:
-        return None
-    try:
-        parsed = _P.parse(pattern, flags)
-        if parsed.state.flags & re.IGNORECASE:
-            return None
-        found = _edge(list(parsed), first=True)
-    except Exception:  # noqa: BLE001 - an unexpected shape of the parser's tree: no filter
-        return None
-    if found is _ANY or found[1]:
-        return None
-    return _ranges(found[0])
+    return _read(pattern, flags, re.IGNORECASE, lambda items: _edge(items, first=True))
 
 
 def last_characters(pattern: str, flags: int = 0) -> tuple[list[int], list[int]] | None:
     """The code points every match's last character lies in, as sorted ranges (starts, stops),
     when every match ends at the text's end and holds a character; None when that cannot be told."""
+    return _read(pattern, flags, re.IGNORECASE | re.MULTILINE, _anchored)
+
+
+def _read(pattern: str, flags: int, refused: int, edge) -> tuple[list[int], list[int]] | None:
+    """`edge` of the parsed pattern as ranges; None where it has a flag `refused` throughout,
+    cannot be bounded, or may match nothing."""
     if _P is None:
         return None
     try:
         parsed = _P.parse(pattern, flags)
-        if parsed.state.flags & (re.IGNORECASE | re.MULTILINE):
+        if parsed.state.flags & refused:
             return None
-        found = _anchored(list(parsed))
+        found = edge(list(parsed))
     except Exception:  # noqa: BLE001 - an unexpected shape of the parser's tree: no filter
         return None
     if found is _ANY or found[1]:
