@@ -88,3 +88,48 @@ def test_a_detection_process_keeps_the_setting(default_threshold):
         assert detector.call(gc.get_threshold)[0] == collector.YOUNG
     finally:
         detector.close()
+
+
+# -- the command line's own process ---------------------------------------------------------------
+
+STATES = """
+import gc, sys
+from scanner.system import collector
+collector.started()
+states = [gc.get_freeze_count(), gc.get_threshold()[0]]
+collector.for_this_process()
+states += [gc.get_threshold()[0]]
+collector.started()
+states += [gc.get_freeze_count() > 0]
+gc.unfreeze()
+collector.leaving()
+states += [gc.get_freeze_count() > 0]
+print(states)
+"""
+
+
+def test_only_a_process_of_kartleggs_own_freezes_what_it_holds_once_started():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STATES], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # started() alone (a library caller's interpreter): nothing frozen, the threshold left as it was
+    assert done.stdout.split("\n")[0] == f"[0, 700, {collector.YOUNG}, True, True]"
+
+
+def test_a_scan_through_the_cli_group_leaves_the_test_process_unfrozen(tmp_path):
+    from click.testing import CliRunner
+
+    from scanner.cli.main import cli
+
+    path = tmp_path / "kunder.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table kunde (id integer primary key, epost text)")
+        db.executemany("insert into kunde (epost) values (?)", [(f"kunde{i}@example.no",) for i in range(30)])
+    before = gc.get_freeze_count()
+    result = CliRunner().invoke(cli, ["scan", f"sqlite:///{path}", "-o", str(tmp_path / "r.jsonl"),
+                                      "--no-inventory", "-q"])
+    assert result.exit_code == 0, result.output
+    assert '"record":"finding"' in (tmp_path / "r.jsonl").read_text(encoding="utf-8")  # the scan ran
+    assert gc.get_freeze_count() == before

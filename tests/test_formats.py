@@ -14,7 +14,8 @@ import zipfile
 import pytest
 
 from detectors import synthetic
-from scanner.formats import Corrupt, Limits, TooLarge, Unsupported, detect, read
+from scanner.formats import Corrupt, Limits, TooLarge, Unsupported, read
+from scanner.formats.detect import detect
 from scanner.formats.text import PARAGRAPH_LINES
 
 MiB = 1 << 20

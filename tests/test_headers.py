@@ -13,8 +13,9 @@ import pytest
 
 from detectors import synthetic
 from scanner.crawlers.known_words import HEADER_WORDS
-from scanner.formats import Limits, detect, read
+from scanner.formats import Limits, read
 from scanner.formats.delimited import ABOVE, is_phrase, is_sentence_row, running_text
+from scanner.formats.detect import detect
 
 RND = random.Random(18)
 FNR = [synthetic.fodselsnummer(RND) for _ in range(4)]

@@ -13,6 +13,7 @@ from scanner.cli.inventory_views import links, requests, retention
 from scanner.cli.plugins import detectors, list_plugins
 from scanner.cli.report import report
 from scanner.cli.subject import subject
+from scanner.system import collector
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,5 +36,11 @@ cli.add_command(subject)
 
 
 def main() -> None:
+    # this process is kartlegg's own, from before a command imports what it needs to after it
+    # ends (`cli`, which tests invoke, leaves the interpreter's collector alone)
+    collector.for_this_process()
     scan_command.STANDALONE = True  # a stop signal may end this process at once (scanner.system.interrupt)
-    cli(prog_name="kartlegg")
+    try:
+        cli(prog_name="kartlegg")
+    finally:
+        collector.leaving()

@@ -104,14 +104,15 @@ def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params)
     and the report ends with a summary marked interrupted (a second signal stops at once).
     -q still prints every failure, and the last line when the exit code is not 0.
     """
-    from scanner.scan import config as configuration
     from scanner.scan.plan import SetupError, plan
     from scanner.system import log_events as logs
 
     if params["fail_on"] is not None:
         params["fail_on"] = _fail_on(params["fail_on"])
     config = None
-    if config_path:
+    if config_path:  # the configuration's reader (YAML, TOML) is imported only for one
+        from scanner.scan import config as configuration
+
         try:
             config = configuration.load(config_path)
         except configuration.ConfigError as exc:

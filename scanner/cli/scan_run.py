@@ -11,6 +11,7 @@ import click
 
 from scanner.cli.detection import build_engine
 from scanner.cli.inventory import open_store
+from scanner.system import collector
 
 log = logging.getLogger("scanner.cli.main")  # the name the log lines have always had
 
@@ -80,6 +81,7 @@ def run_scan(run, quiet: bool, interrupt) -> int:
                         raise cannot_write(what, target, exc) from None
                 console = Console(stderr=True)
                 interrupt.defer()  # from here a signal stops the scan, which writes what it has
+                collector.started()
                 outcome = pipeline.scan(
                     run.sources, run.settings, writers, engine=engine,
                     progress=NoProgress() if quiet else progress_for(console), fail_on=run.fail_on, inventory=store,

@@ -4,19 +4,34 @@ Each reader takes a binary stream positioned at its start plus Limits, and retur
 FieldSample per field (CSV column, JSON path, Parquet or XLSX column; "text" for plain text),
 or raises a FormatError: Unsupported, Corrupt or TooLarge. `read` detects the format by
 content, unwraps compression and zip archives, and reports a name that claims another format.
+Detecting a format is `scanner.formats.detect.detect` (the submodule's name is `detect`).
+
+The names below are imported on first use (PEP 562): a database scan needs one submodule of
+this package (`log_names`), and importing every reader with it cost each scan ~30 ms.
 """
 
-from scanner.formats.delimited import read_csv, read_tsv
-from scanner.formats.detect import Detection, detect
-from scanner.formats.errors import Corrupt, FormatError, TooLarge, Unsupported
-from scanner.formats.json_records import read_json, read_jsonl
-from scanner.formats.limits import Limits
-from scanner.formats.parquet import read_parquet
-from scanner.formats.reader import Sample, read
-from scanner.formats.text import read_text
-from scanner.formats.xlsx import read_xlsx
+from __future__ import annotations
 
-__all__ = [
-    "Corrupt", "Detection", "FormatError", "Limits", "Sample", "TooLarge", "Unsupported", "detect", "read",
-    "read_csv", "read_json", "read_jsonl", "read_parquet", "read_text", "read_tsv", "read_xlsx",
-]
+import importlib
+
+_WHERE = {
+    "read_csv": "delimited", "read_tsv": "delimited", "Detection": "detect",
+    "Corrupt": "errors", "FormatError": "errors", "TooLarge": "errors", "Unsupported": "errors",
+    "read_json": "json_records", "read_jsonl": "json_records", "Limits": "limits", "read_parquet": "parquet",
+    "Sample": "reader", "read": "reader", "read_text": "text", "read_xlsx": "xlsx",
+}
+
+__all__ = sorted(_WHERE, key=str.lower)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:  # a submodule (`from scanner.formats import logs`) is then imported as one
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_WHERE))

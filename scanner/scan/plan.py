@@ -12,12 +12,15 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from scanner.model.settings import BY_NAME, SETTINGS, Patterns, ScanSettings, Setting
 from scanner.model.sources import Source
-from scanner.scan.config import Config
 from scanner.system.lock import DEFAULT_WAIT as DEFAULT_LOCK_WAIT
+
+if TYPE_CHECKING:  # a scan without a configuration file never imports its reader (YAML)
+    from scanner.scan.config import Config
 
 SQL_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "sqlite", "mssql", "oracle")  # SQLAlchemy URLs
 DEFAULT_OUTPUT = "report.jsonl"

@@ -67,6 +67,33 @@ def while_scanning(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_own_process = False  # set by for_this_process: the interpreter is kartlegg's, not a library caller's
+
+
 def for_this_process() -> None:
-    """A process that only examines samples (a detection process): set for its whole life."""
+    """A process that is kartlegg's own (a detection process, the command line's): set for its
+    whole life, start-up included (the imports and the engine's build allocate a few hundred
+    thousand objects that live as long as the process: ~0.1 s of the demo scan in the collector
+    at the default threshold)."""
+    global _own_process
+    _own_process = True
     gc.set_threshold(*_raised(gc.get_threshold()))
+
+
+def started() -> None:
+    """In a process of kartlegg's own, once its scan is set up: what it holds then (modules, the
+    engine, the inventory's connection) lives as long as the process, and frozen it is never
+    walked again by the collections the scan sets off (their time on 500 small tables: ~0.39 →
+    0.29 s, the older generation's 0.13 → 0.05 s). Elsewhere (a library caller's interpreter,
+    a test's) nothing."""
+    if _own_process:
+        gc.freeze()
+
+
+def leaving() -> None:
+    """At the end of the command line's process: what it made is left to the interpreter's
+    teardown uncollected. The teardown's last collection walked every object the process had
+    (~0.18 s after the demo scan had ended) only to find garbage the process drops with its
+    memory; what holds a resource is closed before this (reports, the inventory, pools), and
+    `atexit` handlers still run."""
+    gc.freeze()

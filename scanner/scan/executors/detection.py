@@ -187,7 +187,7 @@ class Detector:
         try:
             # from the main thread (`consider`), so it dies with the scan; a rebuild finds it running
             # the engine is built and warmed once, in the forkserver, and inherited by each process
-            server = lifeline.start_forkserver(["scanner.scan.unit", warm.__name__], warm.spec_env(self.spec))
+            server = lifeline.start_forkserver([warm.__name__, "scanner.scan.unit"], warm.spec_env(self.spec))
             return ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_warm,
                                        initargs=(self.spec, logs.current(), server))
         except OSError as exc:  # no semaphores or helper processes here (a locked-down sandbox)

@@ -4,11 +4,14 @@ The forkserver imports this module (its preload list, see `detection.Detector`) 
 engine spec in its environment: it builds that engine once and warms it (patterns compiled, the
 screens' database loaded, the tokenizer's rules compiled: ~0.4 s of a core), and every detection
 process forked from it starts with it, instead of each building its own while the scan waits.
-Anywhere else the import does nothing.
+Anywhere else the import does nothing. It is preloaded before the detectors are, so that the
+collector is set for the forkserver's start-up as for any process of kartlegg's own
+(scanner.system.collector), and what the engine holds is frozen before the first fork.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
@@ -26,6 +29,9 @@ def _warm_in_forkserver() -> None:
     raw = os.environ.pop(SPEC_ENV, None)
     if not raw or "multiprocessing.forkserver" not in sys.modules:
         return
+    from scanner.system import collector
+
+    collector.for_this_process()
     try:
         detectors, model = json.loads(raw)
         spec = (tuple(detectors), model)
@@ -34,6 +40,9 @@ def _warm_in_forkserver() -> None:
         unit.engine_for(spec).warm()
     except Exception:  # noqa: BLE001 - each process then builds its own, as it would without this
         return
+    # The processes forked from here inherit the engine: frozen, their collections never walk
+    # it, nor write to its pages (which a fork shares until written).
+    gc.freeze()
 
 
 _warm_in_forkserver()
