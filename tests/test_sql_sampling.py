@@ -117,3 +117,48 @@ def test_writes_are_refused_before_they_reach_the_database(tmp_path, statement):
 ])
 def test_mysql_column_names_are_the_catalogs(reflected, catalog, expected):
     assert d.true_names(reflected, catalog) == expected
+
+
+# names a statement built as text must quote: quotes, a colon and a percent sign (placeholders
+# in other drivers and in sa.text), brackets, spaces, letters outside ASCII
+HOSTILE_TABLES = [EVIL, "kunde:id", "100% kunder", "[kunde]", "kundeløp æøå", 'a""b', "select"]
+HOSTILE_COLUMNS = ['f"nr', "e:post", "%s", "navn ", "ÆØÅ"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_TABLES)
+def test_a_plain_head_in_sqlite_is_text_with_the_dialects_quoting_and_reads_the_same_rows(tmp_path, name):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    meta = sa.MetaData()
+    table = sa.Table(name, meta, *[sa.Column(c, sa.Text) for c in HOSTILE_COLUMNS])
+    meta.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(table.insert(), [{c: f"{c}-{i}" for c in HOSTILE_COLUMNS} for i in range(12)])
+    sent = []
+    sa.event.listen(engine, "before_cursor_execute", lambda conn, cursor, statement, *a: sent.append(statement))
+    light = sa.table(name, *[sa.column(c) for c in HOSTILE_COLUMNS], schema="main")
+    columns = HOSTILE_COLUMNS[::-1]
+    with engine.connect() as conn:
+        (stmt,), _ = d.plan("sqlite", light, columns, 12, 5)
+        got = d.rows(conn, stmt)
+        as_built = conn.execute(stmt).all()
+    assert [tuple(r) for r in got] == [tuple(r) for r in as_built] and len(got) == 5
+    assert got[0][0] == "ÆØÅ-0" and got[0][-1] == 'f"nr-0'
+    assert sent[0].endswith("LIMIT 5") and sent[1].endswith("LIMIT ? OFFSET ?")  # text, then the construct
+
+
+# elsewhere a plain head is the construct: tests/test_scan_databases.py reads tables with these
+# names and worse (a `%` that PyMySQL and psycopg2 would take for a placeholder) in MariaDB and
+# PostgreSQL
+
+
+def test_key_windows_are_executed_as_built(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'k.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE maaleverdi (id INTEGER PRIMARY KEY, kwh REAL)")
+        conn.exec_driver_sql("WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 100) "
+                             "INSERT INTO maaleverdi (kwh) SELECT i * 1.5 FROM s")
+    table = sa.table("maaleverdi", sa.column("id"), sa.column("kwh"))
+    statements, _ = d.plan("sqlite", table, ["id", "kwh"], 10**7, 16, key="id", key_range=(1, 100), seed=7)
+    with engine.connect() as conn:
+        for stmt in statements:
+            assert d.rows(conn, stmt) == conn.execute(stmt).all()

@@ -289,7 +289,7 @@ class SqlCrawler(Crawler):
             )
             rows = []
             for stmt in statements:
-                rows.extend(conn.execute(stmt).all())
+                rows.extend(dialects.rows(conn, stmt))
                 if len(rows) >= n:
                     break
             rows = rows[:n]
