@@ -37,6 +37,9 @@ def test_in_a_forkserver_the_engine_is_built_and_warm(monkeypatch):
     monkeypatch.setitem(sys.modules, "multiprocessing.forkserver", sys.modules.get("multiprocessing.forkserver")
                         or importlib.import_module("multiprocessing.forkserver"))
     monkeypatch.setattr(unit, "_engines", {})
+    from scanner.system import collector
+
+    monkeypatch.setattr(collector, "_own_process", False)  # given back: this (test) process is not a forkserver
     threshold = gc.get_threshold()
     try:
         importlib.reload(warm)

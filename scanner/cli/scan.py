@@ -110,7 +110,7 @@ def scan(ctx, urls, config_path, validate, verbose, quiet, log_format, **params)
     if params["fail_on"] is not None:
         params["fail_on"] = _fail_on(params["fail_on"])
     config = None
-    if config_path:  # the configuration's reader (YAML, TOML) is imported only for one
+    if config_path:  # the configuration's reader (YAML) is imported only for one
         from scanner.scan import config as configuration
 
         try:

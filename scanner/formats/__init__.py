@@ -12,7 +12,7 @@ this package (`log_names`), and importing every reader with it cost each scan ~3
 
 from __future__ import annotations
 
-import importlib
+from scanner.formats import lazy
 
 _WHERE = {
     "read_csv": "delimited", "read_tsv": "delimited", "Detection": "detect",
@@ -24,14 +24,4 @@ _WHERE = {
 __all__ = sorted(_WHERE, key=str.lower)
 
 
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:  # a submodule (`from scanner.formats import logs`) is then imported as one
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy.exports(__name__, _WHERE)

@@ -15,7 +15,7 @@ message (`fields`), and importing every parser with it cost each scan ~15 ms.
 
 from __future__ import annotations
 
-import importlib
+from scanner.formats import lazy
 
 _WHERE = {
     "FORMATS": "dispatch", "detect_log": "dispatch", "records": "dispatch", "is_message_field": "fields",
@@ -25,14 +25,4 @@ _WHERE = {
 __all__ = ["FORMATS", "detect_log", "is_message_field", "parse_entries", "parse_lines", "read_log", "records"]
 
 
-def __getattr__(name: str):
-    module = _WHERE.get(name)
-    if module is None:  # a submodule (`from scanner.formats.logs import access`) is then imported as one
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_WHERE))
+__getattr__, __dir__ = lazy.exports(__name__, _WHERE)

@@ -11,7 +11,6 @@ collector is set for the forkserver's start-up as for any process of kartlegg's 
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import sys
@@ -31,10 +30,10 @@ def _warm_in_forkserver() -> None:
         return
     from scanner.system import collector
 
-    collector.for_this_process()
     try:
         detectors, model = json.loads(raw)
         spec = (tuple(detectors), model)
+        collector.for_this_process()  # before the detectors' imports
         from scanner.scan import unit
 
         unit.engine_for(spec).warm()
@@ -42,7 +41,7 @@ def _warm_in_forkserver() -> None:
         return
     # The processes forked from here inherit the engine: frozen, their collections never walk
     # it, nor write to its pages (which a fork shares until written).
-    gc.freeze()
+    collector.started()
 
 
 _warm_in_forkserver()
